@@ -1,0 +1,58 @@
+"""Forms for browsing the catalog and for curators editing it."""
+
+from django import forms
+
+from catalog.models import Resource, Topic, prerequisite_cycle_error
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Title, provider or note",
+                "autocomplete": "off",
+            }
+        ),
+    )
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All topics",
+    )
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Resource.Kind.choices], required=False)
+    level = forms.ChoiceField(choices=[("", "All levels"), *Resource.Level.choices], required=False)
+
+    def filter(self, resources):
+        """Narrow a Resource queryset by the cleaned query and filters."""
+        data = self.cleaned_data
+        resources = resources.search(data.get("q", "").strip())
+        if data.get("topic"):
+            resources = resources.filter(topic=data["topic"])
+        if data.get("kind"):
+            resources = resources.filter(kind=data["kind"])
+        if data.get("level"):
+            resources = resources.filter(level=data["level"])
+        return resources
+
+    @property
+    def is_filtering(self):
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+class TopicAdminForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["title", "slug", "summary", "guidance", "position", "prerequisites"]
+
+    def clean_prerequisites(self):
+        prerequisites = self.cleaned_data["prerequisites"]
+        if self.instance.pk is not None:
+            error = prerequisite_cycle_error(self.instance, [p.pk for p in prerequisites])
+            if error:
+                raise error
+        return prerequisites

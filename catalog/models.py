@@ -1,0 +1,307 @@
+"""What there is to learn: topics, their resources, and the degrees that require them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+
+class SlugManager(models.Manager):
+    """Looks catalog rows up by slug, so fixtures reference slugs rather than ids."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        return self.annotate(
+            published_resource_count=Count("resources", filter=Q(resources__is_published=True))
+        )
+
+
+class Topic(models.Model):
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the topic's URL.")
+    title = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One sentence shown under the title."
+    )
+    guidance = models.TextField(
+        blank=True, help_text="The curator's advice on studying this topic (Markdown)."
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order in the curriculum; lower comes first."
+    )
+    prerequisites = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="dependents",
+        help_text="Topics to study before this one.",
+    )
+
+    objects = SlugManager.from_queryset(TopicQuerySet)()
+
+    class Meta:
+        ordering = ["position", "title"]
+        indexes = [models.Index(fields=["position", "title"], name="topic_curriculum_order")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:topic_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def neighbours(self):
+        """The previous and next topics in curriculum order (either may be None)."""
+        ordered = Topic.objects.order_by("position", "title", "pk")
+        previous_topic = (
+            ordered.filter(
+                Q(position__lt=self.position)
+                | Q(position=self.position, title__lt=self.title)
+                | Q(position=self.position, title=self.title, pk__lt=self.pk)
+            )
+            .reverse()
+            .first()
+        )
+        next_topic = ordered.filter(
+            Q(position__gt=self.position)
+            | Q(position=self.position, title__gt=self.title)
+            | Q(position=self.position, title=self.title, pk__gt=self.pk)
+        ).first()
+        return previous_topic, next_topic
+
+
+def prerequisite_cycle_error(topic, prerequisite_ids):
+    """A ValidationError if requiring these topic ids before `topic` would make a cycle, else None.
+
+    A topic may not be its own prerequisite, directly or through a chain of other topics.
+    """
+    prerequisite_ids = set(prerequisite_ids)
+    if topic.pk in prerequisite_ids:
+        return ValidationError(
+            "“%(topic)s” cannot be its own prerequisite.", params={"topic": topic}
+        )
+    required_by = {}
+    for from_id, to_id in Topic.prerequisites.through.objects.values_list(
+        "from_topic_id", "to_topic_id"
+    ):
+        required_by.setdefault(from_id, set()).add(to_id)
+    required_by[topic.pk] = prerequisite_ids
+    # Depth-first from the new prerequisites: reaching `topic` again closes a cycle.
+    visited = set()
+    stack = [[topic.pk, pk] for pk in prerequisite_ids]
+    while stack:
+        trail = stack.pop()
+        current = trail[-1]
+        if current == topic.pk:
+            titles = dict(Topic.objects.filter(pk__in=trail).values_list("pk", "title"))
+            return ValidationError(
+                "These prerequisites would make a cycle: %(chain)s.",
+                params={"chain": " → ".join(titles[pk] for pk in trail)},
+            )
+        if current in visited:
+            continue
+        visited.add(current)
+        stack.extend([*trail, next_id] for next_id in required_by.get(current, ()))
+    return None
+
+
+class ResourceQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def search(self, query):
+        if not query:
+            return self
+        return self.filter(
+            Q(title__icontains=query) | Q(provider__icontains=query) | Q(note__icontains=query)
+        )
+
+
+class Resource(models.Model):
+    class Kind(models.TextChoices):
+        COURSE = "course", "Course"
+        BOOK = "book", "Book"
+        ARTICLE = "article", "Article"
+        VIDEO = "video", "Video"
+        DISCUSSION = "discussion", "Discussion"
+        TOOL = "tool", "Tool"
+        OTHER = "other", "Other"
+
+    class Level(models.TextChoices):
+        INTRODUCTORY = "introductory", "Introductory"
+        INTERMEDIATE = "intermediate", "Intermediate"
+        ADVANCED = "advanced", "Advanced"
+
+    slug = models.SlugField(max_length=100, unique=True)
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        related_name="resources",
+        help_text="Moving a resource to another topic keeps every learner's progress on it.",
+    )
+    title = models.CharField(max_length=200)
+    url = models.URLField("URL", max_length=500, unique=True)
+    provider = models.CharField(
+        max_length=120, blank=True, help_text="Who offers it: Khan Academy, edX, ..."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COURSE)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.INTRODUCTORY)
+    estimated_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Rough hours of study, if known."
+    )
+    note = models.TextField(blank=True, help_text="The curator's note on why it is here.")
+    position = models.PositiveIntegerField(default=0, help_text="Order within its topic.")
+    is_published = models.BooleanField(
+        "published",
+        default=True,
+        help_text="Unpublished resources are invisible to learners and count for nothing.",
+    )
+    link_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    link_status_code = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    link_is_broken = models.BooleanField("broken link", default=False, editable=False)
+    link_redirect_url = models.URLField(max_length=500, blank=True, editable=False)
+    link_error = models.CharField(max_length=300, blank=True, editable=False)
+
+    objects = SlugManager.from_queryset(ResourceQuerySet)()
+
+    class Meta:
+        ordering = ["position", "title"]
+        indexes = [
+            models.Index(
+                fields=["topic", "is_published", "position", "title"],
+                name="resource_topic_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{self.topic.get_absolute_url()}#resource-{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Degree(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=100)
+    rank = models.PositiveSmallIntegerField(
+        unique=True,
+        help_text="1 is the first degree. Degrees are cumulative: each includes every lower one.",
+    )
+    summary = models.CharField(max_length=300, blank=True)
+    description = models.TextField(
+        blank=True, help_text="What the degree means, quoting the source list (Markdown)."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rank__gte=1), name="degree_rank_positive"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:degree_list") + f"#degree-{self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class RequirementManager(models.Manager):
+    def get_by_natural_key(self, slug, degree_slug):
+        return self.get(slug=slug, degree__slug=degree_slug)
+
+
+class Requirement(models.Model):
+    """One thing a degree asks for: a specific resource, or N published resources of a topic."""
+
+    degree = models.ForeignKey(Degree, on_delete=models.CASCADE, related_name="requirements")
+    slug = models.SlugField(max_length=80, help_text="Identifies the requirement in its degree.")
+    resource = models.ForeignKey(
+        Resource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text="Complete this resource. Leave empty to require resources of a topic.",
+    )
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text="Complete published resources of this topic.",
+    )
+    min_count = models.PositiveSmallIntegerField(
+        "at least",
+        null=True,
+        blank=True,
+        help_text="How many of the topic's published resources. Empty means all of them.",
+    )
+    source_quote = models.TextField(
+        blank=True, help_text="The sentence of the source list this requirement comes from."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    objects = RequirementManager()
+
+    class Meta:
+        ordering = ["degree__rank", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["degree", "slug"], name="requirement_slug_per_degree"),
+            models.CheckConstraint(
+                condition=(
+                    Q(resource__isnull=False, topic__isnull=True, min_count__isnull=True)
+                    | Q(resource__isnull=True, topic__isnull=False)
+                ),
+                name="requirement_exactly_one_target",
+                violation_error_message=(
+                    "A requirement names exactly one thing: a resource, or a topic "
+                    "(with an optional “at least” count)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_count__isnull=True) | Q(min_count__gte=1),
+                name="requirement_min_count_positive",
+                violation_error_message="“At least” must be 1 or more (empty means all).",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.degree}: {self.describe()}"
+
+    def natural_key(self):
+        return (self.slug, *self.degree.natural_key())
+
+    natural_key.dependencies = ["catalog.degree", "catalog.resource", "catalog.topic"]
+
+    def clean(self):
+        if self.resource_id and self.topic_id:
+            raise ValidationError(
+                "Choose either a resource or a topic, not both.", code="two_targets"
+            )
+        if not self.resource_id and not self.topic_id:
+            raise ValidationError("Choose a resource or a topic.", code="no_target")
+        if self.resource_id and self.min_count is not None:
+            raise ValidationError({"min_count": "“At least” applies only to a topic requirement."})
+
+    def describe(self):
+        """The requirement in plain words."""
+        if self.resource_id:
+            return f"Complete {self.resource.title}"
+        if self.min_count is None:
+            return f"Complete every {self.topic.title} resource"
+        noun = "resource" if self.min_count == 1 else "resources"
+        return f"Complete at least {self.min_count} {self.topic.title} {noun}"

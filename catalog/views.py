@@ -1,0 +1,83 @@
+"""Public catalog pages: the curriculum, one topic, the degrees, and search."""
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from catalog.forms import SearchForm
+from catalog.models import Degree, Requirement, Resource, Topic
+
+TOPICS_PER_PAGE = 20
+RESOURCES_PER_TOPIC_PREVIEW = 5
+RESOURCES_PER_PAGE = 25
+SEARCH_RESULTS_PER_PAGE = 25
+
+
+def degrees_with_requirements():
+    requirements = Requirement.objects.select_related("resource", "topic").order_by(
+        "position", "pk"
+    )
+    return Degree.objects.prefetch_related(Prefetch("requirements", queryset=requirements))
+
+
+@require_GET
+def catalog_index(request):
+    preview = Resource.objects.published().order_by("position", "title")[
+        :RESOURCES_PER_TOPIC_PREVIEW
+    ]
+    topics = (
+        Topic.objects.with_published_counts()
+        .order_by("position", "title")
+        .prefetch_related(Prefetch("resources", queryset=preview, to_attr="preview_resources"))
+    )
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/index.html",
+        {
+            "page": page,
+            "degrees": Degree.objects.all(),
+            "search_form": SearchForm(),
+        },
+    )
+
+
+@require_GET
+def topic_detail(request, slug):
+    topic = get_object_or_404(Topic.objects.prefetch_related("prerequisites"), slug=slug)
+    resources = topic.resources.published().order_by("position", "title")
+    page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    previous_topic, next_topic = topic.neighbours()
+    return render(
+        request,
+        "catalog/topic_detail.html",
+        {
+            "topic": topic,
+            "page": page,
+            "previous_topic": previous_topic,
+            "next_topic": next_topic,
+        },
+    )
+
+
+@require_GET
+def degree_list(request):
+    degrees = list(degrees_with_requirements())
+    for lower_degree, degree in zip([None, *degrees], degrees, strict=False):
+        degree.includes_degree = lower_degree
+    return render(request, "catalog/degree_list.html", {"degrees": degrees})
+
+
+@require_GET
+def search(request):
+    form = SearchForm(request.GET)
+    page = None
+    if form.is_valid():
+        resources = form.filter(Resource.objects.published().select_related("topic"))
+        resources = resources.order_by("topic__position", "topic__title", "position", "title")
+        page = Paginator(resources, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    template = "catalog/search.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, {"form": form, "page": page})

@@ -1,0 +1,29 @@
+"""Shared fixtures: the seed catalog, learners, and the PostgreSQL-only gate."""
+
+import os
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.fixturenames.insert(0, "_require_postgres")
+
+
+@pytest.fixture
+def _require_postgres():
+    if connection.vendor == "postgresql":
+        return
+    reason = "needs PostgreSQL: set DATABASE_URL=postgres://... to run it"
+    if os.environ.get("MLMATH_REQUIRE_POSTGRES") == "1":
+        pytest.fail(f"MLMATH_REQUIRE_POSTGRES=1 but the database is {connection.vendor}; {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def seed_catalog(db):
+    """The real seed fixture, loaded the way curators load it."""
+    call_command("loaddata", "catalog", verbosity=0)
