@@ -6,5 +6,7 @@ from mlmath import views
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("progress/", include("progress.urls")),
     path("", include("catalog.urls")),
 ]

@@ -1,0 +1,170 @@
+"""Which degrees a learner has earned: a plain function over plain data, plus its loader.
+
+`evaluate_degrees` knows nothing of HTTP, templates or the ORM; `load_degree_specs` reads the
+catalog into the plain shapes it takes, in a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from catalog.models import Degree, Requirement, Resource
+
+
+@dataclass(frozen=True)
+class RequirementSpec:
+    """One requirement, as data. `resource_id` set: that resource; else `topic_id`."""
+
+    key: str
+    url: str = ""  # where on the site the learner works on it
+    resource_id: int | None = None
+    resource_title: str = ""
+    resource_published: bool = True
+    topic_id: int | None = None
+    topic_title: str = ""
+    min_count: int | None = None  # None: every published resource of the topic
+    topic_resource_ids: frozenset[int] = frozenset()  # the topic's published resources
+
+
+@dataclass(frozen=True)
+class DegreeSpec:
+    slug: str
+    title: str
+    rank: int
+    requirements: tuple[RequirementSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class RequirementResult:
+    spec: RequirementSpec
+    done: int
+    needed: int
+
+    @property
+    def met(self):
+        return self.done >= self.needed
+
+    @property
+    def remaining(self):
+        """What is left, in plain words ("" when met)."""
+        if self.met:
+            return ""
+        spec = self.spec
+        if spec.resource_id is not None:
+            if not spec.resource_published:
+                return f"{spec.resource_title} is not available right now"
+            return f"Complete {spec.resource_title}"
+        missing = self.needed - self.done
+        noun = "resource" if missing == 1 else "resources"
+        return f"Complete {missing} more {spec.topic_title} {noun}"
+
+
+@dataclass(frozen=True)
+class DegreeResult:
+    degree: DegreeSpec
+    requirements: tuple[RequirementResult, ...] = field(default_factory=tuple)
+
+    @property
+    def met(self):
+        return all(result.met for result in self.requirements)
+
+    @property
+    def done(self):
+        return sum(min(result.done, result.needed) for result in self.requirements)
+
+    @property
+    def needed(self):
+        return sum(result.needed for result in self.requirements)
+
+    @property
+    def percent(self):
+        return 100 if self.needed == 0 else round(100 * self.done / self.needed)
+
+    @property
+    def remaining(self):
+        return [result.remaining for result in self.requirements if not result.met]
+
+
+def evaluate_requirement(spec, completed_resource_ids):
+    if spec.resource_id is not None:
+        done = int(spec.resource_published and spec.resource_id in completed_resource_ids)
+        return RequirementResult(spec=spec, done=done, needed=1)
+    completed_in_topic = len(spec.topic_resource_ids & completed_resource_ids)
+    needed = len(spec.topic_resource_ids) if spec.min_count is None else spec.min_count
+    return RequirementResult(spec=spec, done=min(completed_in_topic, needed), needed=needed)
+
+
+def evaluate_degrees(completed_resource_ids, degrees):
+    """Each degree's met and unmet requirements for a learner, lowest rank first.
+
+    `completed_resource_ids` are the learner's completed resources; `degrees` are DegreeSpecs.
+    Degrees are cumulative: a degree's requirements include those of every lower rank, so a
+    learner who meets a degree meets every degree below it.
+    """
+    completed = frozenset(completed_resource_ids)
+    results = []
+    inherited = ()
+    for degree in sorted(degrees, key=lambda d: d.rank):
+        inherited = inherited + tuple(degree.requirements)
+        results.append(
+            DegreeResult(
+                degree=degree,
+                requirements=tuple(evaluate_requirement(spec, completed) for spec in inherited),
+            )
+        )
+    return results
+
+
+def highest_met(results):
+    met = [result for result in results if result.met]
+    return met[-1] if met else None
+
+
+def load_degree_specs():
+    """The catalog's degrees as DegreeSpecs, in three queries whatever the catalog's size."""
+    requirements = Requirement.objects.select_related("resource__topic", "topic").order_by(
+        "position", "pk"
+    )
+    degrees = list(
+        Degree.objects.order_by("rank").prefetch_related(
+            Prefetch("requirements", queryset=requirements)
+        )
+    )
+    topic_ids = {r.topic_id for d in degrees for r in d.requirements.all() if r.topic_id}
+    published_by_topic = {}
+    for topic_id, resource_id in (
+        Resource.objects.published().filter(topic_id__in=topic_ids).values_list("topic_id", "id")
+    ):
+        published_by_topic.setdefault(topic_id, set()).add(resource_id)
+    return [
+        DegreeSpec(
+            slug=degree.slug,
+            title=degree.title,
+            rank=degree.rank,
+            requirements=tuple(
+                _requirement_spec(requirement, published_by_topic)
+                for requirement in degree.requirements.all()
+            ),
+        )
+        for degree in degrees
+    ]
+
+
+def _requirement_spec(requirement, published_by_topic):
+    key = f"{requirement.degree_id}:{requirement.slug}"
+    if requirement.resource_id:
+        return RequirementSpec(
+            key=key,
+            url=requirement.resource.get_absolute_url(),
+            resource_id=requirement.resource_id,
+            resource_title=requirement.resource.title,
+            resource_published=requirement.resource.is_published,
+        )
+    return RequirementSpec(
+        key=key,
+        url=requirement.topic.get_absolute_url(),
+        topic_id=requirement.topic_id,
+        topic_title=requirement.topic.title,
+        min_count=requirement.min_count,
+        topic_resource_ids=frozenset(published_by_topic.get(requirement.topic_id, ())),
+    )

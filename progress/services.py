@@ -1,0 +1,61 @@
+"""Writes that touch several tables, each in one transaction."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Degree
+from progress.degrees import evaluate_degrees, load_degree_specs
+from progress.models import Activity, DegreeAward, ResourceProgress
+
+
+def completed_resource_ids(learner):
+    return set(
+        ResourceProgress.objects.for_learner(learner)
+        .completed()
+        .values_list("resource_id", flat=True)
+    )
+
+
+def record_new_awards(*, learner, now=None):
+    """Award every degree the learner meets and does not hold yet; return the new awards.
+
+    Existing awards are never removed: a degree tightened later keeps its earlier holders.
+    """
+    now = now or timezone.now()
+    results = evaluate_degrees(completed_resource_ids(learner), load_degree_specs())
+    met_slugs = {result.degree.slug for result in results if result.met}
+    if not met_slugs:
+        return []
+    held = set(DegreeAward.objects.for_learner(learner).values_list("degree__slug", flat=True))
+    new_degrees = Degree.objects.filter(slug__in=met_slugs - held)
+    awards = [DegreeAward(learner=learner, degree=degree, awarded_at=now) for degree in new_degrees]
+    # ignore_conflicts: a racing request may have recorded the same award a moment ago.
+    DegreeAward.objects.bulk_create(awards, ignore_conflicts=True)
+    return awards
+
+
+def set_resource_status(*, learner, resource, status, now=None):
+    """Set a learner's status on a resource; log the change and record any new degree award.
+
+    Setting the same status again changes nothing. Safe under concurrent requests: the unique
+    constraint and get_or_create keep one row per learner and resource.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        progress, _ = ResourceProgress.objects.get_or_create(learner=learner, resource=resource)
+        progress = ResourceProgress.objects.select_for_update().get(pk=progress.pk)
+        if progress.apply_status(status, now):
+            progress.save()
+            Activity.objects.create(
+                learner=learner, resource=resource, status=status, created_at=now
+            )
+            record_new_awards(learner=learner, now=now)
+    return progress
+
+
+def set_resource_note(*, learner, resource, note):
+    with transaction.atomic():
+        progress, _ = ResourceProgress.objects.get_or_create(learner=learner, resource=resource)
+        ResourceProgress.objects.filter(pk=progress.pk).update(note=note, updated_at=timezone.now())
+        progress.refresh_from_db()
+    return progress

@@ -1,0 +1,27 @@
+"""Template tags through which catalog pages show the signed-in learner's progress."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def progress_for(context, resource):
+    """The learner's ResourceProgress for a resource, or None (also for visitors)."""
+    learner_progress = context.get("learner_progress")
+    return learner_progress.for_resource(resource) if learner_progress else None
+
+
+@register.inclusion_tag("progress/includes/topic_progress.html", takes_context=True)
+def topic_progress(context, topic, published_count, oob=False):
+    learner_progress = context.get("learner_progress")
+    completed = learner_progress.completed_in_topic(topic) if learner_progress else 0
+    percent = round(100 * completed / published_count) if published_count else 0
+    return {
+        "show": learner_progress is not None,
+        "topic": topic,
+        "completed": completed,
+        "published_count": published_count,
+        "percent": percent,
+        "oob": oob,
+    }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from progress import views
+
+app_name = "progress"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("resources/<slug:slug>/status/", views.set_status, name="set_status"),
+    path("resources/<slug:slug>/note/", views.update_note, name="update_note"),
+]

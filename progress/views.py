@@ -1,0 +1,98 @@
+"""The learner's dashboard, and the POST endpoints that change a learner's own progress."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from catalog.models import Resource
+from progress import services
+from progress.dashboard import build_dashboard
+from progress.forms import NoteForm, StatusForm
+
+
+def learner_required(view):
+    """Send visitors to sign in and back; HTMX requests get a client-side redirect."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        back_to = safe_next_url(request) or request.get_full_path()
+        if request.htmx:
+            return HttpResponseClientRedirect(redirect_to_login(back_to).url)
+        return redirect_to_login(back_to)
+
+    return wrapper
+
+
+def safe_next_url(request):
+    """Where the learner was: the form's `next`, else HTMX's current URL, if it is ours."""
+    candidates = [request.POST.get("next"), request.htmx.current_url if request.htmx else None]
+    for url in candidates:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return None
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    return render(request, "progress/dashboard.html", build_dashboard(request.user))
+
+
+def resource_response(request, resource, progress, note_form=None, status=200):
+    if request.htmx:
+        context = {
+            "resource": resource,
+            "progress": progress,
+            "note_form": note_form,
+            "published_count": resource.topic.resources.published().count(),
+        }
+        return render(request, "progress/resource_changed.html", context, status=status)
+    return redirect(safe_next_url(request) or resource.get_absolute_url())
+
+
+@require_POST
+@learner_required
+def set_status(request, slug):
+    resource = get_object_or_404(Resource.objects.published().select_related("topic"), slug=slug)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            f"Unknown status “{request.POST.get('status', '')}”. "
+            "Use not_started, in_progress, completed or skipped.",
+            content_type="text/plain; charset=utf-8",
+        )
+    progress = services.set_resource_status(
+        learner=request.user, resource=resource, status=form.cleaned_data["status"]
+    )
+    return resource_response(request, resource, progress)
+
+
+@require_POST
+@learner_required
+def update_note(request, slug):
+    resource = get_object_or_404(Resource.objects.published().select_related("topic"), slug=slug)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        progress = resource.learner_progress.filter(learner=request.user).first()
+        if request.htmx:
+            return resource_response(request, resource, progress, note_form=form, status=422)
+        return render(
+            request,
+            "progress/note_form.html",
+            {"resource": resource, "progress": progress, "note_form": form},
+            status=422,
+        )
+    progress = services.set_resource_note(
+        learner=request.user, resource=resource, note=form.cleaned_data["note"]
+    )
+    return resource_response(request, resource, progress)

@@ -1,0 +1,127 @@
+"""The degree rule on its own: plain data in, plain results out."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progress.degrees import DegreeSpec, RequirementSpec, evaluate_degrees, highest_met
+
+STATS = frozenset({10, 11, 12})
+CALCULUS = frozenset({20})
+
+PRACTITIONER = DegreeSpec(
+    "practitioner",
+    "Practitioner",
+    1,
+    (
+        RequirementSpec("keras", resource_id=1, resource_title="Keras"),
+        RequirementSpec("xgboost", resource_id=2, resource_title="XGboost"),
+    ),
+)
+DEVELOPER = DegreeSpec(
+    "developer",
+    "Developer",
+    2,
+    (
+        RequirementSpec(
+            "calculus", topic_id=2, topic_title="Calculus", topic_resource_ids=CALCULUS
+        ),
+        RequirementSpec(
+            "stats", topic_id=1, topic_title="Statistics", min_count=2, topic_resource_ids=STATS
+        ),
+    ),
+)
+RESEARCHER = DegreeSpec(
+    "researcher",
+    "Researcher",
+    3,
+    (RequirementSpec("book", resource_id=12, resource_title="Random Processes"),),
+)
+DEGREES = [RESEARCHER, PRACTITIONER, DEVELOPER]  # any order in, rank order out
+
+
+def by_slug(results):
+    return {result.degree.slug: result for result in results}
+
+
+def test_nothing_completed_meets_no_degree_and_says_what_remains():
+    results = by_slug(evaluate_degrees(set(), DEGREES))
+    assert not any(result.met for result in results.values())
+    assert results["practitioner"].remaining == ["Complete Keras", "Complete XGboost"]
+    assert results["developer"].remaining == [
+        "Complete Keras",
+        "Complete XGboost",
+        "Complete 1 more Calculus resource",
+        "Complete 2 more Statistics resources",
+    ]
+
+
+def test_results_come_in_rank_order():
+    assert [r.degree.slug for r in evaluate_degrees(set(), DEGREES)] == [
+        "practitioner",
+        "developer",
+        "researcher",
+    ]
+
+
+def test_developer_needs_everything_practitioner_needs():
+    results = by_slug(evaluate_degrees({20, 10, 11}, DEGREES))
+    assert not results["developer"].met
+    assert results["developer"].remaining == ["Complete Keras", "Complete XGboost"]
+
+
+def test_meeting_every_requirement_earns_the_degree_and_those_below():
+    results = evaluate_degrees({1, 2, 20, 10, 11}, DEGREES)
+    assert highest_met(results).degree.slug == "developer"
+    assert by_slug(results)["practitioner"].met
+
+
+def test_topic_requirement_counts_only_that_topics_resources():
+    results = by_slug(evaluate_degrees({1, 2, 20, 10, 99}, DEGREES))
+    assert results["developer"].remaining == ["Complete 1 more Statistics resource"]
+
+
+def test_all_of_a_topic_means_every_published_resource():
+    spec = DegreeSpec(
+        "d",
+        "D",
+        1,
+        (RequirementSpec("t", topic_id=1, topic_title="Statistics", topic_resource_ids=STATS),),
+    )
+    assert evaluate_degrees({10, 11}, [spec])[0].remaining == [
+        "Complete 1 more Statistics resource"
+    ]
+    assert evaluate_degrees(STATS, [spec])[0].met
+
+
+def test_unpublished_required_resource_counts_for_nothing():
+    spec = DegreeSpec(
+        "d",
+        "D",
+        1,
+        (RequirementSpec("r", resource_id=5, resource_title="Gone", resource_published=False),),
+    )
+    result = evaluate_degrees({5}, [spec])[0]
+    assert not result.met
+    assert result.remaining == ["Gone is not available right now"]
+
+
+RESOURCE_IDS = [1, 2, 10, 11, 12, 20]
+
+
+@given(
+    completed=st.sets(st.sampled_from(RESOURCE_IDS)),
+    one_more=st.sampled_from(RESOURCE_IDS),
+)
+def test_completing_one_more_resource_never_lowers_any_degrees_progress(completed, one_more):
+    before = by_slug(evaluate_degrees(completed, DEGREES))
+    after = by_slug(evaluate_degrees(completed | {one_more}, DEGREES))
+    for slug, result in before.items():
+        assert after[slug].done >= result.done
+        assert after[slug].met or not result.met
+
+
+@given(completed=st.sets(st.sampled_from(RESOURCE_IDS)))
+def test_awards_follow_rank_order(completed):
+    met = [result.met for result in evaluate_degrees(completed, DEGREES)]
+    # Once a degree is not met, no higher degree is met.
+    assert met == sorted(met, reverse=True)

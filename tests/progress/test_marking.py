@@ -1,0 +1,213 @@
+"""Marking resources through plain POSTs and through HTMX, and what learners see after."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Resource
+from progress.models import Activity, DegreeAward, ResourceProgress, Status
+from tests.progress.conftest import hx
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")
+
+
+def status_url(slug):
+    return reverse("progress:set_status", args=[slug])
+
+
+def note_url(slug):
+    return reverse("progress:update_note", args=[slug])
+
+
+def test_catalog_shows_each_resource_a_control_named_after_it(learner_client):
+    html = learner_client.get("/").content.decode()
+    assert 'Mark<span class="visually-hidden"> Khan Academy Calculus</span> as completed' in html
+    assert 'Start<span class="visually-hidden"> Khan Academy Calculus</span>' in html
+
+
+def test_visitors_see_no_controls_but_an_invitation_to_sign_in(client):
+    html = client.get("/topics/calculus/").content.decode()
+    assert "as completed" not in html
+    assert "to track your progress" in html
+
+
+def test_plain_post_marks_completed_and_redirects_back(learner_client, learner):
+    response = learner_client.post(
+        status_url("khan-academy-calculus"), {"status": "completed", "next": "/topics/calculus/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/topics/calculus/"
+    progress = ResourceProgress.objects.get(learner=learner)
+    assert progress.status == Status.COMPLETED
+    assert progress.completed_at is not None
+    page = learner_client.get("/topics/calculus/").content.decode()
+    assert "Completed <time" in page
+    assert "1 of 1 completed" in page
+
+
+def test_plain_post_without_next_goes_to_the_resource_on_its_topic_page(learner_client):
+    response = learner_client.post(status_url("khan-academy-calculus"), {"status": "in_progress"})
+    assert response["Location"] == "/topics/calculus/#resource-khan-academy-calculus"
+
+
+def test_offsite_next_is_ignored(learner_client):
+    response = learner_client.post(
+        status_url("khan-academy-calculus"),
+        {"status": "in_progress", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/topics/calculus/#resource-khan-academy-calculus"
+
+
+def test_htmx_post_returns_the_resource_and_out_of_band_progress_and_badge(learner_client):
+    response = learner_client.post(
+        status_url("khan-academy-linear-algebra"),
+        {"status": "completed"},
+        **hx(hx_current_url="http://testserver/topics/linear-algebra/"),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith('<li class="resource resource--completed"')
+    assert 'id="resource-khan-academy-linear-algebra"' in html
+    assert '<div class="topic-progress" id="topic-progress-linear-algebra" hx-swap-oob="true">' in (
+        html
+    )
+    assert "1 of 2 completed" in html
+    assert '<li id="header-badge" hx-swap-oob="true">' in html
+    assert "<html" not in html
+    # The re-rendered controls still send a no-JavaScript learner back to the page.
+    assert 'name="next" value="http://testserver/topics/linear-algebra/"' in html
+
+
+def test_completing_the_last_practitioner_requirement_updates_the_header_badge(
+    learner_client, learner
+):
+    learner_client.post(status_url("keras"), {"status": "completed"})
+    response = learner_client.post(status_url("xgboost"), {"status": "completed"}, **hx())
+    assert "★</span> Practitioner" in response.content.decode()
+    award = DegreeAward.objects.get(learner=learner)
+    assert award.degree.slug == "practitioner"
+    assert "★</span> Practitioner" in learner_client.get("/").content.decode()
+
+
+def test_marking_twice_keeps_one_row_and_the_first_completion_time(learner_client, learner):
+    learner_client.post(status_url("keras"), {"status": "completed"})
+    first = ResourceProgress.objects.get(learner=learner).completed_at
+    learner_client.post(status_url("keras"), {"status": "completed"})
+    assert ResourceProgress.objects.filter(learner=learner).count() == 1
+    assert ResourceProgress.objects.get(learner=learner).completed_at == first
+    assert Activity.objects.filter(learner=learner).count() == 1
+
+
+def test_undo_returns_to_not_started(learner_client, learner):
+    learner_client.post(status_url("keras"), {"status": "completed"})
+    learner_client.post(status_url("keras"), {"status": "not_started"})
+    progress = ResourceProgress.objects.get(learner=learner)
+    assert progress.status == Status.NOT_STARTED
+    assert progress.completed_at is None
+
+
+def test_skipped_counts_for_no_degree(learner_client, learner):
+    learner_client.post(status_url("keras"), {"status": "skipped"})
+    learner_client.post(status_url("xgboost"), {"status": "skipped"})
+    assert not DegreeAward.objects.filter(learner=learner).exists()
+
+
+def test_unknown_status_is_a_400_with_a_message_and_changes_nothing(learner_client):
+    response = learner_client.post(status_url("keras"), {"status": "mastered"})
+    assert response.status_code == 400
+    assert "Unknown status “mastered”" in response.content.decode()
+    assert not ResourceProgress.objects.exists()
+
+
+def test_unknown_resource_is_a_404(learner_client):
+    response = learner_client.post(status_url("no-such-resource"), {"status": "completed"})
+    assert response.status_code == 404
+    assert not ResourceProgress.objects.exists()
+
+
+def test_unpublished_resource_is_a_404(learner_client):
+    Resource.objects.filter(slug="keras").update(is_published=False)
+    response = learner_client.post(status_url("keras"), {"status": "completed"})
+    assert response.status_code == 404
+    assert not ResourceProgress.objects.exists()
+
+
+def test_get_never_changes_state(learner_client):
+    assert learner_client.get(status_url("keras") + "?status=completed").status_code == 405
+    assert not ResourceProgress.objects.exists()
+
+
+def test_post_without_csrf_token_is_refused(client, learner):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    response = strict.post(status_url("keras"), {"status": "completed"}, **hx())
+    assert response.status_code == 403
+    assert not ResourceProgress.objects.exists()
+
+
+def test_htmx_post_with_the_header_token_is_accepted(learner):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    page = strict.get("/topics/calculus/").content.decode()
+    token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+    response = strict.post(
+        status_url("khan-academy-calculus"),
+        {"status": "completed"},
+        HTTP_X_CSRFTOKEN=token,
+        **hx(),
+    )
+    assert response.status_code == 200
+    assert ResourceProgress.objects.get().status == Status.COMPLETED
+
+
+def test_anonymous_post_is_sent_to_sign_in_and_back(client):
+    response = client.post(
+        status_url("keras"), {"status": "completed", "next": "/topics/calculus/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/topics/calculus/"
+    assert not ResourceProgress.objects.exists()
+
+
+def test_anonymous_htmx_post_gets_a_client_redirect_to_sign_in(client):
+    response = client.post(
+        status_url("keras"),
+        {"status": "completed"},
+        **hx(hx_current_url="http://testserver/topics/how-to-study-the-degrees/"),
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/accounts/login/?next=")
+    assert "how-to-study-the-degrees" in response["HX-Redirect"]
+
+
+def test_note_is_saved_and_shown_only_to_its_learner(learner_client, make_learner, client):
+    response = learner_client.post(
+        note_url("keras"), {"note": "Start with the functional API.", "next": "/"}
+    )
+    assert response.status_code == 302
+    assert "Start with the functional API." in learner_client.get("/").content.decode()
+    client.force_login(make_learner("grace"))
+    assert "Start with the functional API." not in client.get("/").content.decode()
+
+
+def test_note_edit_through_htmx_keeps_the_status(learner_client, learner):
+    learner_client.post(status_url("keras"), {"status": "in_progress"})
+    response = learner_client.post(note_url("keras"), {"note": "halfway"}, **hx())
+    assert response.status_code == 200
+    assert "halfway" in response.content.decode()
+    progress = ResourceProgress.objects.get(learner=learner)
+    assert (progress.status, progress.note) == (Status.IN_PROGRESS, "halfway")
+
+
+def test_overlong_note_is_refused_with_a_message_and_nothing_saved(learner_client, learner):
+    learner_client.post(note_url("keras"), {"note": "keep me"})
+    for extra in ({}, hx()):
+        response = learner_client.post(note_url("keras"), {"note": "x" * 1001}, **extra)
+        assert response.status_code == 422
+        assert "Ensure this value has at most 1000 characters" in response.content.decode()
+    assert ResourceProgress.objects.get(learner=learner).note == "keep me"
