@@ -1,5 +1,6 @@
 """Writes that touch several tables, each in one transaction."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -34,6 +35,15 @@ def record_new_awards(*, learner, now=None):
     return awards
 
 
+def lock_learner(learner):
+    """Serialise one learner's writes, so that awards see every completion that preceded them.
+
+    Without it, two completions committed at once could each miss the other and leave a met
+    degree unrecorded. Other learners are not blocked.
+    """
+    get_user_model().objects.select_for_update().filter(pk=learner.pk).exists()
+
+
 def set_resource_status(*, learner, resource, status, now=None):
     """Set a learner's status on a resource; log the change and record any new degree award.
 
@@ -42,8 +52,8 @@ def set_resource_status(*, learner, resource, status, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
+        lock_learner(learner)
         progress, _ = ResourceProgress.objects.get_or_create(learner=learner, resource=resource)
-        progress = ResourceProgress.objects.select_for_update().get(pk=progress.pk)
         if progress.apply_status(status, now):
             progress.save()
             Activity.objects.create(
@@ -55,6 +65,7 @@ def set_resource_status(*, learner, resource, status, now=None):
 
 def set_resource_note(*, learner, resource, note):
     with transaction.atomic():
+        lock_learner(learner)
         progress, _ = ResourceProgress.objects.get_or_create(learner=learner, resource=resource)
         ResourceProgress.objects.filter(pk=progress.pk).update(note=note, updated_at=timezone.now())
         progress.refresh_from_db()

@@ -1,0 +1,123 @@
+"""The learner's dashboard: overall, per-topic and per-degree progress, badge and next up."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Degree, Requirement, Resource, Topic
+from progress.models import DegreeAward
+from progress.services import set_resource_status
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")
+
+
+def complete(learner, *slugs, status="completed"):
+    for slug in slugs:
+        set_resource_status(
+            learner=learner, resource=Resource.objects.get(slug=slug), status=status
+        )
+
+
+def text(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("progress:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/progress/"
+
+
+def test_new_learner_sees_no_badge_and_where_to_start(learner_client):
+    page = text(learner_client.get("/progress/"))
+    assert "No degree yet" in page
+    assert "0 of 14 resources completed" in page.replace("</strong>", "")
+    next_up = page.split('id="next-heading"')[1].split("</ol>")[0]
+    # The curator's order: the first topic's first resource comes first.
+    assert next_up.index("Khan Academy Calculus") < next_up.index("Khan Academy Linear Algebra")
+
+
+def test_half_way_to_developer_shows_exactly_what_remains(learner_client, learner):
+    complete(
+        learner,
+        "keras",
+        "xgboost",
+        "khan-academy-calculus",
+        "khan-academy-linear-algebra",
+        "edx-introduction-to-statistics",
+    )
+    page = text(learner_client.get("/progress/"))
+    developer = page.split('id="degree-developer"')[1].split("</article>")[0]
+    assert "Complete 1 more Linear Algebra resource" in developer
+    assert "Complete 1 more Statistics and probability resource" in developer
+    assert "Completed <a" in developer  # Keras and XGboost, inherited from Practitioner
+    assert "Complete Keras" not in developer
+    researcher = page.split('id="degree-researcher"')[1].split("</article>")[0]
+    assert "Complete An exploration of Random Processes for Engineers" in researcher
+    badge = page.split('id="badge-heading"')[1].split("</section>")[0]
+    assert "★</span> Practitioner" in badge
+    assert "earned on" in badge
+
+
+def test_topic_rows_count_completed_of_published(learner_client, learner):
+    complete(learner, "khan-academy-linear-algebra")
+    complete(learner, "mit-linear-algebra", status="in_progress")
+    page = text(learner_client.get("/progress/"))
+    assert re.search(r"Linear Algebra</a></th> <td>1 / 2</td>", page)
+
+
+def test_next_up_respects_prerequisites_and_puts_started_work_first(learner_client, learner):
+    complete(learner, "khan-academy-calculus", "keras", "xgboost")
+    complete(learner, "edx-probability", status="in_progress")
+    complete(learner, "khan-academy-linear-algebra", status="skipped")
+    page = text(learner_client.get("/progress/"))
+    next_up = page.split('id="next-heading"')[1].split("</ol>")[0]
+    assert next_up.index("edx Probability") < next_up.index("Linear Algebra MIT")
+    assert "Khan Academy Linear Algebra" not in next_up  # skipped
+    assert "Khan Academy Calculus" not in next_up  # done
+    # Signal Processing builds on Linear Algebra, which still has MIT's course open.
+    assert "edx Signals and Systems" not in next_up
+
+
+def test_unpublished_resources_count_for_nothing(learner_client, learner):
+    complete(learner, "khan-academy-calculus")
+    Resource.objects.filter(slug="khan-academy-calculus").update(is_published=False)
+    page = text(learner_client.get("/progress/"))
+    assert "0 of 13 resources completed" in page.replace("</strong>", "")
+
+
+def test_award_is_recorded_once_with_its_time(learner):
+    complete(learner, "keras", "xgboost")
+    complete(learner, "keras", status="not_started")
+    complete(learner, "keras")
+    award = DegreeAward.objects.get(learner=learner)
+    assert award.degree.slug == "practitioner"
+    assert award.awarded_at is not None
+    assert award.public_id is not None
+
+
+def test_tightened_degree_keeps_its_award_and_shows_the_new_requirement(learner_client, learner):
+    complete(learner, "keras", "xgboost")
+    earned_on = DegreeAward.objects.get(learner=learner).awarded_at
+    Requirement.objects.create(
+        degree=Degree.objects.get(slug="practitioner"),
+        slug="calculus",
+        topic=Topic.objects.get(slug="calculus"),
+    )
+    complete(learner, "edx-probability")  # any later change re-evaluates degrees
+    assert DegreeAward.objects.get(learner=learner).awarded_at == earned_on
+    page = text(learner_client.get("/progress/"))
+    practitioner = page.split('id="degree-practitioner"')[1].split("</article>")[0]
+    assert "Earned" in practitioner
+    assert "Curators have since changed what it asks for" in practitioner
+    assert "Complete 1 more Calculus resource" in practitioner
+
+
+def test_a_learner_never_sees_another_learners_progress(client, learner, make_learner):
+    complete(learner, "keras", "xgboost")
+    client.force_login(make_learner("grace"))
+    page = text(client.get("/progress/"))
+    assert "No degree yet" in page
+    assert "0 of 14 resources completed" in page.replace("</strong>", "")
+    assert "Keras, completed" not in page
