@@ -115,11 +115,21 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def search(self, query):
-        if not query:
-            return self
-        return self.filter(
-            Q(title__icontains=query) | Q(provider__icontains=query) | Q(note__icontains=query)
-        )
+        """Resources matching every word of the query, in any order and in any searched field.
+
+        The topic's title and summary count too, so "Fourier" finds the signal-processing
+        courses even though no course title says it.
+        """
+        resources = self
+        for word in query.split():
+            resources = resources.filter(
+                Q(title__icontains=word)
+                | Q(provider__icontains=word)
+                | Q(note__icontains=word)
+                | Q(topic__title__icontains=word)
+                | Q(topic__summary__icontains=word)
+            )
+        return resources
 
 
 class Resource(models.Model):

@@ -1,0 +1,261 @@
+"""The seed fixture: it holds the whole awesomeMLmath list, and loading it is safe to repeat."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
+from django.db import IntegrityError
+
+from catalog.models import Degree, Requirement, Resource, Topic
+
+SOURCE_LIST = Path("/work/shared/data/awesomeMLmath-README.md")
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+pytestmark = pytest.mark.django_db
+
+
+def plain(text):
+    """Markdown links reduced to their text, whitespace collapsed: how the fixture quotes."""
+    return " ".join(MARKDOWN_LINK.sub(r"\1", text).split())
+
+
+def source_sections():
+    """{heading: [line, ...]} for every `###` section of the source list, blank lines dropped."""
+    sections, heading = {}, None
+    for line in SOURCE_LIST.read_text().splitlines():
+        if line.startswith("### "):
+            heading = line.removeprefix("### ").strip()
+            sections[heading] = []
+        elif heading and line.strip():
+            sections[heading].append(line.strip())
+    return sections
+
+
+def source_links():
+    """(title, url, note) for every link of the list.
+
+    The note is the rest of the line after a leading link ("this is an advanced course but
+    one of my favorites."), or the whole sentence around a link inside prose (Keras, XGboost).
+    """
+    links = []
+    for lines in source_sections().values():
+        for line in lines:
+            for match in MARKDOWN_LINK.finditer(line):
+                leading = match.start() == 0
+                note = plain(line[match.end() :]) if leading else plain(line)
+                links.append((match[1], match[2], note))
+    return links
+
+
+def catalog_snapshot():
+    """Every catalog row and prerequisite edge, ids included: equal snapshots mean no change."""
+    return {
+        "topics": list(Topic.objects.order_by("pk").values()),
+        "resources": list(Resource.objects.order_by("pk").values()),
+        "degrees": list(Degree.objects.order_by("pk").values()),
+        "requirements": list(Requirement.objects.order_by("pk").values()),
+        "prerequisites": sorted(
+            Topic.prerequisites.through.objects.values_list("from_topic_id", "to_topic_id")
+        ),
+    }
+
+
+# What the seed holds
+
+
+def test_seed_loads_every_topic_resource_degree_and_requirement(seed_catalog):
+    assert Topic.objects.count() == 7
+    assert Resource.objects.count() == len(source_links()) == 14
+    assert Degree.objects.count() == 3
+    assert Requirement.objects.count() == 6
+
+
+def test_seed_resource_urls_are_exactly_the_links_of_the_source_list(seed_catalog):
+    source_urls = [url for _, url, _ in source_links()]
+
+    assert sorted(Resource.objects.values_list("url", flat=True)) == sorted(source_urls)
+
+
+def test_seed_resources_keep_the_source_titles_and_the_curators_notes(seed_catalog):
+    for title, url, note in source_links():
+        resource = Resource.objects.get(url=url)
+        assert (resource.title, resource.note) == (title, note), url
+
+
+def test_seed_has_a_topic_for_every_section_plus_stochastic_processes(seed_catalog):
+    assert set(Topic.objects.values_list("title", flat=True)) == {
+        *source_sections(),
+        "Stochastic Processes",
+    }
+
+
+def test_seed_topics_carry_the_curators_guidance(seed_catalog):
+    for heading, lines in source_sections().items():
+        guidance = plain(Topic.objects.get(title=heading).guidance)
+        for line in lines:
+            if not MARKDOWN_LINK.match(line):
+                assert plain(line) in guidance, heading
+
+
+def test_seed_resources_sit_under_their_section_topic(seed_catalog):
+    for heading, lines in source_sections().items():
+        urls = {match[2] for line in lines for match in MARKDOWN_LINK.finditer(line)}
+        topic = Topic.objects.get(title=heading)
+        assert set(topic.resources.values_list("url", flat=True)) == urls, heading
+
+
+def test_stochastic_processes_comes_from_the_intro_and_carries_the_prerequisites(seed_catalog):
+    topic = Topic.objects.get(slug="stochastic-processes")
+    intro = SOURCE_LIST.read_text().split("### ")[0]
+
+    assert not topic.resources.exists()
+    assert "Stochastic Processes which is the theory behind RNN, Kalman Filters" in intro
+    assert "Stochastic Processes which is the theory behind RNN, Kalman Filters" in topic.guidance
+    assert set(topic.prerequisites.values_list("slug", flat=True)) == {
+        "statistics-and-probability",
+        "signal-processing",
+    }
+
+
+def test_seed_includes_keras_and_xgboost(seed_catalog):
+    assert set(
+        Resource.objects.filter(title__in=["Keras", "XGboost"]).values_list("url", flat=True)
+    ) == {"https://github.com/fchollet/keras.git", "https://github.com/dmlc/xgboost"}
+
+
+def test_seed_degrees_are_the_three_cumulative_levels(seed_catalog):
+    assert list(Degree.objects.values_list("rank", "title")) == [
+        (1, "Practitioner"),
+        (2, "Developer"),
+        (3, "Researcher"),
+    ]
+
+
+def test_seed_requirements_quote_the_source_list(seed_catalog):
+    source = plain(SOURCE_LIST.read_text())
+
+    for requirement in Requirement.objects.all():
+        assert requirement.source_quote, requirement
+        assert plain(requirement.source_quote) in source, requirement
+
+
+def test_seed_requirements_say_what_each_degree_asks_for(seed_catalog):
+    asked = {
+        degree.slug: [requirement.describe() for requirement in degree.requirements.all()]
+        for degree in Degree.objects.all()
+    }
+
+    assert asked == {
+        "practitioner": ["Complete Keras", "Complete XGboost"],
+        "developer": [
+            "Complete every Calculus resource",
+            "Complete every Linear Algebra resource",
+            "Complete at least 2 Statistics and probability resources",
+        ],
+        "researcher": ["Complete An exploration of Random Processes for Engineers"],
+    }
+
+
+def test_seed_fixture_references_slugs_not_ids():
+    rows = json.loads(Path("fixtures/catalog.json").read_text())
+
+    assert all("pk" not in row for row in rows)
+
+
+# Loading is repeatable and all-or-nothing
+
+
+def test_loading_the_seed_twice_changes_nothing(seed_catalog):
+    before = catalog_snapshot()
+
+    call_command("loaddata", "catalog", verbosity=0)
+
+    assert catalog_snapshot() == before
+
+
+def write_fixture(tmp_path, rows):
+    path = tmp_path / "broken.json"
+    path.write_text(rows if isinstance(rows, str) else json.dumps(rows))
+    return str(path)
+
+
+RENAMED_CALCULUS = {
+    "model": "catalog.topic",
+    "fields": {"slug": "calculus", "title": "Renamed", "position": 10, "prerequisites": []},
+}
+NEW_TOPIC = {
+    "model": "catalog.topic",
+    "fields": {"slug": "brand-new", "title": "Brand new", "position": 99, "prerequisites": []},
+}
+
+MALFORMED_FIXTURES = {
+    "invalid JSON": '[{"model": "catalog.topic", "fields": {',
+    "unknown topic slug": [
+        RENAMED_CALCULUS,
+        NEW_TOPIC,
+        {
+            "model": "catalog.resource",
+            "fields": {
+                "slug": "orphan",
+                "topic": ["no-such-topic"],
+                "title": "Orphan",
+                "url": "https://example.org/orphan",
+            },
+        },
+    ],
+    "unknown field value": [
+        RENAMED_CALCULUS,
+        NEW_TOPIC,
+        {"model": "catalog.degree", "fields": {"slug": "master", "rank": "first"}},
+    ],
+    "requirement with two targets": [
+        RENAMED_CALCULUS,
+        NEW_TOPIC,
+        {
+            "model": "catalog.requirement",
+            "fields": {
+                "degree": ["practitioner"],
+                "slug": "both",
+                "resource": ["keras"],
+                "topic": ["calculus"],
+            },
+        },
+    ],
+}
+
+
+@pytest.mark.parametrize("rows", MALFORMED_FIXTURES.values(), ids=MALFORMED_FIXTURES.keys())
+def test_malformed_fixture_fails_and_leaves_the_database_unchanged(seed_catalog, tmp_path, rows):
+    before = catalog_snapshot()
+
+    with pytest.raises((DeserializationError, IntegrityError), match="Problem installing fixture"):
+        call_command("loaddata", write_fixture(tmp_path, rows), verbosity=0)
+
+    assert catalog_snapshot() == before
+    assert not Topic.objects.filter(slug="brand-new").exists()
+
+
+def test_fixture_that_makes_a_prerequisite_cycle_fails_and_changes_nothing(seed_catalog, tmp_path):
+    before = catalog_snapshot()
+    rows = [
+        RENAMED_CALCULUS,
+        NEW_TOPIC,
+        {
+            "model": "catalog.topic",
+            "fields": {
+                "slug": "linear-algebra",
+                "title": "Linear Algebra",
+                "position": 20,
+                "prerequisites": [["stochastic-processes"]],
+            },
+        },
+    ]
+
+    with pytest.raises(ValidationError, match="Linear Algebra → Stochastic Processes"):
+        call_command("loaddata", write_fixture(tmp_path, rows), verbosity=0)
+
+    assert catalog_snapshot() == before

@@ -1,0 +1,437 @@
+"""Catalog models: ordering, natural keys, the prerequisite graph and the requirement rules."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+
+from catalog.forms import TopicAdminForm
+from catalog.models import Degree, Requirement, Resource, Topic
+from tests.catalog.conftest import (
+    make_degree,
+    make_requirement,
+    make_resource,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def database_rejects():
+    """Expect an IntegrityError, keeping the test's own transaction usable (PostgreSQL)."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        yield
+
+
+@contextmanager
+def cycle_rejected(match="would make a cycle"):
+    """Expect the prerequisite check to refuse an edit.
+
+    The check runs inside Django's m2m `add()`, whose transaction has no savepoint of its own,
+    so a caller that carries on after the error needs its own `atomic()` around the edit.
+    """
+    with pytest.raises(ValidationError, match=match) as raised, transaction.atomic():
+        yield raised
+
+
+# Topics
+
+
+def test_topics_are_ordered_by_position_then_title():
+    make_topic(title="Signal Processing", position=40)
+    make_topic(title="Calculus", position=10)
+    make_topic(title="Linear Algebra", position=10)
+
+    assert [topic.title for topic in Topic.objects.all()] == [
+        "Calculus",
+        "Linear Algebra",
+        "Signal Processing",
+    ]
+
+
+def test_topic_str_and_url_use_title_and_slug():
+    topic = make_topic(title="Calculus", slug="calculus")
+
+    assert str(topic) == "Calculus"
+    assert topic.get_absolute_url() == "/topics/calculus/"
+
+
+def test_topic_slug_is_unique():
+    make_topic(slug="calculus")
+
+    with database_rejects():
+        make_topic(slug="calculus")
+
+
+def test_topic_neighbours_follow_curriculum_order():
+    first = make_topic(title="Calculus", position=10)
+    second = make_topic(title="Linear Algebra", position=20)
+    third = make_topic(title="Signal Processing", position=30)
+
+    assert first.neighbours() == (None, second)
+    assert second.neighbours() == (first, third)
+    assert third.neighbours() == (second, None)
+
+
+def test_topic_neighbours_break_position_ties_by_title():
+    alpha = make_topic(title="Alpha", position=10)
+    beta = make_topic(title="Beta", position=10)
+
+    assert alpha.neighbours() == (None, beta)
+    assert beta.neighbours() == (alpha, None)
+
+
+def test_published_counts_ignore_unpublished_resources():
+    topic = make_topic()
+    make_resource(topic)
+    make_resource(topic)
+    make_resource(topic, is_published=False)
+
+    assert Topic.objects.with_published_counts().get(pk=topic.pk).published_resource_count == 2
+
+
+def test_deleting_a_topic_that_has_resources_is_refused():
+    resource = make_resource()
+
+    with pytest.raises(ProtectedError):
+        resource.topic.delete()
+
+
+# Prerequisites
+
+
+def test_topic_cannot_be_its_own_prerequisite():
+    topic = make_topic(title="Calculus")
+
+    with cycle_rejected("“Calculus” cannot be its own prerequisite"):
+        topic.prerequisites.add(topic)
+
+    assert not topic.prerequisites.exists()
+
+
+def test_two_topic_cycle_is_rejected_with_the_chain_in_the_message():
+    calculus = make_topic(title="Calculus")
+    algebra = make_topic(title="Linear Algebra")
+    algebra.prerequisites.add(calculus)
+
+    with cycle_rejected() as raised:
+        calculus.prerequisites.add(algebra)
+
+    assert raised.value.messages == [
+        "These prerequisites would make a cycle: Calculus → Linear Algebra → Calculus."
+    ]
+    assert not calculus.prerequisites.exists()
+
+
+def test_longer_cycle_is_rejected():
+    first, second, third = make_topic(), make_topic(), make_topic()
+    second.prerequisites.add(first)
+    third.prerequisites.add(second)
+
+    with cycle_rejected():
+        first.prerequisites.add(third)
+
+
+def test_cycle_is_rejected_when_added_from_the_dependent_side():
+    calculus = make_topic()
+    algebra = make_topic()
+    algebra.prerequisites.add(calculus)
+
+    # "calculus is required by ... " written from the other end of the relation.
+    with cycle_rejected():
+        algebra.dependents.add(calculus)
+
+    assert not calculus.prerequisites.exists()
+
+
+def test_replacing_prerequisites_with_set_is_checked_too():
+    calculus = make_topic()
+    algebra = make_topic()
+    algebra.prerequisites.add(calculus)
+
+    with cycle_rejected():
+        calculus.prerequisites.set([algebra])
+
+
+def test_shared_prerequisites_without_a_cycle_are_accepted():
+    algebra = make_topic()
+    statistics = make_topic()
+    signals = make_topic()
+    stochastic = make_topic()
+    signals.prerequisites.add(algebra)
+    statistics.prerequisites.add(algebra)
+    stochastic.prerequisites.add(statistics, signals)
+
+    assert set(stochastic.prerequisites.all()) == {statistics, signals}
+
+
+def test_topic_admin_form_reports_a_cycle_as_a_field_error():
+    calculus = make_topic(title="Calculus", slug="calculus")
+    algebra = make_topic(title="Linear Algebra", slug="linear-algebra")
+    algebra.prerequisites.add(calculus)
+    data = {"title": "Calculus", "slug": "calculus", "position": 10, "prerequisites": [algebra.pk]}
+
+    form = TopicAdminForm(data, instance=calculus)
+
+    assert not form.is_valid()
+    assert form.errors["prerequisites"] == [
+        "These prerequisites would make a cycle: Calculus → Linear Algebra → Calculus."
+    ]
+
+
+def test_topic_admin_form_rejects_the_topic_as_its_own_prerequisite():
+    calculus = make_topic(title="Calculus", slug="calculus")
+    data = {"title": "Calculus", "slug": "calculus", "position": 10, "prerequisites": [calculus.pk]}
+
+    form = TopicAdminForm(data, instance=calculus)
+
+    assert not form.is_valid()
+    assert form.errors["prerequisites"] == ["“Calculus” cannot be its own prerequisite."]
+
+
+def test_topic_admin_form_accepts_acyclic_prerequisites():
+    calculus = make_topic(slug="calculus")
+    algebra = make_topic(title="Linear Algebra", slug="linear-algebra")
+    data = {
+        "title": "Linear Algebra",
+        "slug": "linear-algebra",
+        "position": 20,
+        "prerequisites": [calculus.pk],
+    }
+
+    form = TopicAdminForm(data, instance=algebra)
+
+    assert form.is_valid(), form.errors
+    form.save()
+    assert list(algebra.prerequisites.all()) == [calculus]
+
+
+# Resources
+
+
+def test_published_excludes_unpublished_resources():
+    shown = make_resource()
+    make_resource(is_published=False)
+
+    assert list(Resource.objects.published()) == [shown]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "query"),
+    [
+        ("title", "Khan Academy Calculus", "academy"),
+        ("provider", "MIT OpenCourseWare", "opencourseware"),
+        ("note", "One of my favourites", "FAVOURITE"),
+    ],
+)
+def test_search_matches_title_provider_and_note_ignoring_case(field, value, query):
+    match = make_resource(**{field: value})
+    make_resource(title="Something else")
+
+    assert list(Resource.objects.search(query)) == [match]
+
+
+def test_search_matches_the_topic_title_and_summary():
+    signals = make_topic(title="Signal Processing", summary="Convolutions and Fourier transforms.")
+    course = make_resource(signals, title="Discrete Time")
+    make_resource(title="Calculus")
+
+    assert list(Resource.objects.search("fourier")) == [course]
+    assert list(Resource.objects.search("signal processing")) == [course]
+
+
+def test_search_needs_every_word_but_not_in_order():
+    match = make_resource(title="Linear Algebra", provider="MIT OpenCourseWare")
+    make_resource(title="Linear Regression", provider="Stanford")
+
+    assert list(Resource.objects.search("mit linear")) == [match]
+    assert list(Resource.objects.search("linear")) == list(Resource.objects.all())
+
+
+def test_empty_search_returns_everything():
+    make_resource()
+    make_resource()
+
+    assert Resource.objects.search("").count() == 2
+    assert Resource.objects.search("   ").count() == 2
+
+
+def test_resource_url_is_unique():
+    make_resource(url="https://example.org/course")
+
+    with database_rejects():
+        make_resource(url="https://example.org/course")
+
+
+def test_resource_url_points_into_its_topic_page():
+    topic = make_topic(slug="calculus")
+    resource = make_resource(topic, slug="khan-academy-calculus")
+
+    assert resource.get_absolute_url() == "/topics/calculus/#resource-khan-academy-calculus"
+
+
+# Degrees
+
+
+def test_degrees_are_ordered_by_rank():
+    make_degree(title="Researcher", rank=3)
+    make_degree(title="Practitioner", rank=1)
+
+    assert [degree.title for degree in Degree.objects.all()] == ["Practitioner", "Researcher"]
+
+
+def test_degree_rank_must_be_positive():
+    with database_rejects():
+        make_degree(rank=0)
+
+
+def test_degree_rank_is_unique():
+    make_degree(rank=1)
+
+    with database_rejects():
+        make_degree(rank=1)
+
+
+# Requirements
+
+
+def test_requirement_may_name_a_resource():
+    requirement = make_requirement(resource=make_resource(title="Keras"))
+
+    assert requirement.describe() == "Complete Keras"
+
+
+@pytest.mark.parametrize(
+    ("min_count", "description"),
+    [
+        (None, "Complete every Calculus resource"),
+        (1, "Complete at least 1 Calculus resource"),
+        (2, "Complete at least 2 Calculus resources"),
+    ],
+)
+def test_requirement_may_name_a_topic_with_an_optional_count(min_count, description):
+    topic = make_topic(title="Calculus")
+
+    requirement = make_requirement(topic=topic, min_count=min_count)
+
+    assert requirement.describe() == description
+
+
+def test_database_rejects_a_requirement_with_both_resource_and_topic():
+    resource = make_resource()
+
+    with database_rejects():
+        make_requirement(resource=resource, topic=resource.topic)
+
+
+def test_database_rejects_a_requirement_with_neither_resource_nor_topic():
+    with database_rejects():
+        make_requirement()
+
+
+def test_database_rejects_a_count_on_a_resource_requirement():
+    with database_rejects():
+        make_requirement(resource=make_resource(), min_count=2)
+
+
+def test_database_rejects_a_count_of_zero():
+    with database_rejects():
+        make_requirement(topic=make_topic(), min_count=0)
+
+
+def test_requirement_slug_is_unique_within_its_degree_only():
+    first, second = make_degree(), make_degree()
+    make_requirement(first, slug="calculus", topic=make_topic())
+    make_requirement(second, slug="calculus", topic=make_topic())
+
+    with database_rejects():
+        make_requirement(first, slug="calculus", topic=make_topic())
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        ({"resource": True, "topic": True}, "Choose either a resource or a topic, not both."),
+        ({}, "Choose a resource or a topic."),
+    ],
+)
+def test_requirement_validation_demands_exactly_one_target(targets, message):
+    resource = make_resource()
+    requirement = Requirement(
+        degree=make_degree(),
+        slug="requirement",
+        resource=resource if targets.get("resource") else None,
+        topic=resource.topic if targets.get("topic") else None,
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        requirement.full_clean()
+
+    assert message in raised.value.messages
+
+
+def test_requirement_validation_rejects_a_count_on_a_resource():
+    requirement = Requirement(
+        degree=make_degree(), slug="keras", resource=make_resource(), min_count=2
+    )
+
+    with pytest.raises(ValidationError) as raised:
+        requirement.full_clean()
+
+    assert raised.value.message_dict["min_count"] == [
+        "“At least” applies only to a topic requirement."
+    ]
+
+
+def test_requirement_validation_rejects_a_count_of_zero():
+    requirement = Requirement(degree=make_degree(), slug="some", topic=make_topic(), min_count=0)
+
+    with pytest.raises(ValidationError) as raised:
+        requirement.full_clean()
+
+    assert "“At least” must be 1 or more (empty means all)." in raised.value.messages
+
+
+def test_deleting_a_required_resource_is_refused():
+    requirement = make_requirement(resource=make_resource())
+
+    with pytest.raises(ProtectedError):
+        requirement.resource.delete()
+
+
+# Natural keys
+
+
+def test_every_catalog_model_is_found_by_its_natural_key():
+    topic = make_topic()
+    resource = make_resource(topic)
+    degree = make_degree()
+    requirement = make_requirement(degree, topic=topic)
+
+    assert Topic.objects.get_by_natural_key(*topic.natural_key()) == topic
+    assert Resource.objects.get_by_natural_key(*resource.natural_key()) == resource
+    assert Degree.objects.get_by_natural_key(*degree.natural_key()) == degree
+    assert Requirement.objects.get_by_natural_key(*requirement.natural_key()) == requirement
+
+
+def test_natural_key_serialization_round_trips_without_ids():
+    algebra = make_topic(slug="linear-algebra")
+    signals = make_topic(slug="signal-processing")
+    signals.prerequisites.add(algebra)
+    resource = make_resource(signals, slug="dsp")
+    degree = make_degree(slug="developer")
+    make_requirement(degree, slug="dsp", resource=resource)
+    rows = [*Topic.objects.all(), *Resource.objects.all(), degree, *Requirement.objects.all()]
+
+    dumped = serializers.serialize(
+        "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True
+    )
+
+    assert '"pk"' not in dumped
+    loaded = list(serializers.deserialize("json", dumped))
+    assert [item.object.pk for item in loaded] == [row.pk for row in rows]
+    assert loaded[1].m2m_data["prerequisites"] == [algebra.pk]
