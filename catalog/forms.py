@@ -13,7 +13,7 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Title, provider or note",
+                "placeholder": "Title, provider, note or topic",
                 "autocomplete": "off",
             }
         ),

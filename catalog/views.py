@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from catalog.forms import SearchForm
 from catalog.models import Degree, Requirement, Resource, Topic
@@ -15,7 +16,7 @@ SEARCH_RESULTS_PER_PAGE = 25
 
 
 def degrees_with_requirements():
-    requirements = Requirement.objects.select_related("resource", "topic").order_by(
+    requirements = Requirement.objects.select_related("resource__topic", "topic").order_by(
         "position", "pk"
     )
     return Degree.objects.prefetch_related(Prefetch("requirements", queryset=requirements))
@@ -70,6 +71,7 @@ def degree_list(request):
 
 
 @require_GET
+@vary_on_headers("HX-Request")  # the same URL answers with a whole page or only #results
 def search(request):
     form = SearchForm(request.GET)
     page = None
@@ -78,6 +80,7 @@ def search(request):
         resources = resources.order_by("topic__position", "topic__title", "position", "title")
         page = Paginator(resources, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     template = "catalog/search.html"
-    if request.htmx and not request.htmx.boosted:
+    # A history restore (back button after a cache miss) needs the whole page, not the partial.
+    if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, {"form": form, "page": page})
