@@ -1,14 +1,19 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 
 from catalog.forms import TopicAdminForm
 from catalog.models import Degree, Requirement, Resource, Topic
+
+# A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ResourceInline(admin.TabularInline):
     model = Resource
     fields = ["position", "title", "slug", "url", "provider", "kind", "level", "is_published"]
     prepopulated_fields = {"slug": ["title"]}
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0
     show_change_link = True
 
@@ -41,6 +46,7 @@ class ResourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["topic__position", "position", "title"]
     autocomplete_fields = ["topic"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     actions = ["publish", "unpublish"]
     readonly_fields = [
         "link_checked_at",

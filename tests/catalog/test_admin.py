@@ -1,0 +1,317 @@
+"""Curators edit the catalog in the Django admin, and nothing else."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import CommandError, call_command
+
+from catalog.models import Degree, Requirement, Resource, Topic
+from tests.catalog.conftest import make_resource, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def management_form(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+# The Curators group
+
+
+def test_curators_group_holds_every_catalog_permission_and_nothing_else():
+    curators = Group.objects.get(name="Curators")
+
+    granted = set(curators.permissions.values_list("content_type__app_label", "codename"))
+
+    assert granted == set(
+        Permission.objects.filter(content_type__app_label="catalog").values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    assert {codename for _, codename in granted} >= {
+        f"{action}_{model}"
+        for action in ["add", "change", "delete", "view"]
+        for model in ["topic", "resource", "degree", "requirement"]
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/catalog/topic/",
+        "/admin/catalog/topic/add/",
+        "/admin/catalog/topic/?q=algebra",
+        "/admin/catalog/resource/",
+        "/admin/catalog/resource/add/",
+        "/admin/catalog/resource/?is_published__exact=0&kind__exact=tool",
+        "/admin/catalog/resource/?q=khan",
+        "/admin/catalog/degree/",
+        "/admin/catalog/degree/add/",
+    ],
+)
+def test_curator_can_open_the_catalog_admin(curator_client, seed_catalog, url):
+    assert curator_client.get(url).status_code == 200
+
+
+def test_curator_can_open_a_topic_with_its_resources_inline(curator_client, seed_catalog):
+    topic = Topic.objects.get(slug="linear-algebra")
+
+    response = curator_client.get(f"/admin/catalog/topic/{topic.pk}/change/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="resources-TOTAL_FORMS"' in html
+    assert 'value="Linear Algebra MIT"' in html
+
+
+def test_curator_can_open_a_degree_with_its_requirements_inline(curator_client, seed_catalog):
+    degree = Degree.objects.get(slug="developer")
+
+    response = curator_client.get(f"/admin/catalog/degree/{degree.pk}/change/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="requirements-TOTAL_FORMS" value="3"' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/auth/user/",
+        "/admin/auth/user/add/",
+        "/admin/auth/group/",
+        "/admin/progress/resourceprogress/",
+        "/admin/progress/degreeaward/",
+    ],
+)
+def test_curator_cannot_open_anything_outside_the_catalog(curator_client, url):
+    assert curator_client.get(url).status_code == 403
+
+
+def test_admin_index_shows_a_curator_only_the_catalog(curator_client):
+    response = curator_client.get("/admin/")
+
+    app_labels = [app["app_label"] for app in response.context["app_list"]]
+    assert app_labels == ["catalog"]
+
+
+def test_curators_group_without_staff_status_does_not_open_the_admin(client, curator):
+    curator.is_staff = False
+    curator.save(update_fields=["is_staff"])
+    client.force_login(curator)
+
+    response = client.get("/admin/catalog/topic/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_staff_without_the_group_cannot_edit_the_catalog(client, django_user_model):
+    staff = django_user_model.objects.create_user(username="staff", is_staff=True)
+    client.force_login(staff)
+
+    assert client.get("/admin/catalog/topic/").status_code == 403
+
+
+# Editing through the admin
+
+
+def test_topic_and_resource_admin_prepopulate_slugs(curator_client):
+    for url in ["/admin/catalog/topic/add/", "/admin/catalog/resource/add/"]:
+        html = curator_client.get(url).content.decode()
+        assert "data-prepopulated-fields=" in html
+        assert "&quot;#id_slug&quot;" in html
+        assert "&quot;#id_title&quot;" in html
+
+
+def test_curator_adds_a_topic_with_a_resource_inline(curator_client, seed_catalog):
+    algebra = Topic.objects.get(slug="linear-algebra")
+    data = {
+        "title": "Optimisation",
+        "slug": "optimisation",
+        "summary": "Gradient descent and friends.",
+        "guidance": "",
+        "position": 70,
+        "prerequisites": [algebra.pk],
+        **management_form("resources", total=1),
+        "resources-0-position": 10,
+        "resources-0-title": "Convex Optimization",
+        "resources-0-slug": "convex-optimization",
+        "resources-0-url": "https://web.stanford.edu/~boyd/cvxbook/",
+        "resources-0-provider": "Stanford",
+        "resources-0-kind": "book",
+        "resources-0-level": "advanced",
+        "resources-0-is_published": "on",
+    }
+
+    response = curator_client.post("/admin/catalog/topic/add/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    topic = Topic.objects.get(slug="optimisation")
+    assert list(topic.prerequisites.all()) == [algebra]
+    assert list(topic.resources.values_list("title", flat=True)) == ["Convex Optimization"]
+
+
+def test_curator_adds_a_resource_and_a_bare_url_becomes_https(curator_client):
+    topic = make_topic()
+    data = {
+        "topic": topic.pk,
+        "title": "Convex Optimization",
+        "slug": "convex-optimization",
+        "url": "web.stanford.edu/~boyd/cvxbook/",
+        "kind": "book",
+        "level": "advanced",
+        "position": 10,
+        "is_published": "on",
+    }
+
+    response = curator_client.post("/admin/catalog/resource/add/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Resource.objects.get(slug="convex-optimization").url == (
+        "https://web.stanford.edu/~boyd/cvxbook/"
+    )
+
+
+def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(curator_client, seed_catalog):
+    algebra = Topic.objects.get(slug="linear-algebra")
+    stochastic = Topic.objects.get(slug="stochastic-processes")
+    data = {
+        "title": "Renamed",
+        "slug": "linear-algebra",
+        "position": 20,
+        "prerequisites": [stochastic.pk],
+        **management_form("resources"),
+    }
+
+    response = curator_client.post(f"/admin/catalog/topic/{algebra.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "These prerequisites would make a cycle" in response.content.decode()
+    algebra.refresh_from_db()
+    assert algebra.title == "Linear Algebra"
+    assert not algebra.prerequisites.exists()
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        ("both", "Choose either a resource or a topic, not both."),
+        ("neither", "Choose a resource or a topic."),
+    ],
+)
+def test_admin_requirement_inline_demands_exactly_one_target(
+    curator_client, seed_catalog, targets, message
+):
+    degree = Degree.objects.get(slug="practitioner")
+    keras = Resource.objects.get(slug="keras")
+    data = {
+        "title": degree.title,
+        "slug": degree.slug,
+        "rank": degree.rank,
+        "summary": degree.summary,
+        "description": degree.description,
+        **management_form("requirements", total=1),
+        "requirements-0-position": 30,
+        "requirements-0-slug": "extra",
+        "requirements-0-resource": keras.pk if targets == "both" else "",
+        "requirements-0-topic": keras.topic_id if targets == "both" else "",
+        "requirements-0-source_quote": "",
+    }
+
+    response = curator_client.post(f"/admin/catalog/degree/{degree.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Requirement.objects.filter(slug="extra").exists()
+
+
+def test_curator_publishes_and_unpublishes_resources_in_bulk(curator_client):
+    shown = make_resource()
+    hidden = make_resource(is_published=False)
+    url = "/admin/catalog/resource/"
+
+    response = curator_client.post(
+        url, {"action": "unpublish", "_selected_action": [shown.pk]}, follow=True
+    )
+    assert "Unpublished 1 resource(s)." in response.content.decode()
+    shown.refresh_from_db()
+    assert not shown.is_published
+
+    response = curator_client.post(
+        url, {"action": "publish", "_selected_action": [shown.pk, hidden.pk]}, follow=True
+    )
+    assert "Published 2 resource(s)." in response.content.decode()
+    assert Resource.objects.published().count() == 2
+
+
+def test_topic_list_shows_published_resource_counts(curator_client):
+    topic = make_topic(title="Calculus")
+    make_resource(topic)
+    make_resource(topic, is_published=False)
+
+    response = curator_client.get("/admin/catalog/topic/")
+
+    assert response.context["cl"].result_list.get(pk=topic.pk).published_resource_count == 1
+
+
+def test_requirement_autocomplete_finds_resources_for_a_curator(curator_client, seed_catalog):
+    response = curator_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "catalog",
+            "model_name": "requirement",
+            "field_name": "resource",
+            "term": "fchollet",
+        },
+    )
+
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["Keras"]
+
+
+# make_curator
+
+
+def test_make_curator_gives_staff_status_and_the_group(client, django_user_model):
+    user = django_user_model.objects.create_user(username="ada", password="x")
+
+    call_command("make_curator", "ada", stdout=StringIO())
+
+    user.refresh_from_db()
+    assert user.is_staff
+    assert not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == ["Curators"]
+    client.force_login(user)
+    assert client.get("/admin/catalog/topic/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403
+
+
+def test_make_curator_finds_the_account_by_email_and_can_be_repeated(django_user_model, capsys):
+    user = django_user_model.objects.create_user(username="ada", email="ada@example.org")
+
+    call_command("make_curator", "ADA@example.org")
+    call_command("make_curator", "ada")
+
+    assert "ada is now a curator." in capsys.readouterr().out
+    assert user.groups.count() == 1
+
+
+def test_make_curator_refuses_an_unknown_account(db):
+    with pytest.raises(CommandError, match="No account with username or email “nobody”"):
+        call_command("make_curator", "nobody")
+
+
+def test_make_curator_explains_a_missing_group(django_user_model):
+    django_user_model.objects.create_user(username="ada")
+    Group.objects.filter(name="Curators").delete()
+
+    with pytest.raises(CommandError, match=r"run `manage\.py migrate`"):
+        call_command("make_curator", "ada")
