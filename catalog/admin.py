@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Count
 
 from catalog.forms import TopicAdminForm
-from catalog.models import Degree, Requirement, Resource, Topic
+from catalog.models import Degree, Milestone, Requirement, Resource, Topic
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -79,9 +79,25 @@ class ResourceAdmin(admin.ModelAdmin):
 
 class RequirementInline(admin.TabularInline):
     model = Requirement
-    fields = ["position", "slug", "resource", "topic", "min_count", "source_quote"]
-    autocomplete_fields = ["resource", "topic"]
+    fields = ["position", "slug", "resource", "topic", "min_count", "milestone", "source_quote"]
+    autocomplete_fields = ["resource", "topic", "milestone"]
     extra = 0
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "position", "degrees", "slug"]
+    list_editable = ["position"]
+    search_fields = ["title", "description", "evidence_hint"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["position", "title"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("requirements__degree")
+
+    @admin.display(description="required by")
+    def degrees(self, milestone):
+        return ", ".join(sorted({r.degree.title for r in milestone.requirements.all()})) or "—"
 
 
 @admin.register(Degree)

@@ -222,7 +222,35 @@ class Degree(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("catalog:degree_list") + f"#degree-{self.slug}"
+        return reverse("catalog:degree_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Milestone(models.Model):
+    """A skill a learner proves with evidence (a Kaggle notebook, a merged pull request...)."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(help_text="What the learner should show.")
+    evidence_hint = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What good evidence looks like, e.g. “a link to your Kaggle notebook”.",
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("catalog:degree_list") + f"#milestone-{self.slug}"
 
     def natural_key(self):
         return (self.slug,)
@@ -234,7 +262,7 @@ class RequirementManager(models.Manager):
 
 
 class Requirement(models.Model):
-    """One thing a degree asks for: a specific resource, or N published resources of a topic."""
+    """One thing a degree asks for: a resource, N published resources of a topic, or a milestone."""
 
     degree = models.ForeignKey(Degree, on_delete=models.CASCADE, related_name="requirements")
     slug = models.SlugField(max_length=80, help_text="Identifies the requirement in its degree.")
@@ -253,6 +281,14 @@ class Requirement(models.Model):
         blank=True,
         related_name="requirements",
         help_text="Complete published resources of this topic.",
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text="Show evidence of this skill.",
     )
     min_count = models.PositiveSmallIntegerField(
         "at least",
@@ -273,14 +309,20 @@ class Requirement(models.Model):
             models.UniqueConstraint(fields=["degree", "slug"], name="requirement_slug_per_degree"),
             models.CheckConstraint(
                 condition=(
-                    Q(resource__isnull=False, topic__isnull=True, min_count__isnull=True)
-                    | Q(resource__isnull=True, topic__isnull=False)
+                    Q(resource__isnull=False, topic__isnull=True, milestone__isnull=True)
+                    | Q(resource__isnull=True, topic__isnull=False, milestone__isnull=True)
+                    | Q(resource__isnull=True, topic__isnull=True, milestone__isnull=False)
                 ),
                 name="requirement_exactly_one_target",
                 violation_error_message=(
-                    "A requirement names exactly one thing: a resource, or a topic "
-                    "(with an optional “at least” count)."
+                    "A requirement names exactly one thing: a resource, a topic "
+                    "(with an optional “at least” count) or a milestone."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_count__isnull=True) | Q(topic__isnull=False),
+                name="requirement_min_count_only_for_topics",
+                violation_error_message="“At least” applies only to a topic requirement.",
             ),
             models.CheckConstraint(
                 condition=Q(min_count__isnull=True) | Q(min_count__gte=1),
@@ -295,22 +337,31 @@ class Requirement(models.Model):
     def natural_key(self):
         return (self.slug, *self.degree.natural_key())
 
-    natural_key.dependencies = ["catalog.degree", "catalog.resource", "catalog.topic"]
+    natural_key.dependencies = [
+        "catalog.degree",
+        "catalog.milestone",
+        "catalog.resource",
+        "catalog.topic",
+    ]
 
     def clean(self):
-        if self.resource_id and self.topic_id:
+        targets = [self.resource_id, self.topic_id, self.milestone_id]
+        chosen = sum(target is not None for target in targets)
+        if chosen > 1:
             raise ValidationError(
-                "Choose either a resource or a topic, not both.", code="two_targets"
+                "Choose only one of a resource, a topic or a milestone.", code="several_targets"
             )
-        if not self.resource_id and not self.topic_id:
-            raise ValidationError("Choose a resource or a topic.", code="no_target")
-        if self.resource_id and self.min_count is not None:
+        if chosen == 0:
+            raise ValidationError("Choose a resource, a topic or a milestone.", code="no_target")
+        if self.min_count is not None and not self.topic_id:
             raise ValidationError({"min_count": "“At least” applies only to a topic requirement."})
 
     def describe(self):
         """The requirement in plain words."""
         if self.resource_id:
             return f"Complete {self.resource.title}"
+        if self.milestone_id:
+            return f"Show evidence: {self.milestone.title}"
         if self.min_count is None:
             return f"Complete every {self.topic.title} resource"
         noun = "resource" if self.min_count == 1 else "resources"

@@ -16,9 +16,9 @@ SEARCH_RESULTS_PER_PAGE = 25
 
 
 def degrees_with_requirements():
-    requirements = Requirement.objects.select_related("resource__topic", "topic").order_by(
-        "position", "pk"
-    )
+    requirements = Requirement.objects.select_related(
+        "resource__topic", "topic", "milestone"
+    ).order_by("position", "pk")
     return Degree.objects.prefetch_related(Prefetch("requirements", queryset=requirements))
 
 
@@ -68,6 +68,27 @@ def degree_list(request):
     for lower_degree, degree in zip([None, *degrees], degrees, strict=False):
         degree.includes_degree = lower_degree
     return render(request, "catalog/degree_list.html", {"degrees": degrees})
+
+
+@require_GET
+def degree_detail(request, slug):
+    degree = get_object_or_404(Degree, slug=slug)
+    requirements = list(
+        degree.requirements.select_related("resource__topic", "topic", "milestone").order_by(
+            "position", "pk"
+        )
+    )
+    return render(
+        request,
+        "catalog/degree_detail.html",
+        {
+            "degree": degree,
+            "requirements": requirements,
+            "milestones": [r.milestone for r in requirements if r.milestone],
+            "lower_degree": Degree.objects.filter(rank__lt=degree.rank).order_by("-rank").first(),
+            "higher_degree": Degree.objects.filter(rank__gt=degree.rank).order_by("rank").first(),
+        },
+    )
 
 
 @require_GET

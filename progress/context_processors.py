@@ -5,14 +5,16 @@ from functools import cached_property
 from django.db.models import Count
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from progress.models import DegreeAward, ResourceProgress
+from progress.models import DegreeAward, Evidence, ResourceProgress
 
 
 class LearnerProgress:
     """A learner's statuses for whatever a page shows; nothing is queried until a page asks."""
 
-    def __init__(self, learner):
+    def __init__(self, learner, **already_loaded):
         self.learner = learner
+        # A view that has already loaded some of this (the dashboard) saves the queries.
+        self.__dict__.update(already_loaded)
 
     @cached_property
     def by_resource_id(self):
@@ -34,6 +36,13 @@ class LearnerProgress:
             .order_by()
         )
         return {row["resource__topic_id"]: row["count"] for row in rows}
+
+    @cached_property
+    def evidence_by_milestone_id(self):
+        return {e.milestone_id: e for e in Evidence.objects.for_learner(self.learner)}
+
+    def evidence_for(self, milestone):
+        return self.evidence_by_milestone_id.get(milestone.pk)
 
     @cached_property
     def highest_award(self):

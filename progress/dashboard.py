@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from catalog.models import Resource, Topic
+from catalog.models import Milestone, Resource, Topic
+from progress.context_processors import LearnerProgress
 from progress.curriculum import CurriculumItem, next_up
-from progress.degrees import evaluate_degrees, highest_met, load_degree_specs
-from progress.models import Activity, DegreeAward, ResourceProgress, Status
+from progress.degrees import award_standing, evaluate_degrees, highest_met, load_degree_specs
+from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
 
 NEXT_UP_COUNT = 5
 RECENT_ACTIVITY_COUNT = 8
@@ -59,15 +60,31 @@ def build_dashboard(learner):
     )
     next_resources = Resource.objects.select_related("topic").in_bulk(next_ids)
 
-    degree_results = evaluate_degrees(completed_ids, load_degree_specs())
+    evidence_by_milestone_id = {
+        evidence.milestone_id: evidence for evidence in Evidence.objects.for_learner(learner)
+    }
+    evidence_states = {mid: e.state for mid, e in evidence_by_milestone_id.items()}
+    degree_results = evaluate_degrees(
+        completed_ids,
+        load_degree_specs(),
+        {mid for mid, state in evidence_states.items() if state != Evidence.State.REJECTED},
+    )
     awards = {
         award.degree.slug: award
         for award in DegreeAward.objects.for_learner(learner).select_related("degree")
     }
+    for result in degree_results:
+        if result.degree.slug in awards:
+            awards[result.degree.slug].standing = award_standing(result, evidence_states)
     highest_award = max(awards.values(), key=lambda a: a.degree.rank, default=None)
 
     total_published = len(published)
     return {
+        "learner_progress": LearnerProgress(
+            learner,
+            evidence_by_milestone_id=evidence_by_milestone_id,
+            highest_award=highest_award,
+        ),
         "completed_count": len(completed_ids),
         "in_progress_count": len(in_progress_ids),
         "published_count": total_published,
@@ -78,6 +95,7 @@ def build_dashboard(learner):
         "degree_results": [(result, awards.get(result.degree.slug)) for result in degree_results],
         "highest_met": highest_met(degree_results),
         "highest_award": highest_award,
+        "milestones": Milestone.objects.all(),
         "next_up": [next_resources[rid] for rid in next_ids if rid in next_resources],
         "recent_activity": Activity.objects.for_learner(learner).select_related("resource")[
             :RECENT_ACTIVITY_COUNT

@@ -13,7 +13,7 @@ from catalog.models import Degree, Requirement, Resource
 
 @dataclass(frozen=True)
 class RequirementSpec:
-    """One requirement, as data. `resource_id` set: that resource; else `topic_id`."""
+    """One requirement, as data: exactly one of `resource_id`, `topic_id`, `milestone_id` is set."""
 
     key: str
     url: str = ""  # where on the site the learner works on it
@@ -24,6 +24,9 @@ class RequirementSpec:
     topic_title: str = ""
     min_count: int | None = None  # None: every published resource of the topic
     topic_resource_ids: frozenset[int] = frozenset()  # the topic's published resources
+    milestone_id: int | None = None
+    milestone_title: str = ""
+    milestone_slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class RequirementResult:
         if self.met:
             return ""
         spec = self.spec
+        if spec.milestone_id is not None:
+            return f"Submit evidence: {spec.milestone_title}"
         if spec.resource_id is not None:
             if not spec.resource_published:
                 return f"{spec.resource_title} is not available right now"
@@ -85,7 +90,11 @@ class DegreeResult:
         return [result.remaining for result in self.requirements if not result.met]
 
 
-def evaluate_requirement(spec, completed_resource_ids):
+def evaluate_requirement(spec, completed_resource_ids, evidenced_milestone_ids):
+    if spec.milestone_id is not None:
+        return RequirementResult(
+            spec=spec, done=int(spec.milestone_id in evidenced_milestone_ids), needed=1
+        )
     if spec.resource_id is not None:
         done = int(spec.resource_published and spec.resource_id in completed_resource_ids)
         return RequirementResult(spec=spec, done=done, needed=1)
@@ -94,14 +103,16 @@ def evaluate_requirement(spec, completed_resource_ids):
     return RequirementResult(spec=spec, done=min(completed_in_topic, needed), needed=needed)
 
 
-def evaluate_degrees(completed_resource_ids, degrees):
+def evaluate_degrees(completed_resource_ids, degrees, evidenced_milestone_ids=()):
     """Each degree's met and unmet requirements for a learner, lowest rank first.
 
-    `completed_resource_ids` are the learner's completed resources; `degrees` are DegreeSpecs.
+    `completed_resource_ids` are the learner's completed resources, `evidenced_milestone_ids`
+    the milestones with evidence that is not rejected; `degrees` are DegreeSpecs.
     Degrees are cumulative: a degree's requirements include those of every lower rank, so a
     learner who meets a degree meets every degree below it.
     """
     completed = frozenset(completed_resource_ids)
+    evidenced = frozenset(evidenced_milestone_ids)
     results = []
     inherited = ()
     for degree in sorted(degrees, key=lambda d: d.rank):
@@ -109,7 +120,9 @@ def evaluate_degrees(completed_resource_ids, degrees):
         results.append(
             DegreeResult(
                 degree=degree,
-                requirements=tuple(evaluate_requirement(spec, completed) for spec in inherited),
+                requirements=tuple(
+                    evaluate_requirement(spec, completed, evidenced) for spec in inherited
+                ),
             )
         )
     return results
@@ -122,9 +135,9 @@ def highest_met(results):
 
 def load_degree_specs():
     """The catalog's degrees as DegreeSpecs, in three queries whatever the catalog's size."""
-    requirements = Requirement.objects.select_related("resource__topic", "topic").order_by(
-        "position", "pk"
-    )
+    requirements = Requirement.objects.select_related(
+        "resource__topic", "topic", "milestone"
+    ).order_by("position", "pk")
     degrees = list(
         Degree.objects.order_by("rank").prefetch_related(
             Prefetch("requirements", queryset=requirements)
@@ -152,6 +165,14 @@ def load_degree_specs():
 
 def _requirement_spec(requirement, published_by_topic):
     key = f"{requirement.degree_id}:{requirement.slug}"
+    if requirement.milestone_id:
+        return RequirementSpec(
+            key=key,
+            url=requirement.milestone.get_absolute_url(),
+            milestone_id=requirement.milestone_id,
+            milestone_title=requirement.milestone.title,
+            milestone_slug=requirement.milestone.slug,
+        )
     if requirement.resource_id:
         return RequirementSpec(
             key=key,
@@ -168,3 +189,28 @@ def _requirement_spec(requirement, published_by_topic):
         min_count=requirement.min_count,
         topic_resource_ids=frozenset(published_by_topic.get(requirement.topic_id, ())),
     )
+
+
+class Standing:
+    """How well an earned degree's milestone evidence holds up."""
+
+    VERIFIED = "verified"  # every milestone's evidence verified by a curator
+    SELF_ATTESTED = "self_attested"  # some evidence not reviewed yet
+    REJECTED = "rejected"  # some milestone rests on rejected evidence
+    INCOMPLETE = "incomplete"  # some milestone has no evidence (withdrawn, or added later)
+
+
+def award_standing(result, evidence_state_by_milestone_id):
+    """The Standing of a degree's evidence, given each milestone's evidence state (or none)."""
+    states = [
+        evidence_state_by_milestone_id.get(requirement.spec.milestone_id)
+        for requirement in result.requirements
+        if requirement.spec.milestone_id is not None
+    ]
+    if "rejected" in states:
+        return Standing.REJECTED
+    if None in states:
+        return Standing.INCOMPLETE
+    if all(state == "verified" for state in states):
+        return Standing.VERIFIED
+    return Standing.SELF_ATTESTED

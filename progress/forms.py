@@ -1,6 +1,7 @@
 from django import forms
+from django.core.validators import URLValidator
 
-from progress.models import NOTE_MAX_LENGTH, Status
+from progress.models import EVIDENCE_DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, Status
 
 
 class StatusForm(forms.Form):
@@ -14,4 +15,26 @@ class NoteForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"Only you can see it. Up to {NOTE_MAX_LENGTH} characters.",
+    )
+
+
+class HttpURLField(forms.URLField):
+    """A URL field that takes only web links: no ftp:, javascript: or data: URLs."""
+
+    default_error_messages = {"invalid": "Enter a valid http(s) link."}
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
+class EvidenceForm(forms.Form):
+    url = HttpURLField(
+        label="Link to your evidence",
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    description = forms.CharField(
+        label="What it shows",
+        max_length=EVIDENCE_DESCRIPTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=f"A sentence or two, up to {EVIDENCE_DESCRIPTION_MAX_LENGTH} characters.",
     )

@@ -3,11 +3,13 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 NOTE_MAX_LENGTH = 1000
+EVIDENCE_DESCRIPTION_MAX_LENGTH = 500
 
 
 class Status(models.TextChoices):
@@ -148,3 +150,69 @@ class DegreeAward(models.Model):
 
     def get_absolute_url(self):
         return reverse("progress:dashboard") + f"#degree-{self.degree.slug}"
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def for_learner(self, learner):
+        return self.filter(learner=learner)
+
+    def accepted(self):
+        """Evidence that counts toward degrees: self-attested or verified, not rejected."""
+        return self.exclude(state=Evidence.State.REJECTED)
+
+
+class Evidence(models.Model):
+    """A learner's proof of a milestone. It counts at once, unless a curator rejects it."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "Self-attested"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
+    )
+    milestone = models.ForeignKey(
+        "catalog.Milestone", on_delete=models.PROTECT, related_name="evidence"
+    )
+    url = models.URLField(
+        "link",
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="An http(s) link to what you made.",
+    )
+    description = models.CharField(
+        max_length=EVIDENCE_DESCRIPTION_MAX_LENGTH, help_text="What it shows, in a sentence or two."
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    curator_note = models.TextField(
+        blank=True, help_text="Shown to the learner, for instance why the evidence was rejected."
+    )
+    submitted_at = models.DateTimeField(help_text="When the learner last submitted or edited it.")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_evidence",
+    )
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "milestone"], name="one_evidence_per_learner_and_milestone"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["submitted", "verified", "rejected"]),
+                name="evidence_state_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "-submitted_at"], name="evidence_review_queue")]
+
+    def __str__(self):
+        return f"{self.learner} · {self.milestone}: {self.get_state_display()}"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from catalog.models import Degree
 from progress.degrees import evaluate_degrees, load_degree_specs
-from progress.models import Activity, DegreeAward, ResourceProgress
+from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 
 
 def completed_resource_ids(learner):
@@ -17,13 +17,21 @@ def completed_resource_ids(learner):
     )
 
 
+def evidenced_milestone_ids(learner):
+    return set(
+        Evidence.objects.for_learner(learner).accepted().values_list("milestone_id", flat=True)
+    )
+
+
 def record_new_awards(*, learner, now=None):
     """Award every degree the learner meets and does not hold yet; return the new awards.
 
     Existing awards are never removed: a degree tightened later keeps its earlier holders.
     """
     now = now or timezone.now()
-    results = evaluate_degrees(completed_resource_ids(learner), load_degree_specs())
+    results = evaluate_degrees(
+        completed_resource_ids(learner), load_degree_specs(), evidenced_milestone_ids(learner)
+    )
     met_slugs = {result.degree.slug for result in results if result.met}
     if not met_slugs:
         return []
@@ -70,3 +78,44 @@ def set_resource_note(*, learner, resource, note):
         ResourceProgress.objects.filter(pk=progress.pk).update(note=note, updated_at=timezone.now())
         progress.refresh_from_db()
     return progress
+
+
+def submit_evidence(*, learner, milestone, url, description, now=None):
+    """Create or replace a learner's evidence for a milestone; it counts at once (self-attested).
+
+    Editing evidence sends it back to the self-attested state for curators to review again.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        lock_learner(learner)
+        evidence, _ = Evidence.objects.update_or_create(
+            learner=learner,
+            milestone=milestone,
+            defaults={
+                "url": url,
+                "description": description,
+                "state": Evidence.State.SUBMITTED,
+                "curator_note": "",
+                "submitted_at": now,
+                "reviewed_at": None,
+                "reviewed_by": None,
+            },
+        )
+        record_new_awards(learner=learner, now=now)
+    return evidence
+
+
+def withdraw_evidence(*, learner, milestone):
+    """Remove a learner's evidence. Progress drops; an award already recorded stays."""
+    with transaction.atomic():
+        lock_learner(learner)
+        deleted, _ = Evidence.objects.filter(learner=learner, milestone=milestone).delete()
+    return bool(deleted)
+
+
+def review_evidence(*, evidence_ids, state, reviewer, note="", now=None):
+    """A curator marks evidence verified or rejected, with a note the learner sees."""
+    now = now or timezone.now()
+    return Evidence.objects.filter(pk__in=evidence_ids).update(
+        state=state, curator_note=note, reviewed_at=now, reviewed_by=reviewer
+    )

@@ -2,18 +2,20 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from catalog.models import Resource
+from catalog.models import Milestone, Resource
 from progress import services
 from progress.dashboard import build_dashboard
-from progress.forms import NoteForm, StatusForm
+from progress.forms import EvidenceForm, NoteForm, StatusForm
 
 
 def learner_required(view):
@@ -96,3 +98,38 @@ def update_note(request, slug):
         learner=request.user, resource=resource, note=form.cleaned_data["note"]
     )
     return resource_response(request, resource, progress)
+
+
+def milestone_response(request, milestone, evidence_form=None, status=200):
+    if request.htmx:
+        context = {"milestone": milestone, "evidence_form": evidence_form}
+        return render(request, "progress/milestone_changed.html", context, status=status)
+    if status != 200:
+        context = {"milestone": milestone, "evidence_form": evidence_form}
+        return render(request, "progress/evidence_form.html", context, status=status)
+    return redirect(
+        safe_next_url(request) or reverse("progress:dashboard") + f"#milestone-{milestone.slug}"
+    )
+
+
+@require_POST
+@learner_required
+def submit_evidence(request, slug):
+    milestone = get_object_or_404(Milestone, slug=slug)
+    form = EvidenceForm(request.POST)
+    if not form.is_valid():
+        return milestone_response(request, milestone, evidence_form=form, status=422)
+    services.submit_evidence(learner=request.user, milestone=milestone, **form.cleaned_data)
+    if not request.htmx:
+        messages.success(request, f"Evidence for “{milestone.title}” saved. It counts right away.")
+    return milestone_response(request, milestone)
+
+
+@require_POST
+@learner_required
+def withdraw_evidence(request, slug):
+    milestone = get_object_or_404(Milestone, slug=slug)
+    services.withdraw_evidence(learner=request.user, milestone=milestone)
+    if not request.htmx:
+        messages.success(request, f"Evidence for “{milestone.title}” withdrawn.")
+    return milestone_response(request, milestone)

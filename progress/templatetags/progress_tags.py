@@ -12,6 +12,13 @@ def progress_for(context, resource):
     return learner_progress.for_resource(resource) if learner_progress else None
 
 
+@register.simple_tag(takes_context=True)
+def evidence_for(context, milestone):
+    """The learner's Evidence for a milestone, or None (also for visitors)."""
+    learner_progress = context.get("learner_progress")
+    return learner_progress.evidence_for(milestone) if learner_progress else None
+
+
 @register.inclusion_tag("progress/includes/topic_progress.html", takes_context=True)
 def topic_progress(context, topic, published_count, oob=False):
     learner_progress = context.get("learner_progress")

@@ -7,16 +7,9 @@ from django.urls import reverse
 
 from catalog.models import Degree, Requirement, Resource, Topic
 from progress.models import DegreeAward
-from progress.services import set_resource_status
+from tests.progress.helpers import complete, give_evidence
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
-
-
-def complete(learner, *slugs, status="completed"):
-    for slug in slugs:
-        set_resource_status(
-            learner=learner, resource=Resource.objects.get(slug=slug), status=status
-        )
 
 
 def text(response):
@@ -47,10 +40,14 @@ def test_half_way_to_developer_shows_exactly_what_remains(learner_client, learne
         "khan-academy-linear-algebra",
         "edx-introduction-to-statistics",
     )
+    give_evidence(learner, "kaggle-keras-xgboost", "mlp-from-scratch")
     page = text(learner_client.get("/progress/"))
     developer = page.split('id="degree-developer"')[1].split("</article>")[0]
     assert "Complete 1 more Linear Algebra resource" in developer
     assert "Complete 1 more Statistics and probability resource" in developer
+    assert "Submit evidence: Contribute a new layer to Keras" in developer
+    assert "Submit evidence: Implement a model from a paper" in developer
+    assert "Submit evidence: Write a multilayer perceptron" not in developer
     assert "Completed <a" in developer  # Keras and XGboost, inherited from Practitioner
     assert "Complete Keras" not in developer
     researcher = page.split('id="degree-researcher"')[1].split("</article>")[0]
@@ -89,6 +86,8 @@ def test_unpublished_resources_count_for_nothing(learner_client, learner):
 
 def test_award_is_recorded_once_with_its_time(learner):
     complete(learner, "keras", "xgboost")
+    assert not DegreeAward.objects.exists()  # the Kaggle milestone still lacks evidence
+    give_evidence(learner, "kaggle-keras-xgboost")
     complete(learner, "keras", status="not_started")
     complete(learner, "keras")
     award = DegreeAward.objects.get(learner=learner)
@@ -99,6 +98,7 @@ def test_award_is_recorded_once_with_its_time(learner):
 
 def test_tightened_degree_keeps_its_award_and_shows_the_new_requirement(learner_client, learner):
     complete(learner, "keras", "xgboost")
+    give_evidence(learner, "kaggle-keras-xgboost")
     earned_on = DegreeAward.objects.get(learner=learner).awarded_at
     Requirement.objects.create(
         degree=Degree.objects.get(slug="practitioner"),
@@ -110,12 +110,13 @@ def test_tightened_degree_keeps_its_award_and_shows_the_new_requirement(learner_
     page = text(learner_client.get("/progress/"))
     practitioner = page.split('id="degree-practitioner"')[1].split("</article>")[0]
     assert "Earned" in practitioner
-    assert "Curators have since changed what it asks for" in practitioner
+    assert "What it asks for has changed since you earned it" in practitioner
     assert "Complete 1 more Calculus resource" in practitioner
 
 
 def test_a_learner_never_sees_another_learners_progress(client, learner, make_learner):
     complete(learner, "keras", "xgboost")
+    give_evidence(learner, "kaggle-keras-xgboost")
     client.force_login(make_learner("grace"))
     page = text(client.get("/progress/"))
     assert "No degree yet" in page

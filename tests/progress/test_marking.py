@@ -8,6 +8,7 @@ from django.urls import reverse
 from catalog.models import Resource
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
 from tests.progress.conftest import hx
+from tests.progress.helpers import give_evidence
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
 
@@ -82,6 +83,7 @@ def test_htmx_post_returns_the_resource_and_out_of_band_progress_and_badge(learn
 def test_completing_the_last_practitioner_requirement_updates_the_header_badge(
     learner_client, learner
 ):
+    give_evidence(learner, "kaggle-keras-xgboost")
     learner_client.post(status_url("keras"), {"status": "completed"})
     response = learner_client.post(status_url("xgboost"), {"status": "completed"}, **hx())
     assert "★</span> Practitioner" in response.content.decode()

@@ -1,0 +1,223 @@
+"""Milestones: learners submit, edit and withdraw evidence; curators verify or reject it."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from progress.models import DegreeAward, Evidence
+from tests.progress.conftest import hx
+from tests.progress.helpers import complete, give_evidence
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")
+
+KAGGLE = "kaggle-keras-xgboost"
+
+
+def submit_url(slug=KAGGLE):
+    return reverse("progress:submit_evidence", args=[slug])
+
+
+def withdraw_url(slug=KAGGLE):
+    return reverse("progress:withdraw_evidence", args=[slug])
+
+
+def text(response):
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def section(page, milestone_slug):
+    return page.split(f'id="milestone-{milestone_slug}"')[1].split("</section>")[0]
+
+
+GOOD = {"url": "https://www.kaggle.com/code/ada/titanic", "description": "XGBoost, top 10%."}
+
+
+@pytest.fixture
+def curator(make_learner):
+    user = make_learner("curie")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+def test_degrees_page_lists_each_degrees_milestones_with_their_source(client):
+    page = text(client.get("/degrees/"))
+    practitioner = page.split('id="degree-practitioner"')[1].split("</section>")[0]
+    assert "Use Keras and XGBoost in a Kaggle competition" in practitioner
+    assert "A link to your Kaggle notebook or competition profile." in practitioner
+    developer = page.split('id="degree-developer"')[1].split("</section>")[0]
+    for title in (
+        "Write a multilayer perceptron from scratch",
+        "Contribute a new layer to Keras (or another deep-learning library)",
+        "Implement a model from a paper",
+    ):
+        assert title in developer
+    assert "This means implementing models from papers in Theano or Tensorflow." in developer
+
+
+def test_degree_page_invites_visitors_to_sign_in_and_learners_to_submit(client, learner):
+    assert "to submit evidence" in text(client.get("/degrees/practitioner/"))
+    client.force_login(learner)
+    page = text(client.get("/degrees/practitioner/"))
+    assert 'action="/progress/milestones/kaggle-keras-xgboost/evidence/"' in page
+    assert '<label for="evidence-url-kaggle-keras-xgboost">' in page
+
+
+def test_unknown_degree_is_a_404(client):
+    assert client.get("/degrees/wizard/").status_code == 404
+
+
+def test_submitted_evidence_counts_at_once_and_is_self_attested(learner_client, learner):
+    complete(learner, "keras", "xgboost")
+    response = learner_client.post(submit_url(), {**GOOD, "next": "/progress/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/progress/"
+    evidence = Evidence.objects.get(learner=learner)
+    assert (evidence.state, evidence.url) == (Evidence.State.SUBMITTED, GOOD["url"])
+    assert DegreeAward.objects.get(learner=learner).degree.slug == "practitioner"
+    page = text(learner_client.get("/progress/"))
+    assert "Self-attested: it rests on evidence curators have not verified yet" in page
+    assert "Self-attested: counts now" in section(page, KAGGLE)
+
+
+def test_htmx_submission_returns_the_milestone_and_the_header_badge(learner_client, learner):
+    complete(learner, "keras", "xgboost")
+    response = learner_client.post(submit_url(), GOOD, **hx())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section class="milestone milestone--submitted"')
+    assert GOOD["url"] in html
+    assert '<li id="header-badge" hx-swap-oob="true">' in html
+    assert "★</span> Practitioner" in html
+
+
+def test_editing_evidence_keeps_one_row_and_asks_for_review_again(learner_client, learner):
+    give_evidence(learner, KAGGLE)
+    Evidence.objects.update(state=Evidence.State.REJECTED, curator_note="Private notebook.")
+    learner_client.post(submit_url(), {"url": "https://kaggle.com/ada/v2", "description": "v2"})
+    evidence = Evidence.objects.get(learner=learner)
+    assert Evidence.objects.count() == 1
+    assert (evidence.url, evidence.state, evidence.curator_note) == (
+        "https://kaggle.com/ada/v2",
+        Evidence.State.SUBMITTED,
+        "",
+    )
+
+
+def test_withdrawing_evidence_lowers_progress_but_keeps_the_award(learner_client, learner):
+    complete(learner, "keras", "xgboost")
+    give_evidence(learner, KAGGLE)
+    response = learner_client.post(withdraw_url(), **hx())
+    assert response.status_code == 200
+    assert "Submit evidence" in response.content.decode()
+    assert not Evidence.objects.exists()
+    assert DegreeAward.objects.filter(learner=learner).exists()
+    page = text(learner_client.get("/progress/"))
+    assert "Some milestones of this degree have no evidence from you yet" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"url": "ftp://files.example.org/x", "description": "d"}, "Enter a valid http(s) link."),
+        ({"url": "javascript:alert(1)", "description": "d"}, "Enter a valid http(s) link."),
+        ({"url": "not a link", "description": "d"}, "Enter a valid http(s) link."),
+        ({"url": "https://ok.example/", "description": "x" * 501}, "at most 500 characters"),
+        ({"url": "https://ok.example/", "description": ""}, "This field is required."),
+    ],
+)
+def test_bad_evidence_is_refused_with_a_message_and_nothing_saved(
+    learner_client, learner, data, message
+):
+    give_evidence(learner, KAGGLE)
+    before = Evidence.objects.get().url
+    for extra in ({}, hx()):
+        response = learner_client.post(submit_url(), data, **extra)
+        assert response.status_code == 422
+        assert message in response.content.decode()
+    assert Evidence.objects.get().url == before
+
+
+def test_evidence_for_an_unknown_milestone_is_a_404(learner_client):
+    assert learner_client.post(submit_url("no-such-milestone"), GOOD).status_code == 404
+    assert not Evidence.objects.exists()
+
+
+def test_visitors_cannot_submit_evidence(client):
+    response = client.post(submit_url(), GOOD)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not Evidence.objects.exists()
+
+
+def test_another_learners_evidence_is_never_visible(client, learner, make_learner):
+    give_evidence(learner, KAGGLE)
+    client.force_login(make_learner("grace"))
+    for url in ("/progress/", "/degrees/practitioner/", "/degrees/"):
+        assert "example.org/ada" not in client.get(url).content.decode(), url
+
+
+def test_curators_verify_evidence_and_the_badge_says_verified(client, learner, curator):
+    complete(learner, "keras", "xgboost")
+    give_evidence(learner, KAGGLE)
+    client.force_login(curator)
+    evidence = Evidence.objects.get()
+    queue = client.get("/admin/progress/evidence/?state__exact=submitted")
+    assert queue.status_code == 200
+    assert evidence.url in queue.content.decode()
+    response = client.post(
+        "/admin/progress/evidence/",
+        {"action": "mark_verified", "_selected_action": [evidence.pk]},
+    )
+    assert response.status_code == 302
+    evidence.refresh_from_db()
+    assert (evidence.state, evidence.reviewed_by) == (Evidence.State.VERIFIED, curator)
+    client.force_login(learner)
+    page = text(client.get("/progress/"))
+    assert "Verified: curators have verified the evidence for every milestone" in page
+
+
+def test_curators_rejection_lowers_progress_and_tells_the_learner_why(client, learner, curator):
+    complete(learner, "keras", "xgboost")
+    give_evidence(learner, KAGGLE)
+    evidence = Evidence.objects.get()
+    client.force_login(curator)
+    changelist = "/admin/progress/evidence/"
+    confirm = client.post(
+        changelist, {"action": "mark_rejected", "_selected_action": [evidence.pk]}
+    )
+    assert confirm.status_code == 200
+    assert "Note to the learner" in confirm.content.decode()
+    no_note = client.post(
+        changelist, {"action": "mark_rejected", "_selected_action": [evidence.pk], "apply": "1"}
+    )
+    assert "This field is required." in no_note.content.decode()
+    assert Evidence.objects.get().state == Evidence.State.SUBMITTED
+    client.post(
+        changelist,
+        {
+            "action": "mark_rejected",
+            "_selected_action": [evidence.pk],
+            "apply": "1",
+            "note": "This notebook uses neither Keras nor XGBoost.",
+        },
+    )
+    assert Evidence.objects.get().state == Evidence.State.REJECTED
+
+    client.force_login(learner)
+    page = text(client.get("/progress/"))
+    assert "This notebook uses neither Keras nor XGBoost." in section(page, KAGGLE)
+    assert "Rejected by a curator" in section(page, KAGGLE)
+    practitioner = page.split('id="degree-practitioner"')[1].split("</article>")[0]
+    assert "Submit evidence: Use Keras and XGBoost in a Kaggle competition" in practitioner
+    assert "Rests on rejected evidence" in practitioner
+    assert DegreeAward.objects.filter(learner=learner).exists()  # the award stays
+
+
+def test_curators_cannot_add_evidence_or_see_other_progress_data(client, curator):
+    client.force_login(curator)
+    assert client.get("/admin/progress/evidence/add/").status_code == 403
+    assert client.get("/admin/progress/resourceprogress/").status_code == 403
