@@ -1,0 +1,42 @@
+"""Create or update topics and resources from an awesome-list README (see catalog/awesome.py)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.awesome import AwesomeListError, import_awesome_list, read_awesome_list
+
+
+class Command(BaseCommand):
+    help = (
+        "Read an awesome-list README (Markdown) and create or update its topics and resources. "
+        "Re-importing the same file changes nothing; resources are matched by URL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The awesome list's Markdown file, in UTF-8.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Print what would change and write nothing.",
+        )
+        parser.add_argument(
+            "--unpublished",
+            action="store_true",
+            help="Create new resources unpublished, so curators can review them first.",
+        )
+
+    def handle(self, *args, file, dry_run, unpublished, verbosity, **options):
+        try:
+            data = Path(file).read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: cannot read the file ({error.strerror}).") from error
+        try:
+            awesome_list = read_awesome_list(data, source=file)
+            report = import_awesome_list(awesome_list, publish_new=not unpublished, dry_run=dry_run)
+        except AwesomeListError as error:
+            raise CommandError(str(error)) from error
+        if verbosity >= 1:
+            for line in report.details(verbose=verbosity >= 2):
+                self.stdout.write(f"  {line}")
+        self.stdout.write(self.style.SUCCESS(report.summary()))

@@ -1,0 +1,582 @@
+"""Importing awesome lists: the seed list, the shapes real lists come in, re-imports, bad input."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from catalog.awesome import (
+    AwesomeListError,
+    import_awesome_list,
+    parse_awesome_list,
+    plan_positions,
+    read_awesome_list,
+)
+from catalog.models import Resource, Topic
+from tests.catalog.conftest import make_resource, make_topic
+
+SOURCE_LIST = Path("/work/shared/data/awesomeMLmath-README.md")
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def fixture_rows(model):
+    rows = json.loads((Path(settings.BASE_DIR) / "fixtures" / "catalog.json").read_text())
+    return [row["fields"] for row in rows if row["model"] == model]
+
+
+def catalog_rows():
+    """Topics and resources as a curator reads them, in curriculum order."""
+    return [
+        (
+            topic.slug,
+            topic.title,
+            topic.guidance,
+            [
+                (resource.slug, resource.title, resource.url, resource.note)
+                for resource in topic.resources.order_by("position", "title")
+            ],
+        )
+        for topic in Topic.objects.order_by("position", "title")
+    ]
+
+
+def snapshot():
+    return {
+        "topics": list(Topic.objects.order_by("pk").values()),
+        "resources": list(Resource.objects.order_by("pk").values()),
+    }
+
+
+def import_file(path, *args):
+    out = StringIO()
+    call_command("import_awesome", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def import_text(text, tmp_path, *args, name="list.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return import_file(path, *args)
+
+
+def resources_by_url():
+    return {r.url: r for r in Resource.objects.select_related("topic")}
+
+
+# The seed list
+
+
+def test_importing_the_seed_list_into_an_empty_database_gives_the_fixture_topics_and_resources(
+    db,
+):
+    """Everything but what the list states only in prose.
+
+    The fixture's "Stochastic Processes" topic comes from the list's introduction (it is not a
+    heading) and the degree requirements from the "degrees" paragraphs: the import creates
+    neither, so they are left out of the comparison.
+    """
+    import_file(SOURCE_LIST)
+
+    fixture_topics = [
+        t for t in fixture_rows("catalog.topic") if t["slug"] != "stochastic-processes"
+    ]
+    fixture_topics.sort(key=lambda t: t["position"])
+    fixture_resources = fixture_rows("catalog.resource")
+    expected = [
+        (
+            topic["slug"],
+            topic["title"],
+            topic["guidance"],
+            [
+                (r["slug"], r["title"], r["url"], r["note"])
+                for r in sorted(fixture_resources, key=lambda r: r["position"])
+                if r["topic"] == [topic["slug"]]
+            ],
+        )
+        for topic in fixture_topics
+    ]
+    imported = catalog_rows()
+    # Slugs: topics get the fixture's; resources are slugs of their titles, so compare the rest.
+    assert [row[:3] for row in imported] == [row[:3] for row in expected]
+    assert [[r[1:] for r in row[3]] for row in imported] == [
+        [r[1:] for r in row[3]] for row in expected
+    ]
+    assert not Topic.objects.filter(slug="stochastic-processes").exists()
+
+
+def test_importing_the_seed_list_over_the_seed_catalog_changes_nothing(seed_catalog):
+    before = snapshot()
+
+    output = import_file(SOURCE_LIST)
+
+    assert snapshot() == before
+    assert "Topics: 0 created, 0 updated, 6 unchanged" in output
+    assert "resources: 0 created, 0 updated, 14 unchanged" in output
+
+
+def test_reimporting_the_same_file_changes_nothing(db):
+    import_file(SOURCE_LIST)
+    before = snapshot()
+
+    output = import_file(SOURCE_LIST)
+
+    assert snapshot() == before
+    assert "0 created, 0 updated" in output
+    assert "Created" not in output
+    assert "Updated" not in output
+
+
+def test_imported_resources_get_a_provider_from_their_host(db):
+    import_file(SOURCE_LIST)
+
+    providers = {url: r.provider for url, r in resources_by_url().items()}
+    assert providers["https://www.khanacademy.org/math/calculus-home"] == "Khan Academy"
+    assert providers["https://en.wikipedia.org/wiki/Adaptive_filter"] == "Wikipedia"
+    assert providers["http://colah.github.io/posts/2015-09-Visual-Information/"] == (
+        "colah.github.io"
+    )
+
+
+def test_the_introduction_before_the_first_heading_is_not_a_topic(db):
+    awesome_list = read_awesome_list(SOURCE_LIST.read_bytes(), source="README.md")
+
+    assert awesome_list.title == "awesomeMLmath"
+    assert "awesomeMLmath" not in [t.title for t in awesome_list.topics]
+    assert all("Curated list" not in t.guidance for t in awesome_list.topics)
+
+
+# Edited files
+
+
+EDITED_LIST = """\
+# Awesome
+
+### Calculus
+[Khan Academy Calculus](https://www.khanacademy.org/math/calculus-home) start here.
+[Calculus Made Easy](https://www.gutenberg.org/ebooks/33283)
+
+### Linear Algebra
+[Linear Algebra MIT](http://ocw.mit.edu/courses/mathematics/18-06-linear-algebra-spring-2010/video-lectures/lecture-21-eigenvalues-and-eigenvectors/)
+[Khan Academy Linear Algebra, the whole course](https://www.khanacademy.org/math/linear-algebra)
+[adaptive signal processing](https://en.wikipedia.org/wiki/Adaptive_filter) moved here.
+"""
+
+
+def test_importing_an_edited_file_updates_what_changed_and_never_duplicates(seed_catalog, tmp_path):
+    resource_count = Resource.objects.count()
+    khan_calculus = Resource.objects.get(slug="khan-academy-calculus")
+
+    output = import_text(EDITED_LIST, tmp_path)
+
+    by_url = resources_by_url()
+    assert Resource.objects.count() == resource_count + 1
+    # The same row, matched by URL, with the note the file now gives.
+    updated = by_url["https://www.khanacademy.org/math/calculus-home"]
+    assert updated.pk == khan_calculus.pk
+    assert updated.note == "start here."
+    assert by_url["https://www.khanacademy.org/math/linear-algebra"].title == (
+        "Khan Academy Linear Algebra, the whole course"
+    )
+    moved = by_url["https://en.wikipedia.org/wiki/Adaptive_filter"]
+    assert moved.topic.slug == "linear-algebra"
+    assert moved.provider == "Wikipedia"  # A curator's value the file does not carry.
+    new = by_url["https://www.gutenberg.org/ebooks/33283"]
+    assert (new.topic.slug, new.title, new.is_published) == ("calculus", "Calculus Made Easy", True)
+    # The file reorders Linear Algebra; the catalog follows it.
+    assert [r.title for r in Topic.objects.get(slug="linear-algebra").resources.all()] == [
+        "Linear Algebra MIT",
+        "Khan Academy Linear Algebra, the whole course",
+        "adaptive signal processing",
+    ]
+    assert "Created resource “Calculus Made Easy”" in output
+    assert "Updated resource “Khan Academy Calculus” (note)" in output
+    assert "Updated resource “adaptive signal processing” (note, topic)" in output
+    # Nothing is deleted: a resource the file dropped is reported and kept.
+    assert Resource.objects.filter(slug="mit-linear-algebra").exists()
+    assert Topic.objects.get(slug="calculus").resources.count() == 2
+
+    # And importing the edited file again changes nothing more.
+    before = snapshot()
+    import_text(EDITED_LIST, tmp_path)
+    assert snapshot() == before
+
+
+def test_resources_the_file_no_longer_lists_are_reported_and_kept(seed_catalog, tmp_path):
+    output = import_text(
+        "### Linear Algebra\n[Linear Algebra MIT](http://ocw.mit.edu/courses/mathematics/"
+        "18-06-linear-algebra-spring-2010/video-lectures/lecture-21-eigenvalues-and-eigenvectors/)\n",
+        tmp_path,
+    )
+
+    assert "Not in the file, left as it is: resource “Khan Academy Linear Algebra”" in output
+    assert Resource.objects.filter(slug="khan-academy-linear-algebra", is_published=True).exists()
+
+
+def test_new_topics_fit_between_existing_ones_without_renumbering_them(seed_catalog, tmp_path):
+    import_text(
+        "### Calculus\n[Khan Academy Calculus](https://www.khanacademy.org/math/calculus-home)\n"
+        "### Real analysis\n[Understanding Analysis](https://example.org/analysis)\n"
+        "### Linear Algebra\n[Khan Academy Linear Algebra](https://www.khanacademy.org/math/linear-algebra)\n",
+        tmp_path,
+    )
+
+    positions = dict(Topic.objects.values_list("slug", "position"))
+    assert positions["calculus"] == 10
+    assert positions["linear-algebra"] == 20
+    assert 10 < positions["real-analysis"] < 20
+    assert positions["stochastic-processes"] == 50
+
+
+def test_dry_run_reports_what_would_change_and_writes_nothing(seed_catalog, tmp_path):
+    before = snapshot()
+
+    output = import_text(EDITED_LIST, tmp_path, "--dry-run")
+
+    assert snapshot() == before
+    assert "Dry run of" in output
+    assert "nothing was written" in output
+    assert "To create resource “Calculus Made Easy”" in output
+    assert "To update resource “Khan Academy Calculus” (note)" in output
+    assert "1 to create" in output
+
+
+def test_unpublished_option_creates_new_resources_unpublished_and_leaves_existing_ones(
+    seed_catalog, tmp_path
+):
+    import_text(EDITED_LIST, tmp_path, "--unpublished")
+
+    by_url = resources_by_url()
+    assert by_url["https://www.gutenberg.org/ebooks/33283"].is_published is False
+    assert by_url["https://www.khanacademy.org/math/calculus-home"].is_published is True
+
+
+def test_resources_with_the_same_title_get_different_slugs(db, tmp_path):
+    import_text(
+        "## Calculus\n- [Lecture notes](https://example.org/a)\n"
+        "## Algebra\n- [Lecture notes](https://example.org/b)\n",
+        tmp_path,
+    )
+
+    assert sorted(Resource.objects.values_list("slug", flat=True)) == [
+        "lecture-notes",
+        "lecture-notes-2",
+    ]
+
+
+def test_a_topic_is_matched_by_slug_when_its_title_differs(db, tmp_path):
+    topic = make_topic(slug="linear-algebra", title="Linear algebra (matrices)")
+
+    import_text("## Linear Algebra\n- [Course](https://example.org/course)\n", tmp_path)
+
+    topic.refresh_from_db()
+    assert Topic.objects.count() == 1
+    assert topic.title == "Linear Algebra"
+    assert topic.resources.get().title == "Course"
+
+
+def test_a_resource_matches_its_url_written_with_or_without_percent_encoding(db, tmp_path):
+    resource = make_resource(url="https://fr.wikipedia.org/wiki/Dérivée")
+
+    import_text("## Calcul\n- [Dérivée](https://fr.wikipedia.org/wiki/Dérivée)\n", tmp_path)
+
+    assert Resource.objects.count() == 1
+    resource.refresh_from_db()
+    assert resource.title == "Dérivée"
+    assert resource.topic.title == "Calcul"
+
+
+# The shapes real lists come in
+
+
+def parse_sample(name):
+    return parse_awesome_list((SAMPLES / name).read_text(encoding="utf-8"), source=name)
+
+
+def resource_rows(topic):
+    return [(r.title, r.url, r.note) for r in topic.resources]
+
+
+def test_headings_with_links_on_their_own_lines():
+    awesome_list = parse_sample("headings_and_lines.md")
+
+    measure, markov = awesome_list.topics
+    assert (measure.title, markov.title) == ("Measure theory", "Markov chains")
+    assert resource_rows(measure) == [
+        ("Measure, Integral and Probability", "https://example.org/measure.pdf", "a gentle book."),
+        (
+            "Terence Tao's notes",
+            "https://terrytao.wordpress.com/books/an-introduction-to-measure-theory/",
+            "",
+        ),
+    ]
+    # Prose keeps its Markdown; consecutive lines stay one paragraph.
+    assert measure.guidance == (
+        "Learn *sigma-algebras* before anything else.\nThen Lebesgue integration."
+    )
+    assert markov.guidance == "Markov chains are the simplest **stochastic processes**."
+    assert resource_rows(markov)[0][2] == "a classic."
+
+
+def test_dash_bullets_with_descriptions_and_what_is_not_a_resource():
+    awesome_list = parse_sample("bullets.md")
+
+    assert awesome_list.title == "Awesome Linear Algebra"
+    courses, books = awesome_list.topics
+    assert [t.title for t in awesome_list.topics] == ["Courses", "Books"]
+    assert resource_rows(courses) == [
+        (
+            "MIT 18.06",
+            "https://ocw.mit.edu/courses/18-06-linear-algebra-spring-2010/",
+            "Gilbert Strang's lectures.",
+        ),
+        (
+            "Essence of Linear Algebra",
+            "https://www.youtube.com/playlist?list=PLZHQObOWTQDPD3MizzM2xVFitgF8hE_ab",
+            "3Blue1Brown, visual.",
+        ),
+    ]
+    # Links in a description stay text; bold around a link is not part of the title.
+    assert resource_rows(books) == [
+        ("Linear Algebra Done Right", "https://linear.axler.net/", "by Sheldon Axler, free PDF."),
+        (
+            "Introduction to Applied Linear Algebra",
+            "https://web.stanford.edu/~boyd/vmls/",
+            "vectors, matrices and least squares.",
+        ),
+    ]
+    # "Books" names the kind of its resources.
+    assert {r.kind for r in books.resources} == {Resource.Kind.BOOK}
+    urls = {r.url for r in awesome_list.resources}
+    assert not any("awesome.re" in url or "shields.io" in url for url in urls)
+    assert "https://example.org/ci" not in urls  # A badge.
+    assert "https://example.org/CONTRIBUTING.md" not in urls
+    assert "https://creativecommons.org/publicdomain/zero/1.0/" not in urls
+
+
+def test_skipped_sections_and_links_are_reported_with_their_lines():
+    awesome_list = parse_sample("bullets.md")
+
+    assert [str(s) for s in awesome_list.skipped] == [
+        "line 7: Contents (table of contents)",
+        "line 17: [Course notes](notes/linear-algebra.md) (not an http(s) link)",
+        "line 23: [Write to the author](mailto:author@example.org) (not an http(s) link)",
+        "line 25: Contributing (contribution section)",
+        "line 29: License (licence section)",
+    ]
+
+
+def test_nested_bullets_under_a_label_and_under_a_resource():
+    awesome_list = parse_sample("nested_bullets.md")
+
+    (calculus,) = awesome_list.topics
+    assert [(r.title, r.kind) for r in calculus.resources] == [
+        ("Calculus Made Easy", Resource.Kind.BOOK),
+        ("Active Calculus", Resource.Kind.BOOK),
+        ("Essence of Calculus", Resource.Kind.VIDEO),
+        ("Khan Academy Calculus", Resource.Kind.COURSE),
+        ("Differential calculus", Resource.Kind.COURSE),
+    ]
+    assert calculus.resources[0].note == "Silvanus P. Thompson."
+    assert calculus.resources[4].note == "the first half."
+    # The labels "Books" and "Videos" are not guidance; a bullet of advice is.
+    assert calculus.guidance == "Start with limits; the rest follows.\n\n- Practise every day."
+
+
+def test_bare_urls_after_a_label():
+    awesome_list = parse_sample("bare_urls.md")
+
+    (topic,) = awesome_list.topics
+    assert resource_rows(topic) == [
+        # A label that only says the kind: the title comes from the URL.
+        ("web.stanford.edu/~boyd/cvxbook", "https://web.stanford.edu/~boyd/cvxbook/", ""),
+        (
+            "Convex Optimization lectures",
+            "https://www.youtube.com/watch?v=McLq1hEq3UY",
+            "Stephen Boyd at Stanford.",
+        ),
+        (
+            "edx.org/learn/convex-optimization",
+            "https://www.edx.org/learn/convex-optimization",
+            "",
+        ),
+        (
+            "example.org/nocedal-wright",
+            "https://example.org/nocedal-wright",
+            "Numerical Optimization by Nocedal and Wright (see https://example.org/nocedal-wright).",
+        ),
+    ]
+    assert [r.kind for r in topic.resources][:3] == ["book", "video", "course"]
+    assert [str(s) for s in awesome_list.skipped] == [
+        "line 10: [ftp://ftp.example.org/optimisation.pdf]"
+        "(ftp://ftp.example.org/optimisation.pdf) (not an http(s) link)"
+    ]
+
+
+def test_nested_headings_group_topics_and_fold_into_them():
+    awesome_list = parse_sample("nested_headings.md")
+
+    # "Algebra" only groups its sub-headings, which are the topics; "#### Books" under
+    # "Analysis" is part of Analysis.
+    assert [t.title for t in awesome_list.topics] == [
+        "Linear algebra",
+        "Abstract algebra",
+        "Analysis",
+    ]
+    analysis = awesome_list.topics[2]
+    assert [r.title for r in analysis.resources] == [
+        "Understanding Analysis",
+        "Principles of Mathematical Analysis",
+    ]
+    assert analysis.resources[1].kind == Resource.Kind.BOOK
+    assert analysis.guidance == "Exercises make the difference."
+    assert "line 3: text under “Algebra”" in str(awesome_list.skipped[0])
+
+
+@pytest.mark.parametrize(
+    ("sample", "topic_count", "resource_count"),
+    [
+        ("headings_and_lines.md", 2, 4),
+        ("bullets.md", 2, 4),
+        ("nested_bullets.md", 1, 5),
+        ("bare_urls.md", 1, 4),
+        ("nested_headings.md", 3, 4),
+    ],
+)
+def test_each_sample_imports_and_reimports_without_duplicates(
+    db, sample, topic_count, resource_count
+):
+    import_file(SAMPLES / sample)
+    before = snapshot()
+
+    import_file(SAMPLES / sample)
+
+    assert snapshot() == before
+    assert Topic.objects.count() == topic_count
+    assert Resource.objects.count() == resource_count
+
+
+def test_a_heading_repeated_in_the_file_is_one_topic(db, tmp_path):
+    import_text(
+        "## Books\n- [A](https://example.org/a)\n## Videos\n- [B](https://example.org/b)\n"
+        "## Books\n- [C](https://example.org/c)\n- [A again](https://example.org/a)\n",
+        tmp_path,
+    )
+
+    books = Topic.objects.get(title="Books")
+    assert [r.title for r in books.resources.all()] == ["A", "C"]
+    assert Resource.objects.count() == 3
+
+
+def test_a_url_listed_twice_is_imported_once_and_reported(db, tmp_path):
+    output = import_text(
+        "## A\n- [First](https://example.org/x)\n## B\n- [Second](https://example.org/x)\n",
+        tmp_path,
+    )
+
+    assert Resource.objects.get().title == "First"
+    assert "Skipped line 4: [Second](https://example.org/x) (already listed on line 2)" in output
+
+
+# Bad input: a clear message naming the file (and line), and nothing written
+
+
+def test_a_file_that_is_not_utf8_fails_naming_the_file_and_line(seed_catalog, tmp_path):
+    path = tmp_path / "latin1.md"
+    path.write_bytes("## Café\n- [Crème](https://example.org/x)\n".encode("latin-1"))
+    before = snapshot()
+
+    with pytest.raises(CommandError, match=r"latin1\.md, line 1: not UTF-8 text \(byte 0xe9"):
+        import_file(path)
+
+    assert snapshot() == before
+
+
+def test_an_empty_file_fails_naming_the_file(db, tmp_path):
+    path = tmp_path / "empty.md"
+    path.write_text("  \n\n")
+
+    with pytest.raises(CommandError, match=r"empty\.md: the file is empty"):
+        import_file(path)
+
+    assert not Topic.objects.exists()
+
+
+def test_a_file_without_links_fails_naming_the_file(db, tmp_path):
+    with pytest.raises(CommandError, match=r"prose\.md: no links to import"):
+        import_text("# Notes\n\n## Calculus\n\nJust prose.\n", tmp_path, name="prose.md")
+
+    assert not Topic.objects.exists()
+
+
+def test_a_file_whose_only_links_are_not_http_fails_and_says_why(db, tmp_path):
+    with pytest.raises(CommandError, match=r"line 2, was skipped \(not an http\(s\) link\)"):
+        import_text("## Files\n- [Notes](notes.md)\n", tmp_path)
+
+
+def test_a_missing_file_fails_naming_it(db, tmp_path):
+    with pytest.raises(CommandError, match=r"nowhere\.md: cannot read the file"):
+        import_file(tmp_path / "nowhere.md")
+
+
+def test_an_overlong_title_fails_naming_the_line_and_writes_nothing(db, tmp_path):
+    text = (
+        "## Fine\n- [Fine](https://example.org/fine)\n## Long\n- ["
+        + "x" * 201
+        + "](https://example.org/long)\n"
+    )
+
+    with pytest.raises(CommandError, match=r"list\.md, line 4: the link text is longer than 200"):
+        import_text(text, tmp_path)
+
+    assert not Topic.objects.exists()
+    assert not Resource.objects.exists()
+
+
+def test_a_database_error_midway_rolls_the_whole_import_back(db, monkeypatch):
+    awesome_list = parse_sample("bullets.md")
+    calls = []
+    original_create = Resource.objects.create
+
+    def failing_create(**fields):
+        calls.append(fields["url"])
+        if len(calls) == 3:
+            raise RuntimeError("database went away")
+        return original_create(**fields)
+
+    monkeypatch.setattr(Resource.objects, "create", failing_create)
+
+    with pytest.raises(RuntimeError):
+        import_awesome_list(awesome_list)
+
+    assert len(calls) == 3
+    assert not Topic.objects.exists()
+    assert not Resource.objects.exists()
+
+
+def test_the_error_message_reads_well():
+    error = AwesomeListError("the link text is too long.", source="README.md", line=12)
+
+    assert str(error) == "README.md, line 12: the link text is too long."
+
+
+# Positions
+
+
+@pytest.mark.parametrize(
+    ("current", "planned"),
+    [
+        ([None, None, None], [10, 20, 30]),
+        ([10, 20, 60, 70], [10, 20, 60, 70]),  # Order unchanged: curator gaps are kept.
+        ([10, None, 20], [10, 15, 20]),  # A new item fits between its neighbours.
+        ([None, 10], [5, 10]),
+        ([10, 20, None, None], [10, 20, 30, 40]),
+        ([20, 10], [10, 20]),  # Reordered: renumbered.
+        ([10, None, 11], [10, 20, 30]),  # No room: renumbered.
+        ([0, 0], [10, 20]),
+    ],
+)
+def test_plan_positions(current, planned):
+    assert plan_positions(current) == planned
