@@ -937,9 +937,9 @@ def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPOR
         Degree.objects.order_by("rank").prefetch_related(
             Prefetch(
                 "requirements",
-                queryset=Requirement.objects.select_related("resource", "topic").order_by(
-                    "position", "pk"
-                ),
+                queryset=Requirement.objects.select_related(
+                    "resource", "topic", "milestone"
+                ).order_by("position", "pk"),
             )
         )
     )
@@ -957,8 +957,7 @@ def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPOR
             lines.append("")
             lines += [_bullet(resource) for resource in topic.resources.all()]
     if degrees:
-        lines += ["", f"## {DEGREES_HEADING}", ""]
-        lines.append("Each degree includes everything the degrees before it ask for.")
+        lines += ["", f"## {DEGREES_HEADING}"]
         for degree in degrees:
             lines += ["", f"### {_escape(degree.title)}"]
             if degree.summary:
