@@ -1,0 +1,317 @@
+"""The link checker, against a small HTTP server on 127.0.0.1 started by the tests: never the
+internet."""
+
+import contextlib
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog.links import check_resources, check_url, check_urls, summarize
+from catalog.models import Resource
+from tests.catalog.conftest import make_resource
+
+TIMEOUT = 0.5
+SLOW_SECONDS = 2
+REDIRECTS = {
+    "/moved": (301, "/ok"),
+    "/moved-twice": (301, "/moved-again"),
+    "/moved-again": (308, "/ok"),
+    "/temporary": (302, "/ok"),
+    "/temporary-then-moved": (302, "/moved"),
+    "/moved-then-temporary": (301, "/temporary"),
+    "/loop": (301, "/loop"),
+}
+
+
+class _TestSiteHandler(BaseHTTPRequestHandler):
+    def do_HEAD(self):
+        self._answer()
+
+    def do_GET(self):
+        self._answer()
+
+    def log_message(self, format, *args):
+        pass  # Keep test output quiet.
+
+    def _answer(self):
+        server = self.server
+        with server.lock:
+            server.requests.append((self.command, self.path))
+            server.in_flight += 1
+            server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        try:
+            self._route()
+        finally:
+            with server.lock:
+                server.in_flight -= 1
+
+    def _route(self):
+        path = self.path
+        if path in REDIRECTS:
+            status, location = REDIRECTS[path]
+            self._send(status, location=location)
+        elif path == "/missing":
+            self._send(404)
+        elif path == "/error":
+            self._send(500)
+        elif path == "/slow":
+            time.sleep(SLOW_SECONDS)
+            self._send(200)
+        elif path == "/no-head":
+            self._send(405 if self.command == "HEAD" else 200)
+        elif path.startswith("/busy/"):
+            time.sleep(0.2)
+            self._send(200)
+        else:
+            self._send(200 if path == "/ok" else 404)
+
+    def _send(self, status, *, location=None):
+        body = b"" if self.command == "HEAD" else b"hello"
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve_test_site():
+    """A local HTTP server with endpoints for each case; yields it (its `.url(path)` too)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TestSiteHandler)
+    server.daemon_threads = True
+    server.block_on_close = False
+    server.lock = threading.Lock()
+    server.requests = []
+    server.in_flight = server.max_in_flight = 0
+    host, port = server.server_address
+    server.url = lambda path: f"http://{host}:{port}{path}"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def refused_url():
+    """A URL on a port nothing listens on: bind a socket, note its port, close it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def site():
+    with serve_test_site() as server:
+        yield server
+
+
+# One URL
+
+
+def test_a_link_answering_200_is_ok_and_costs_one_head_request(site):
+    check = check_url(site.url("/ok"), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken, check.redirect_url) == (200, False, "")
+    assert check.describe() == "ok (200)"
+    assert site.requests == [("HEAD", "/ok")]
+
+
+def test_a_permanent_redirect_is_followed_and_reports_the_new_url(site):
+    check = check_url(site.url("/moved"), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken) == (200, False)
+    assert check.redirect_url == site.url("/ok")
+    assert check.describe() == f"moved to {site.url('/ok')}"
+
+
+def test_a_chain_of_permanent_redirects_reports_where_it_ends(site):
+    check = check_url(site.url("/moved-twice"), timeout=TIMEOUT)
+
+    assert check.redirect_url == site.url("/ok")
+    assert check.outcome == "moved"
+
+
+@pytest.mark.parametrize(
+    ("path", "expected_redirect"),
+    [
+        ("/temporary", ""),  # The original URL is still the one to use.
+        ("/temporary-then-moved", ""),
+        ("/moved-then-temporary", "/temporary"),  # Update to the permanent target, no further.
+    ],
+)
+def test_temporary_redirects_are_followed_but_not_reported_as_moves(site, path, expected_redirect):
+    check = check_url(site.url(path), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken) == (200, False)
+    assert check.redirect_url == (site.url(expected_redirect) if expected_redirect else "")
+
+
+@pytest.mark.parametrize(("path", "status"), [("/missing", 404), ("/error", 500)])
+def test_client_and_server_errors_are_broken_links(site, path, status):
+    check = check_url(site.url(path), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken) == (status, True)
+    assert (
+        check.describe()
+        == {404: "broken: 404 Not Found", 500: "broken: 500 Internal Server Error"}[status]
+    )
+    # HEAD failed, so GET was tried before calling the link broken.
+    assert site.requests == [("HEAD", path), ("GET", path)]
+
+
+def test_a_server_refusing_head_is_checked_with_get(site):
+    check = check_url(site.url("/no-head"), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken) == (200, False)
+    assert site.requests == [("HEAD", "/no-head"), ("GET", "/no-head")]
+
+
+def test_a_slow_server_times_out_as_a_broken_link(site):
+    started = time.monotonic()
+
+    check = check_url(site.url("/slow"), timeout=TIMEOUT)
+
+    assert time.monotonic() - started < SLOW_SECONDS
+    assert (check.status_code, check.is_broken) == (None, True)
+    assert check.describe() == "broken: timed out after 0.5 s"
+
+
+def test_a_refused_connection_is_a_broken_link():
+    check = check_url(refused_url(), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken, check.error) == (None, True, "connection refused")
+
+
+def test_a_redirect_loop_is_a_broken_link(site):
+    check = check_url(site.url("/loop"), timeout=TIMEOUT)
+
+    assert check.is_broken
+    assert check.error == "redirect loop"
+
+
+def test_a_url_that_is_not_http_is_broken_without_a_request():
+    check = check_url("ftp://example.org/file.pdf", timeout=TIMEOUT)
+
+    assert (check.is_broken, check.error) == (True, "not an http(s) URL")
+
+
+# Many URLs
+
+
+def test_no_more_requests_run_at_once_than_the_concurrency_allows(site):
+    urls = [site.url(f"/busy/{number}") for number in range(6)]
+
+    checks = check_urls(urls, timeout=2, concurrency=2)
+
+    assert site.max_in_flight == 2
+    assert all(check.status_code == 200 for check in checks.values())
+
+
+def test_requests_do_run_concurrently(site):
+    urls = [site.url(f"/busy/{number}") for number in range(4)]
+    started = time.monotonic()
+
+    check_urls(urls, timeout=2, concurrency=4)
+
+    assert site.max_in_flight > 1
+    assert time.monotonic() - started < 0.2 * len(urls)
+
+
+def test_summary_counts_each_outcome(site):
+    checks = check_urls(
+        [site.url("/ok"), site.url("/moved"), site.url("/missing"), refused_url()],
+        timeout=TIMEOUT,
+    )
+
+    assert summarize(checks.values()) == "Checked 4 links: 1 ok, 1 moved, 2 broken."
+
+
+def test_concurrency_below_one_is_refused():
+    with pytest.raises(ValueError, match="at least 1"):
+        check_urls(["http://127.0.0.1/"], concurrency=0)
+
+
+# Recording results on resources
+
+
+@pytest.mark.django_db
+def test_results_are_recorded_on_the_resources(site):
+    ok = make_resource(url=site.url("/ok"))
+    moved = make_resource(url=site.url("/moved"))
+    missing = make_resource(url=site.url("/missing"))
+    refused = make_resource(url=refused_url())
+
+    check_resources(Resource.objects.all(), timeout=TIMEOUT)
+
+    rows = {
+        r.pk: r
+        for r in Resource.objects.all()  # Read back from the database.
+    }
+    assert all(r.link_checked_at is not None for r in rows.values())
+    assert (rows[ok.pk].link_status_code, rows[ok.pk].link_is_broken) == (200, False)
+    assert rows[moved.pk].link_redirect_url == site.url("/ok")
+    assert rows[moved.pk].link_is_broken is False
+    assert (rows[missing.pk].link_status_code, rows[missing.pk].link_is_broken) == (404, True)
+    assert (rows[refused.pk].link_status_code, rows[refused.pk].link_is_broken) == (None, True)
+    assert rows[refused.pk].link_error == "connection refused"
+
+
+@pytest.mark.django_db
+def test_a_link_that_recovers_is_no_longer_broken(site):
+    resource = make_resource(
+        url=site.url("/ok"), link_is_broken=True, link_status_code=500, link_error="old"
+    )
+
+    check_resources([resource], timeout=TIMEOUT)
+
+    resource.refresh_from_db()
+    assert (resource.link_is_broken, resource.link_status_code, resource.link_error) == (
+        False,
+        200,
+        "",
+    )
+
+
+@pytest.mark.django_db
+def test_check_links_command_checks_published_resources_and_reports_problems(site):
+    make_resource(title="Fine", url=site.url("/ok"))
+    make_resource(title="Relocated", url=site.url("/moved"))
+    make_resource(title="Gone", url=site.url("/missing"))
+    make_resource(title="Sluggish", url=site.url("/slow"))
+    draft = make_resource(title="Draft", url=site.url("/error"), is_published=False)
+    out = StringIO()
+
+    call_command("check_links", "--timeout", "0.5", "--concurrency", "2", stdout=out)
+
+    output = out.getvalue()
+    assert f"moved to {site.url('/ok')}: “Relocated”" in output
+    assert f"broken: 404 Not Found: “Gone” <{site.url('/missing')}>" in output
+    assert "broken: timed out after 0.5 s: “Sluggish”" in output
+    assert "“Fine”" not in output
+    assert "Checked 4 links: 1 ok, 1 moved, 2 broken." in output
+    draft.refresh_from_db()
+    assert draft.link_checked_at is None
+    assert ("HEAD", "/error") not in site.requests
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--timeout", "0"], "--timeout must be more than 0 seconds"),
+        (["--concurrency", "0"], "--concurrency must be at least 1"),
+    ],
+)
+def test_check_links_command_refuses_nonsense_options(option, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("check_links", *option, stdout=StringIO())
