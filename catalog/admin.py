@@ -1,8 +1,19 @@
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.templatetags.static import static
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 
+from catalog.awesome import AwesomeListError, import_awesome_list, read_awesome_list
 from catalog.forms import TopicAdminForm
+from catalog.links import DEFAULT_CONCURRENCY, check_resources, describe_link_status, summarize
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
@@ -37,17 +48,88 @@ class TopicAdmin(admin.ModelAdmin):
         return topic.published_resource_count
 
 
+class LinkStatusFilter(admin.SimpleListFilter):
+    """Resources by what their link answered when last checked."""
+
+    title = "link status"
+    parameter_name = "link"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("broken", "Broken"),
+            ("moved", "Moved (update the URL)"),
+            ("ok", "OK"),
+            ("unchecked", "Not checked yet"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "broken":
+                return queryset.filter(link_is_broken=True)
+            case "moved":
+                return queryset.filter(link_is_broken=False).exclude(link_redirect_url="")
+            case "ok":
+                return queryset.filter(
+                    link_checked_at__isnull=False, link_is_broken=False, link_redirect_url=""
+                )
+            case "unchecked":
+                return queryset.filter(link_checked_at__isnull=True)
+        return queryset
+
+
+# Importing creates and changes both topics and resources.
+IMPORT_PERMISSIONS = [
+    "catalog.add_topic",
+    "catalog.change_topic",
+    "catalog.add_resource",
+    "catalog.change_resource",
+]
+
+
+class AwesomeListImportForm(forms.Form):
+    MAX_BYTES = 1_000_000
+
+    file = forms.FileField(
+        label="Awesome-list file",
+        allow_empty_file=True,  # So an empty file gets the importer's message, naming it.
+        help_text="An awesome list's README: Markdown in UTF-8, at most 1 MB.",
+    )
+    dry_run = forms.BooleanField(
+        label="Dry run",
+        required=False,
+        help_text="Show what would change and write nothing.",
+    )
+    unpublished = forms.BooleanField(
+        label="Create new resources unpublished",
+        required=False,
+        help_text="New resources stay invisible to learners until you publish them.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(f"{upload.name}: the file is larger than 1 MB.")
+        try:
+            self.awesome_list = read_awesome_list(upload.read(), source=upload.name)
+        except AwesomeListError as error:
+            raise forms.ValidationError(str(error)) from error
+        return upload
+
+
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
     list_display = ["title", "topic", "provider", "kind", "level", "is_published", "link_status"]
-    list_filter = ["is_published", "topic", "kind", "level", "link_is_broken"]
+    list_filter = ["is_published", "topic", "kind", "level", LinkStatusFilter]
     list_select_related = ["topic"]
     search_fields = ["title", "provider", "note", "url"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["topic__position", "position", "title"]
     autocomplete_fields = ["topic"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "check_links_now"]
+    # "Check links now" runs in the request: a short timeout, and not too many at once.
+    link_check_timeout = 10.0
+    link_check_limit = 100
     readonly_fields = [
         "link_checked_at",
         "link_status_code",
@@ -56,15 +138,101 @@ class ResourceAdmin(admin.ModelAdmin):
         "link_error",
     ]
 
-    @admin.display(description="link status")
+    @admin.display(description="link status", ordering="link_is_broken")
     def link_status(self, resource):
         if resource.link_checked_at is None:
-            return "not checked"
+            return format_html(
+                '<img src="{}" alt=""> not checked', static("admin/img/icon-unknown.svg")
+            )
+        checked = "Checked " + date_format(
+            timezone.localtime(resource.link_checked_at), "DATETIME_FORMAT"
+        )
         if resource.link_is_broken:
-            return f"broken ({resource.link_status_code or resource.link_error})"
-        if resource.link_redirect_url:
-            return f"moved to {resource.link_redirect_url}"
-        return f"ok ({resource.link_status_code})"
+            state = describe_link_status(
+                status_code=resource.link_status_code,
+                is_broken=True,
+                redirect_url="",
+                error=resource.link_error,
+            )
+            icon = "admin/img/icon-no.svg"
+        elif resource.link_redirect_url:
+            return format_html(
+                '<img src="{}" alt=""> <span title="{}">moved to '
+                '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a></span>',
+                static("admin/img/icon-alert.svg"),
+                checked,
+                resource.link_redirect_url,
+                resource.link_redirect_url,
+            )
+        else:
+            state = f"ok ({resource.link_status_code})"
+            icon = "admin/img/icon-yes.svg"
+        return format_html(
+            '<img src="{}" alt=""> <span title="{}">{}</span>', static(icon), checked, state
+        )
+
+    @admin.action(description="Check links now", permissions=["change"])
+    def check_links_now(self, request, queryset):
+        count = queryset.count()
+        if count > self.link_check_limit:
+            self.message_user(
+                request,
+                f"Select at most {self.link_check_limit} resources to check at once "
+                f"({count} selected); `manage.py check_links` checks the whole catalog.",
+                messages.ERROR,
+            )
+            return
+        results = check_resources(
+            queryset, timeout=self.link_check_timeout, concurrency=DEFAULT_CONCURRENCY
+        )
+        problems = [
+            f"“{resource.title}”: {check.describe()}"
+            for resource, check in results
+            if check.outcome != "ok"
+        ]
+        message = summarize(check for _, check in results)
+        if problems:
+            message += " " + "; ".join(problems) + "."
+        broken = any(check.is_broken for _, check in results)
+        self.message_user(request, message, messages.WARNING if broken else messages.SUCCESS)
+
+    def get_urls(self):
+        import_url = path(
+            "import-awesome-list/",
+            self.admin_site.admin_view(self.import_awesome_list_view),
+            name="catalog_resource_import_awesome_list",
+        )
+        return [import_url, *super().get_urls()]
+
+    def import_awesome_list_view(self, request):
+        """Upload an awesome list; a dry run shows what would change, a real one redirects."""
+        if not request.user.has_perms(IMPORT_PERMISSIONS):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = AwesomeListImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                report = import_awesome_list(
+                    form.awesome_list,
+                    publish_new=not form.cleaned_data["unpublished"],
+                    dry_run=form.cleaned_data["dry_run"],
+                )
+                if not report.dry_run:
+                    self.message_user(request, report.summary(), messages.SUCCESS)
+                    if report.skipped:
+                        skipped = "; ".join(str(s) for s in report.skipped)
+                        self.message_user(request, f"Skipped {skipped}.", messages.WARNING)
+                    return redirect("admin:catalog_resource_changelist")
+        else:
+            form = AwesomeListImportForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import an awesome list",
+            "opts": self.opts,
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/catalog/resource/import_awesome_list.html", context)
 
     @admin.action(description="Publish selected resources")
     def publish(self, request, queryset):

@@ -1,0 +1,298 @@
+"""Curator tools in the admin: link status column, filter and action; the awesome-list upload."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from catalog.admin import ResourceAdmin
+from catalog.models import Resource, Topic
+from tests.catalog.conftest import make_resource, make_topic
+from tests.catalog.test_link_checker import refused_url, serve_test_site
+
+pytestmark = pytest.mark.django_db
+
+RESOURCES_URL = "/admin/catalog/resource/"
+TOPICS_URL = "/admin/catalog/topic/"
+IMPORT_URL = "/admin/catalog/resource/import-awesome-list/"
+CHECKED = timezone.make_aware(datetime.datetime(2026, 1, 5, 12, 0))
+
+SMALL_LIST = b"""# Awesome Calculus
+
+## Calculus
+
+Start with limits.
+
+- [Calculus Made Easy](https://www.gutenberg.org/ebooks/33283) - Silvanus P. Thompson.
+- [Notes](notes.md)
+"""
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def upload(content, name="awesome.md"):
+    return SimpleUploadedFile(name, content, content_type="text/markdown")
+
+
+@pytest.fixture
+def link_states():
+    """One resource in each link state a curator can meet."""
+    return {
+        "unchecked": make_resource(title="Never checked"),
+        "ok": make_resource(title="Answers fine", link_checked_at=CHECKED, link_status_code=200),
+        "missing": make_resource(
+            title="Gone away", link_checked_at=CHECKED, link_status_code=404, link_is_broken=True
+        ),
+        "slow": make_resource(
+            title="Too slow",
+            link_checked_at=CHECKED,
+            link_is_broken=True,
+            link_error="timed out after 0.5 s",
+        ),
+        "moved": make_resource(
+            title="Relocated",
+            link_checked_at=CHECKED,
+            link_status_code=200,
+            link_redirect_url="https://example.org/new-home",
+        ),
+    }
+
+
+# The link status column and filter
+
+
+def test_resource_list_shows_each_link_status_in_plain_words(curator_client, link_states):
+    html = curator_client.get(RESOURCES_URL).content.decode()
+
+    assert "link status" in html.lower()
+    assert "not checked" in html
+    assert "ok (200)" in html
+    assert "broken: 404 Not Found" in html
+    assert "broken: timed out after 0.5 s" in html
+    assert 'moved to <a href="https://example.org/new-home"' in html
+
+
+@pytest.mark.parametrize(
+    ("choice", "shown"),
+    [
+        ("broken", {"Gone away", "Too slow"}),
+        ("moved", {"Relocated"}),
+        ("ok", {"Answers fine"}),
+        ("unchecked", {"Never checked"}),
+    ],
+)
+def test_link_status_filter_shows_only_matching_resources(
+    curator_client, link_states, choice, shown
+):
+    response = curator_client.get(RESOURCES_URL, {"link": choice})
+
+    listed = {resource.title for resource in response.context["cl"].result_list}
+    assert listed == shown
+
+
+def test_link_status_filter_is_labelled_for_curators(curator_client, link_states):
+    html = curator_client.get(RESOURCES_URL).content.decode()
+
+    assert "By link status" in html
+    assert "?link=broken" in html
+    assert ">Broken</a>" in html
+    assert ">Moved (update the URL)</a>" in html
+
+
+# The "Check links now" action
+
+
+def test_check_links_now_checks_the_selected_resources_and_reports(curator_client):
+    with serve_test_site() as site:
+        fine = make_resource(title="Fine", url=site.url("/ok"))
+        gone = make_resource(title="Gone", url=site.url("/missing"))
+        moved = make_resource(title="Relocated", url=site.url("/moved"))
+        untouched = make_resource(title="Not selected", url=site.url("/error"))
+
+        response = curator_client.post(
+            RESOURCES_URL,
+            {"action": "check_links_now", "_selected_action": [fine.pk, gone.pk, moved.pk]},
+            follow=True,
+        )
+
+    assert response.status_code == 200
+    (message,) = messages_of(response)
+    assert message.startswith("Checked 3 links: 1 ok, 1 moved, 1 broken.")
+    assert "“Gone”: broken: 404 Not Found" in message
+    assert f"“Relocated”: moved to {site.url('/ok')}" in message
+    gone.refresh_from_db()
+    assert (gone.link_is_broken, gone.link_status_code) == (True, 404)
+    assert gone.link_checked_at is not None
+    untouched.refresh_from_db()
+    assert untouched.link_checked_at is None
+    assert ("HEAD", "/error") not in site.requests
+
+
+def test_check_links_now_uses_the_admin_timeout(curator_client, monkeypatch):
+    monkeypatch.setattr(ResourceAdmin, "link_check_timeout", 0.5)
+    with serve_test_site() as site:
+        slow = make_resource(title="Sluggish", url=site.url("/slow"))
+        refused = make_resource(title="Nobody home", url=refused_url())
+
+        response = curator_client.post(
+            RESOURCES_URL,
+            {"action": "check_links_now", "_selected_action": [slow.pk, refused.pk]},
+            follow=True,
+        )
+
+    (message,) = messages_of(response)
+    assert "“Sluggish”: broken: timed out after 0.5 s" in message
+    assert "“Nobody home”: broken: connection refused" in message
+
+
+def test_check_links_now_refuses_too_many_at_once(curator_client, monkeypatch):
+    monkeypatch.setattr(ResourceAdmin, "link_check_limit", 1)
+    first, second = make_resource(), make_resource()
+
+    response = curator_client.post(
+        RESOURCES_URL,
+        {"action": "check_links_now", "_selected_action": [first.pk, second.pk]},
+        follow=True,
+    )
+
+    (message,) = messages_of(response)
+    assert "Select at most 1 resources" in message
+    assert "manage.py check_links" in message
+    assert not Resource.objects.filter(link_checked_at__isnull=False).exists()
+
+
+# The awesome-list upload page
+
+
+@pytest.mark.parametrize("changelist", [RESOURCES_URL, TOPICS_URL])
+def test_changelists_link_to_the_import_page(curator_client, changelist):
+    html = curator_client.get(changelist).content.decode()
+
+    assert f'<a href="{IMPORT_URL}">Import awesome list</a>' in html
+
+
+def test_import_page_shows_the_upload_form(curator_client):
+    response = curator_client.get(IMPORT_URL)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'type="file" name="file"' in html
+    assert 'name="dry_run"' in html
+    assert 'name="unpublished"' in html
+
+
+def test_uploading_a_list_imports_it_and_reports_what_happened(curator_client):
+    response = curator_client.post(IMPORT_URL, {"file": upload(SMALL_LIST)}, follow=True)
+
+    assert response.redirect_chain == [(RESOURCES_URL, 302)]
+    summary, skipped = messages_of(response)
+    assert summary == (
+        "Imported awesome.md. Topics: 1 created, 0 updated, 0 unchanged; "
+        "resources: 1 created, 0 updated, 0 unchanged; 1 skipped."
+    )
+    assert skipped == "Skipped line 8: [Notes](notes.md) (not an http(s) link)."
+    topic = Topic.objects.get()
+    assert (topic.title, topic.guidance) == ("Calculus", "Start with limits.")
+    resource = topic.resources.get()
+    assert (resource.title, resource.note, resource.is_published) == (
+        "Calculus Made Easy",
+        "Silvanus P. Thompson.",
+        True,
+    )
+
+
+def test_uploading_with_unpublished_creates_unpublished_resources(curator_client):
+    curator_client.post(IMPORT_URL, {"file": upload(SMALL_LIST), "unpublished": "on"})
+
+    assert Resource.objects.get().is_published is False
+
+
+def test_a_dry_run_upload_shows_what_would_change_and_writes_nothing(curator_client):
+    response = curator_client.post(IMPORT_URL, {"file": upload(SMALL_LIST), "dry_run": "on"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Dry run: what importing awesome.md would change" in html
+    assert "To create topic “Calculus”" in html
+    assert "To create resource “Calculus Made Easy”" in html
+    assert "Skipped line 8: [Notes](notes.md) (not an http(s) link)" in html
+    assert not Topic.objects.exists()
+    assert not Resource.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("## Café\n- [x](https://example.org)\n".encode("latin-1"), "latin.md, line 1: not UTF-8"),
+        (b"", "latin.md: the file is empty."),
+        (b"## Calculus\n\nNo links here.\n", "latin.md: no links to import"),
+    ],
+)
+def test_a_bad_file_shows_the_form_again_with_the_error_and_writes_nothing(
+    curator_client, content, error
+):
+    response = curator_client.post(IMPORT_URL, {"file": upload(content, name="latin.md")})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Nothing was imported" in html
+    assert error in html
+    assert 'type="file" name="file"' in html
+    assert not Topic.objects.exists()
+    assert not Resource.objects.exists()
+
+
+def test_a_file_that_is_too_large_is_refused(curator_client):
+    content = b"## Big\n- [x](https://example.org/x)\n" + b"a" * 1_000_000
+
+    response = curator_client.post(IMPORT_URL, {"file": upload(content, name="big.md")})
+
+    assert "big.md: the file is larger than 1 MB." in response.content.decode()
+    assert not Topic.objects.exists()
+
+
+def test_the_import_page_needs_add_and_change_permissions(client, django_user_model):
+    viewer = django_user_model.objects.create_user(username="viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_resource", "view_topic"])
+    )
+    client.force_login(viewer)
+
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {"file": upload(SMALL_LIST)}).status_code == 403
+    assert "Import awesome list" not in client.get(RESOURCES_URL).content.decode()
+    assert not Topic.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(client):
+    response = client.get(IMPORT_URL)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_an_upload_without_the_csrf_token_is_refused(curator):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(curator)
+
+    response = csrf_client.post(IMPORT_URL, {"file": upload(SMALL_LIST)})
+
+    assert response.status_code == 403
+    assert not Topic.objects.exists()
+
+
+def test_a_superuser_can_import_too(admin_client):
+    make_topic(title="Calculus", slug="calculus")
+
+    response = admin_client.post(IMPORT_URL, {"file": upload(SMALL_LIST)})
+
+    assert response.status_code == 302
+    assert Topic.objects.get().resources.count() == 1
