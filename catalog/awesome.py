@@ -412,13 +412,15 @@ class _Reader:
             return
         before = _plain(tokens[: link.start])
         label = before.rstrip(":").strip() if before.endswith(":") else ""
-        label_kind = _kind_for(label) if len(label.split()) <= 3 else ""
+        label_kind = _kind_for(label)
+        # "Book:" only says the kind; "Deep Learning Book:" is a name (of a book).
+        names = bool(label) and not (label_kind and len(label.split()) == 1)
         note = _strip_separator(_plain(tokens[link.end + 1 :]))
         if link.bare:
-            title = label if label and not label_kind else _title_from_url(link.href)
+            title = label if names else _title_from_url(link.href)
         else:
             title = link.text or _title_from_url(link.href)
-            if label and not label_kind:
+            if names:
                 note = f"{label}: {note}" if note else label
         self._add_resource(link, title=title, note=note, kind=label_kind or hint)
 

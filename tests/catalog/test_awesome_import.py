@@ -392,6 +392,8 @@ def test_bare_urls_after_a_label():
     assert resource_rows(topic) == [
         # A label that only says the kind: the title comes from the URL.
         ("web.stanford.edu/~boyd/cvxbook", "https://web.stanford.edu/~boyd/cvxbook/", ""),
+        # A longer label is the resource's name.
+        ("Deep Learning Book", "https://www.deeplearningbook.org/", ""),
         (
             "Convex Optimization lectures",
             "https://www.youtube.com/watch?v=McLq1hEq3UY",
@@ -408,11 +410,27 @@ def test_bare_urls_after_a_label():
             "Numerical Optimization by Nocedal and Wright (see https://example.org/nocedal-wright).",
         ),
     ]
-    assert [r.kind for r in topic.resources][:3] == ["book", "video", "course"]
+    assert [r.kind for r in topic.resources][:4] == ["book", "book", "video", "course"]
     assert [str(s) for s in awesome_list.skipped] == [
-        "line 10: [ftp://ftp.example.org/optimisation.pdf]"
+        "line 11: [ftp://ftp.example.org/optimisation.pdf]"
         "(ftp://ftp.example.org/optimisation.pdf) (not an http(s) link)"
     ]
+
+
+def test_a_label_before_a_link_sets_the_kind_or_stays_in_the_note():
+    awesome_list = parse_awesome_list(
+        "## Reading\n"
+        "- Book: [Linear Algebra Done Right](https://linear.axler.net/) - by Axler.\n"
+        "- Start here: [Khan Academy](https://www.khanacademy.org/math) - short videos.\n"
+    )
+
+    book, khan = awesome_list.topics[0].resources
+    assert (book.title, book.note, book.kind) == (
+        "Linear Algebra Done Right",
+        "by Axler.",
+        Resource.Kind.BOOK,
+    )
+    assert (khan.title, khan.note) == ("Khan Academy", "Start here: short videos.")
 
 
 def test_nested_headings_group_topics_and_fold_into_them():
@@ -441,7 +459,7 @@ def test_nested_headings_group_topics_and_fold_into_them():
         ("headings_and_lines.md", 2, 4),
         ("bullets.md", 2, 4),
         ("nested_bullets.md", 1, 5),
-        ("bare_urls.md", 1, 4),
+        ("bare_urls.md", 1, 5),
         ("nested_headings.md", 3, 4),
     ],
 )
