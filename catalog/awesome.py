@@ -292,9 +292,7 @@ def _skipped_section_reason(title):
 
 
 def _kind_for(label):
-    """The resource kind a label or heading names ("Books", "Video lectures:"), or ""."""
-    if not isinstance(label, str):
-        return ""
+    """The resource kind a label or heading names ("Books", "Free videos"), or ""."""
     words = re.findall(r"[a-z]+", label.lower())
     if not words:
         return ""

@@ -476,6 +476,23 @@ def test_each_sample_imports_and_reimports_without_duplicates(
     assert Resource.objects.count() == resource_count
 
 
+def test_tables_are_reported_and_code_html_and_empty_headings_ignored():
+    awesome_list = parse_awesome_list(
+        "## Books\n\n"
+        "| Name | Link |\n| --- | --- |\n| A | [A book](https://example.org/a) |\n\n"
+        "- [B](https://example.org/b)\n\n"
+        "```\n[In code](https://example.org/code)\n```\n\n"
+        '<p><a href="https://example.org/html">In HTML</a></p>\n\n'
+        "## ![logo](logo.png)\n\n- [C](https://example.org/c)\n"
+    )
+
+    assert [r.url for r in awesome_list.resources] == ["https://example.org/b"]
+    assert [str(s) for s in awesome_list.skipped] == [
+        "line 5: [A book](https://example.org/a) (tables are not read)",
+        "line 15: (empty heading) (a heading without text: its section is not imported)",
+    ]
+
+
 def test_a_heading_repeated_in_the_file_is_one_topic(db, tmp_path):
     import_text(
         "## Books\n- [A](https://example.org/a)\n## Videos\n- [B](https://example.org/b)\n"
