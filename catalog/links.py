@@ -97,8 +97,10 @@ def _request(url, method, timeout):
 def _fetch(url, timeout):
     try:
         status, location = _request(url, "HEAD", timeout)
-    except http.client.HTTPException:
-        # Some servers hang up on HEAD instead of answering it.
+    except (http.client.HTTPException, URLError) as error:
+        # Some servers hang up on HEAD instead of answering it; other failures are final.
+        if not isinstance(getattr(error, "reason", error), http.client.HTTPException):
+            raise
         return _request(url, "GET", timeout)
     if status >= 400:
         # 405 and 501 mean "no HEAD here"; some servers answer HEAD with 403 or 404 too.

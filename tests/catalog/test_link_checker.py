@@ -64,6 +64,11 @@ class _TestSiteHandler(BaseHTTPRequestHandler):
             self._send(200)
         elif path == "/no-head":
             self._send(405 if self.command == "HEAD" else 200)
+        elif path == "/hangs-up-on-head":
+            if self.command == "HEAD":
+                self.close_connection = True  # No answer at all.
+            else:
+                self._send(200)
         elif path.startswith("/busy/"):
             time.sleep(0.2)
             self._send(200)
@@ -174,6 +179,13 @@ def test_a_server_refusing_head_is_checked_with_get(site):
 
     assert (check.status_code, check.is_broken) == (200, False)
     assert site.requests == [("HEAD", "/no-head"), ("GET", "/no-head")]
+
+
+def test_a_server_hanging_up_on_head_is_checked_with_get(site):
+    check = check_url(site.url("/hangs-up-on-head"), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken) == (200, False)
+    assert site.requests == [("HEAD", "/hangs-up-on-head"), ("GET", "/hangs-up-on-head")]
 
 
 def test_a_slow_server_times_out_as_a_broken_link(site):
