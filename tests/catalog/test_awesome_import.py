@@ -18,7 +18,7 @@ from catalog.awesome import (
 from catalog.models import Resource, Topic
 from tests.catalog.conftest import make_resource, make_topic
 
-SOURCE_LIST = Path("/work/shared/data/awesomeMLmath-README.md")
+SOURCE_LIST = Path(__file__).resolve().parents[2] / "fixtures/sources/awesomeMLmath-README.md"
 SAMPLES = Path(__file__).parent / "samples"
 
 

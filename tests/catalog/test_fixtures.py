@@ -12,7 +12,7 @@ from django.db import IntegrityError
 
 from catalog.models import Degree, Requirement, Resource, Topic
 
-SOURCE_LIST = Path("/work/shared/data/awesomeMLmath-README.md")
+SOURCE_LIST = Path(__file__).resolve().parents[2] / "fixtures/sources/awesomeMLmath-README.md"
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 
 pytestmark = pytest.mark.django_db
