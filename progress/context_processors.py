@@ -63,10 +63,18 @@ def learner_progress(request):
     }
 
 
+def first_safe_url(request, *urls):
+    """The first of `urls` that points at this site (guards against open redirects), or None."""
+    for url in urls:
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return None
+
+
 def return_url(request):
-    current_url = request.htmx.current_url if getattr(request, "htmx", None) else None
-    if current_url and url_has_allowed_host_and_scheme(
-        current_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return current_url
-    return request.get_full_path()
+    """The page the learner is on: for an HTMX request, the page that made it."""
+    htmx = getattr(request, "htmx", None)
+    current_url = htmx.current_url if htmx else None
+    return first_safe_url(request, current_url) or request.get_full_path()

@@ -8,12 +8,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Milestone, Resource
 from progress import services
+from progress.context_processors import first_safe_url
 from progress.dashboard import build_dashboard
 from progress.forms import EvidenceForm, NoteForm, StatusForm
 
@@ -35,13 +35,8 @@ def learner_required(view):
 
 def safe_next_url(request):
     """Where the learner was: the form's `next`, else HTMX's current URL, if it is ours."""
-    candidates = [request.POST.get("next"), request.htmx.current_url if request.htmx else None]
-    for url in candidates:
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return url
-    return None
+    current_url = request.htmx.current_url if request.htmx else None
+    return first_safe_url(request, request.POST.get("next"), current_url)
 
 
 @require_GET
