@@ -92,3 +92,31 @@ def test_account_pages_use_the_site_layout(client):
         assert 'class="site-header"' in html, url
         assert "css/site.css" in html, url
         assert '<label for="id_' in html, url
+
+
+def test_password_change_keeps_the_learner_signed_in(client, learner):
+    client.force_login(learner)
+    page = client.get("/accounts/password/change/")
+    assert page.status_code == 200
+    assert 'class="site-header"' in page.content.decode()
+    new_password = "another-long-passphrase-88"
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    assert client.get("/progress/").status_code == 200
+    learner.refresh_from_db()
+    assert learner.check_password(new_password)
+
+
+def test_password_change_with_a_wrong_current_password_changes_nothing(client, learner):
+    client.force_login(learner)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "not-it", "password1": "x-long-pass-123", "password2": "x-long-pass-123"},
+    )
+    assert response.status_code == 200
+    assert "Please type your current password." in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.check_password(PASSWORD)

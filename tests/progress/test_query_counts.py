@@ -4,10 +4,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from catalog.models import Resource, Topic
-from progress.models import ResourceProgress, Status
+from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from progress.models import Evidence, ResourceProgress, Status
 
-PAGES = ["/", "/topics/calculus/", "/degrees/", "/search/?q=course", "/progress/"]
+PAGES = [
+    "/",
+    "/topics/calculus/",
+    "/degrees/",
+    "/degrees/developer/",
+    "/search/?q=course",
+    "/progress/",
+]
 
 
 def grow(resource_count):
@@ -25,6 +32,29 @@ def grow(resource_count):
             position=i,
         )
         for i in range(resource_count)
+    )
+
+
+def add_milestones_with_evidence(learner, count):
+    """`count` more Developer milestones, each with the learner's evidence."""
+    developer = Degree.objects.get(slug="developer")
+    milestones = Milestone.objects.bulk_create(
+        Milestone(slug=f"bulk-{i}", title=f"Bulk milestone {i}", description="Show it.")
+        for i in range(count)
+    )
+    Requirement.objects.bulk_create(
+        Requirement(degree=developer, slug=f"bulk-{i}", milestone=m)
+        for i, m in enumerate(milestones)
+    )
+    Evidence.objects.bulk_create(
+        Evidence(
+            learner=learner,
+            milestone=m,
+            url=f"https://example.org/e/{m.slug}",
+            description="Mine.",
+            submitted_at=timezone.now(),
+        )
+        for m in milestones
     )
 
 
@@ -51,6 +81,7 @@ def test_query_counts_stay_flat_as_catalog_and_history_grow(
     small = query_counts(learner_client)
     grow(1000)
     complete_many(learner, 500)
+    add_milestones_with_evidence(learner, 50)
     large = query_counts(learner_client)
     assert large == small
     for url in PAGES:
