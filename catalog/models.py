@@ -272,7 +272,7 @@ class Requirement(models.Model):
         null=True,
         blank=True,
         related_name="requirements",
-        help_text="Complete this resource. Leave empty to require resources of a topic.",
+        help_text="Complete this resource. Leave empty to require a topic or a milestone.",
     )
     topic = models.ForeignKey(
         Topic,

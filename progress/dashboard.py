@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from catalog.models import Milestone, Resource, Topic
 from progress.context_processors import LearnerProgress
 from progress.curriculum import CurriculumItem, next_up
-from progress.degrees import award_standing, evaluate_degrees, highest_met, load_degree_specs
+from progress.degrees import award_standing, evaluate_degrees, load_degree_specs
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
 
 NEXT_UP_COUNT = 5
@@ -93,7 +93,6 @@ def build_dashboard(learner):
         else 0,
         "topic_progress": topic_progress,
         "degree_results": [(result, awards.get(result.degree.slug)) for result in degree_results],
-        "highest_met": highest_met(degree_results),
         "highest_award": highest_award,
         "milestones": Milestone.objects.all(),
         "next_up": [next_resources[rid] for rid in next_ids if rid in next_resources],

@@ -74,9 +74,9 @@ def set_resource_status(*, learner, resource, status, now=None):
 def set_resource_note(*, learner, resource, note):
     with transaction.atomic():
         lock_learner(learner)
-        progress, _ = ResourceProgress.objects.get_or_create(learner=learner, resource=resource)
-        ResourceProgress.objects.filter(pk=progress.pk).update(note=note, updated_at=timezone.now())
-        progress.refresh_from_db()
+        progress, _ = ResourceProgress.objects.update_or_create(
+            learner=learner, resource=resource, defaults={"note": note}
+        )
     return progress
 
 

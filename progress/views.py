@@ -45,15 +45,19 @@ def dashboard(request):
     return render(request, "progress/dashboard.html", build_dashboard(request.user))
 
 
-def resource_response(request, resource, progress, note_form=None, status=200):
+def resource_response(request, resource, note_form=None, status=200):
+    """The changed resource for HTMX (the learner's row is re-read by the card's template tag);
+    otherwise back to the page, or the note form again with its errors."""
     if request.htmx:
         context = {
             "resource": resource,
-            "progress": progress,
             "note_form": note_form,
             "published_count": resource.topic.resources.published().count(),
         }
         return render(request, "progress/resource_changed.html", context, status=status)
+    if status != 200:
+        context = {"resource": resource, "note_form": note_form}
+        return render(request, "progress/note_form.html", context, status=status)
     return redirect(safe_next_url(request) or resource.get_absolute_url())
 
 
@@ -68,10 +72,10 @@ def set_status(request, slug):
             "Use not_started, in_progress, completed or skipped.",
             content_type="text/plain; charset=utf-8",
         )
-    progress = services.set_resource_status(
+    services.set_resource_status(
         learner=request.user, resource=resource, status=form.cleaned_data["status"]
     )
-    return resource_response(request, resource, progress)
+    return resource_response(request, resource)
 
 
 @require_POST
@@ -80,19 +84,11 @@ def update_note(request, slug):
     resource = get_object_or_404(Resource.objects.published().select_related("topic"), slug=slug)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        progress = resource.learner_progress.filter(learner=request.user).first()
-        if request.htmx:
-            return resource_response(request, resource, progress, note_form=form, status=422)
-        return render(
-            request,
-            "progress/note_form.html",
-            {"resource": resource, "progress": progress, "note_form": form},
-            status=422,
-        )
-    progress = services.set_resource_note(
+        return resource_response(request, resource, note_form=form, status=422)
+    services.set_resource_note(
         learner=request.user, resource=resource, note=form.cleaned_data["note"]
     )
-    return resource_response(request, resource, progress)
+    return resource_response(request, resource)
 
 
 def milestone_response(request, milestone, evidence_form=None, status=200):
