@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "catalog",
     "progress",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("progress/", include("progress.urls")),
+    path("", include("accounts.urls")),
     path("", include("catalog.urls")),
 ]

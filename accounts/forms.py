@@ -1,0 +1,37 @@
+"""The settings form: what a learner may change about their own profile."""
+
+from django import forms
+
+from accounts.models import Profile, time_zone_names
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=[],
+        help_text=Profile._meta.get_field("time_zone").help_text,
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name",
+            "time_zone",
+            "weekly_goal_hours",
+            "is_public",
+            "show_badges",
+            "show_topic_progress",
+            "show_activity",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        self.fields["time_zone"].error_messages["invalid_choice"] = (
+            "“%(value)s” is not an IANA time zone name; pick one from the list."
+        )
+        self.fields["weekly_goal_hours"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+
+    def save(self, commit=True):
+        self.instance.time_zone_chosen = True
+        return super().save(commit=commit)

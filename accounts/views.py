@@ -1,0 +1,33 @@
+"""The learner's own account pages: settings (and, reached from it, export, import, delete)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import ProfileForm
+from accounts.models import profile_for
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def settings(request):
+    profile = profile_for(request.user)
+    saved = False
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=profile)
+        if form.is_valid():
+            form.save()
+            if not request.htmx:
+                messages.success(request, "Settings saved.")
+                return redirect("accounts:settings")
+            saved = True
+            form = ProfileForm(instance=profile)
+    else:
+        form = ProfileForm(instance=profile)
+    status = 422 if form.errors else 200
+    template = "accounts/settings.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#settings-form"
+    context = {"form": form, "profile": profile, "saved": saved}
+    return render(request, template, context, status=status)
