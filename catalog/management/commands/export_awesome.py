@@ -1,4 +1,4 @@
-"""Write the published catalog as awesome-list Markdown (see catalog/awesome.py)."""
+"""Write the published catalog as awesome-list Markdown (see catalog/awesome/export.py)."""
 
 from pathlib import Path
 

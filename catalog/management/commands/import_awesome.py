@@ -1,4 +1,4 @@
-"""Create or update topics and resources from an awesome-list README (see catalog/awesome.py)."""
+"""Create or update topics and resources from an awesome-list README (see catalog/awesome/)."""
 
 from pathlib import Path
 

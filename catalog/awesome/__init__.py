@@ -1,0 +1,64 @@
+"""Awesome lists in and out, one module per phase (as in django.core.serializers):
+
+- base: the shared types, above all AwesomeList, the plain-data plan of an import;
+- parse: awesome-list Markdown into that plan, without touching the database (guess and
+  inline are its helpers: what a label or URL says about a resource, and inline Markdown);
+- apply: the plan applied to the catalog in one transaction, with a report;
+- export: the catalog written back as an awesome list.
+
+The names below are the package's public interface; import them from `catalog.awesome`.
+"""
+
+from catalog.awesome.apply import (
+    PROVIDER_MAX_LENGTH,
+    Change,
+    ImportReport,
+    import_awesome_list,
+    plan_positions,
+)
+from catalog.awesome.base import (
+    DEGREES_HEADING,
+    AwesomeList,
+    AwesomeListError,
+    ParsedResource,
+    ParsedTopic,
+    Skipped,
+)
+from catalog.awesome.export import (
+    DEFAULT_EXPORT_DESCRIPTION,
+    DEFAULT_EXPORT_TITLE,
+    render_awesome_list,
+)
+from catalog.awesome.guess import guess_provider
+from catalog.awesome.parse import (
+    TITLE_MAX_LENGTH,
+    TOPIC_TITLE_MAX_LENGTH,
+    URL_MAX_LENGTH,
+    decode_awesome_list,
+    parse_awesome_list,
+    read_awesome_list,
+)
+
+__all__ = [
+    "DEFAULT_EXPORT_DESCRIPTION",
+    "DEFAULT_EXPORT_TITLE",
+    "DEGREES_HEADING",
+    "PROVIDER_MAX_LENGTH",
+    "TITLE_MAX_LENGTH",
+    "TOPIC_TITLE_MAX_LENGTH",
+    "URL_MAX_LENGTH",
+    "AwesomeList",
+    "AwesomeListError",
+    "Change",
+    "ImportReport",
+    "ParsedResource",
+    "ParsedTopic",
+    "Skipped",
+    "decode_awesome_list",
+    "guess_provider",
+    "import_awesome_list",
+    "parse_awesome_list",
+    "plan_positions",
+    "read_awesome_list",
+    "render_awesome_list",
+]

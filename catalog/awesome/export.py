@@ -1,0 +1,84 @@
+"""Exporting: the catalog written back as awesome-list Markdown that imports as the same
+catalog."""
+
+import re
+
+from django.db.models import Prefetch
+
+from catalog.awesome.base import DEGREES_HEADING
+from catalog.models import Degree, Requirement, Resource, Topic
+
+DEFAULT_EXPORT_TITLE = "awesomeMLmath"
+DEFAULT_EXPORT_DESCRIPTION = (
+    "Curated list to learn the math basics for machine learning, exported from the mlmath catalog."
+)
+
+
+def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPORT_DESCRIPTION):
+    """The catalog as awesome-list Markdown: every topic, its published resources, the degrees."""
+    topics = list(
+        Topic.objects.order_by("position", "title", "pk").prefetch_related(
+            Prefetch(
+                "resources",
+                queryset=Resource.objects.published().order_by("position", "title", "pk"),
+            )
+        )
+    )
+    degrees = list(
+        Degree.objects.order_by("rank").prefetch_related(
+            Prefetch(
+                "requirements",
+                queryset=Requirement.objects.select_related(
+                    "resource", "topic", "milestone"
+                ).order_by("position", "pk"),
+            )
+        )
+    )
+    anchors = {}
+    lines = [f"# {_escape(title)}", "", _escape(description), "", "## Contents", ""]
+    for topic in topics:
+        lines.append(f"- [{_escape(topic.title)}](#{_anchor(topic.title, anchors)})")
+    if degrees:
+        lines.append(f"- [{DEGREES_HEADING}](#{_anchor(DEGREES_HEADING, anchors)})")
+    for topic in topics:
+        lines += ["", f"## {_escape(topic.title)}"]
+        if topic.guidance.strip():
+            lines += ["", topic.guidance.strip()]
+        if topic.resources.all():
+            lines.append("")
+            lines += [_bullet(resource) for resource in topic.resources.all()]
+    if degrees:
+        lines += ["", f"## {DEGREES_HEADING}"]
+        for degree in degrees:
+            lines += ["", f"### {_escape(degree.title)}"]
+            if degree.summary:
+                lines += ["", _escape(degree.summary)]
+            if degree.description.strip():
+                lines += ["", degree.description.strip()]
+            requirements = degree.requirements.all()
+            if requirements:
+                lines += ["", "Requirements:", ""]
+                lines += [f"- {_escape(r.describe())}" for r in requirements]
+    return "\n".join(lines) + "\n"
+
+
+def _bullet(resource):
+    url = resource.url
+    if any(character in url for character in " ()<>"):
+        url = f"<{url}>"
+    bullet = f"- [{_escape(resource.title)}]({url})"
+    note = " ".join(resource.note.split())
+    return f"{bullet} - {_escape(note)}" if note else bullet
+
+
+def _escape(text):
+    """Plain text made safe to put in Markdown: it reads back as the same text."""
+    return re.sub(r"([\\`*_\[\]<>&#])", r"\\\1", " ".join(text.split()))
+
+
+def _anchor(heading, used):
+    """The anchor GitHub gives a heading, numbered when the same heading comes again."""
+    base = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+    count = used.get(base, 0)
+    used[base] = count + 1
+    return f"{base}-{count}" if count else base
