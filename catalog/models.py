@@ -1,5 +1,7 @@
 """What there is to learn: topics, their resources, and the degrees that require them."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -200,6 +202,12 @@ class Resource(models.Model):
 
 class Degree(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text="Permanent id in the badge documents (a slug may be edited; this never is).",
+    )
     title = models.CharField(max_length=100)
     rank = models.PositiveSmallIntegerField(
         unique=True,

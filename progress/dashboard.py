@@ -71,7 +71,7 @@ def build_dashboard(learner):
     )
     awards = {
         award.degree.slug: award
-        for award in DegreeAward.objects.for_learner(learner).select_related("degree")
+        for award in DegreeAward.objects.for_learner(learner).valid().select_related("degree")
     }
     for result in degree_results:
         if result.degree.slug in awards:

@@ -1,5 +1,6 @@
 """What a learner did and earned: a status per resource, an activity log, and degree awards."""
 
+import secrets
 import uuid
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 NOTE_MAX_LENGTH = 1000
 EVIDENCE_DESCRIPTION_MAX_LENGTH = 500
@@ -117,39 +119,126 @@ class Activity(models.Model):
         return f"{self.learner} · {self.resource}: {self.get_status_display()}"
 
 
+def new_recipient_salt():
+    """A random salt for hashing an award's recipient email (Open Badges `recipient.salt`)."""
+    return secrets.token_hex(16)
+
+
 class DegreeAwardQuerySet(models.QuerySet):
     def for_learner(self, learner):
         return self.filter(learner=learner)
 
+    def valid(self):
+        """Awards that still count: a revoked award never does."""
+        return self.filter(revoked_at__isnull=True)
+
+    def revoked(self):
+        return self.filter(revoked_at__isnull=False)
+
+    def shared(self):
+        """Awards their learner made public (revoked ones included: their page says so)."""
+        return self.filter(is_shared=True)
+
     def highest(self):
-        return self.select_related("degree").order_by("-degree__rank").first()
+        return self.valid().select_related("degree").order_by("-degree__rank").first()
+
+    def revoke(self, *, reason, now=None):
+        """Revoke every award here not revoked yet, with a reason; return how many were.
+
+        An award already revoked keeps its first date and reason.
+        """
+        reason = clean_revocation_reason(reason)
+        return self.valid().update(revoked_at=now or timezone.now(), revocation_reason=reason)
+
+
+def clean_revocation_reason(reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A revocation needs a reason.")
+    return reason
 
 
 class DegreeAward(models.Model):
-    """The first time a learner met a degree. It stays even if the degree is tightened later."""
+    """The first time a learner met a degree. It stays even if the degree is tightened later.
+
+    Only a revocation ends it; a revoked award is kept (verifiers must learn it is revoked)
+    and never re-used: earning the degree again records a new award with a new public id.
+    """
 
     public_id = models.UUIDField(
         default=uuid.uuid4, unique=True, editable=False, help_text="Stable id for sharing."
     )
     learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="degree_awards"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="degree_awards",
+        help_text="Empty once the learner deleted their account (the revoked award stays).",
     )
     degree = models.ForeignKey("catalog.Degree", on_delete=models.PROTECT, related_name="awards")
     awarded_at = models.DateTimeField(help_text="When the learner first met the degree.")
+    is_shared = models.BooleanField(
+        "shared",
+        default=False,
+        help_text="Whether the learner made the badge public; while private it answers 404.",
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the award was revoked; empty while it is valid."
+    )
+    revocation_reason = models.TextField(
+        blank=True, help_text="Why it was revoked; shown to anyone who checks the badge."
+    )
+    recipient_salt = models.CharField(
+        max_length=64,
+        default=new_recipient_salt,
+        editable=False,
+        help_text="Random salt for the hashed recipient email in the badge documents.",
+    )
 
     objects = DegreeAwardQuerySet.as_manager()
 
     class Meta:
-        ordering = ["degree__rank"]
+        verbose_name = "degree award"
+        ordering = ["degree__rank", "awarded_at"]
         constraints = [
-            models.UniqueConstraint(fields=["learner", "degree"], name="one_award_per_degree")
+            models.UniqueConstraint(
+                fields=["learner", "degree"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_valid_award_per_degree",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
+                name="award_revocation_has_reason",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.learner} · {self.degree}"
+        learner = self.learner or "(deleted account)"
+        return f"{learner} · {self.degree}"
 
     def get_absolute_url(self):
         return reverse("progress:dashboard") + f"#degree-{self.degree.slug}"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_valid(self):
+        return self.revoked_at is None
+
+    def revoke(self, *, reason, now=None):
+        """Revoke this award with a reason. Revoking twice keeps the first date and reason."""
+        reason = clean_revocation_reason(reason)
+        if self.is_revoked:
+            return False
+        self.revoked_at = now or timezone.now()
+        self.revocation_reason = reason
+        DegreeAward.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=self.revoked_at, revocation_reason=reason
+        )
+        return True
 
 
 class EvidenceQuerySet(models.QuerySet):

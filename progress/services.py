@@ -27,6 +27,7 @@ def record_new_awards(*, learner, now=None):
     """Award every degree the learner meets and does not hold yet; return the new awards.
 
     Existing awards are never removed: a degree tightened later keeps its earlier holders.
+    Only a curator's revocation ends an award.
     """
     now = now or timezone.now()
     results = evaluate_degrees(
@@ -35,7 +36,10 @@ def record_new_awards(*, learner, now=None):
     met_slugs = {result.degree.slug for result in results if result.met}
     if not met_slugs:
         return []
-    held = set(DegreeAward.objects.for_learner(learner).values_list("degree__slug", flat=True))
+    # A revoked award is not held: meeting the degree again records a new award.
+    held = set(
+        DegreeAward.objects.for_learner(learner).valid().values_list("degree__slug", flat=True)
+    )
     new_degrees = Degree.objects.filter(slug__in=met_slugs - held)
     awards = [DegreeAward(learner=learner, degree=degree, awarded_at=now) for degree in new_degrees]
     # ignore_conflicts: a racing request may have recorded the same award a moment ago.

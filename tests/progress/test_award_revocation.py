@@ -1,0 +1,125 @@
+"""Awards: revocation with a reason, what counts as valid, and earning a degree again."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from catalog.models import Degree
+from progress.models import DegreeAward
+from tests.progress.helpers import complete, give_evidence
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")
+
+
+def earn_practitioner(learner):
+    give_evidence(learner, "kaggle-keras-xgboost")
+    complete(learner, "keras", "xgboost")
+    return DegreeAward.objects.get(learner=learner, revoked_at__isnull=True)
+
+
+def test_revoking_records_when_and_why_and_the_award_stops_being_valid(learner):
+    award = earn_practitioner(learner)
+    assert award.is_valid
+    assert award.revoke(reason="Evidence copied from someone else.")
+    award.refresh_from_db()
+    assert award.is_revoked
+    assert award.revoked_at is not None
+    assert award.revocation_reason == "Evidence copied from someone else."
+    assert not DegreeAward.objects.valid().exists()
+    assert list(DegreeAward.objects.revoked()) == [award]
+
+
+def test_revoking_needs_a_reason(learner):
+    award = earn_practitioner(learner)
+    with pytest.raises(ValueError, match="needs a reason"):
+        award.revoke(reason="   ")
+    with pytest.raises(ValueError, match="needs a reason"):
+        DegreeAward.objects.all().revoke(reason="")
+    award.refresh_from_db()
+    assert award.is_valid
+
+
+def test_revoking_twice_keeps_the_first_date_and_reason(learner):
+    award = earn_practitioner(learner)
+    award.revoke(reason="First reason.")
+    first = DegreeAward.objects.get(pk=award.pk).revoked_at
+    assert not award.revoke(reason="Second reason.")
+    assert DegreeAward.objects.filter(learner=learner).revoke(reason="Third reason.") == 0
+    award.refresh_from_db()
+    assert (award.revoked_at, award.revocation_reason) == (first, "First reason.")
+
+
+def test_queryset_revoke_revokes_every_valid_award_and_counts_them(make_learner):
+    ada, bob = make_learner("ada"), make_learner("bob")
+    earn_practitioner(ada)
+    earn_practitioner(bob)
+    assert DegreeAward.objects.filter(learner=ada).revoke(reason="Account closed.") == 1
+    assert DegreeAward.objects.get(learner=ada).revocation_reason == "Account closed."
+    assert DegreeAward.objects.get(learner=bob).is_valid
+
+
+def test_a_revoked_badge_disappears_from_the_header_and_the_dashboard(learner_client, learner):
+    award = earn_practitioner(learner)
+    assert "★</span> Practitioner" in learner_client.get("/progress/").content.decode()
+    award.revoke(reason="Evidence copied.")
+    learner.evidence.all().delete()
+    page = learner_client.get("/progress/").content.decode()
+    assert "★</span> Practitioner" not in page
+
+
+def test_earning_the_degree_again_after_revocation_creates_a_new_award(learner):
+    award = earn_practitioner(learner)
+    award.revoke(reason="Evidence rejected.")
+    complete(learner, "keras", status="not_started")
+    complete(learner, "keras")  # meets the degree again
+
+    awards = DegreeAward.objects.filter(learner=learner)
+    assert awards.count() == 2
+    new = awards.get(revoked_at__isnull=True)
+    revoked = awards.get(revoked_at__isnull=False)
+    assert revoked.pk == award.pk
+    assert revoked.revocation_reason == "Evidence rejected."
+    assert new.public_id != award.public_id
+    assert new.recipient_salt != award.recipient_salt
+    assert new.awarded_at > award.awarded_at
+
+
+def test_each_award_has_its_own_random_salt(make_learner):
+    salts = {earn_practitioner(make_learner(name)).recipient_salt for name in ("ada", "bob")}
+    assert len(salts) == 2
+    assert all(len(salt) == 32 for salt in salts)
+
+
+def test_the_database_allows_one_valid_award_per_learner_and_degree(learner):
+    award = earn_practitioner(learner)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DegreeAward.objects.create(learner=learner, degree=award.degree, awarded_at=timezone.now())
+    award.revoke(reason="Revoked.")
+    DegreeAward.objects.create(learner=learner, degree=award.degree, awarded_at=timezone.now())
+    assert DegreeAward.objects.filter(learner=learner).count() == 2
+
+
+def test_the_database_refuses_a_revocation_without_a_reason(learner):
+    award = earn_practitioner(learner)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DegreeAward.objects.filter(pk=award.pk).update(revoked_at=timezone.now())
+
+
+def test_a_revoked_award_survives_the_deletion_of_its_learner(learner):
+    award = earn_practitioner(learner)
+    award.revoke(reason="Account deleted.")
+    get_user_model().objects.filter(pk=learner.pk).delete()
+    award.refresh_from_db()
+    assert award.learner is None
+    assert award.is_revoked
+    assert str(award) == "(deleted account) · Practitioner"
+
+
+def test_degrees_have_permanent_public_ids_that_reloading_the_seed_keeps(db):
+    before = dict(Degree.objects.values_list("slug", "public_id"))
+    assert str(before["practitioner"]) == "dfc2ae7a-0a06-57b6-906a-e862cd90048b"
+    call_command("loaddata", "catalog", verbosity=0)
+    assert dict(Degree.objects.values_list("slug", "public_id")) == before
+    assert len(set(before.values())) == len(before)
