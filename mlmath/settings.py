@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "catalog",
     "progress",
     "accounts",
+    "badges",
 ]
 
 MIDDLEWARE = [

@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("progress/", include("progress.urls")),
     path("", include("accounts.urls")),
+    path("", include("badges.urls")),
     path("", include("catalog.urls")),
 ]
