@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-lock
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run migrate seed test lint format check-deploy clean
+.PHONY: help install run migrate seed test lint format check-deploy clean bench bench-quick
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
 	@echo "make test    install and run the whole test suite"
 	@echo "make lint    ruff check and ruff format --check"
+	@echo "make bench   measure pages against the floor under gunicorn (PostgreSQL, Redis, SQLite); see docs/performance.md"
+	@echo "make bench-quick   the same, a few seconds per page"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +38,13 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Not part of `make test`: the benchmark starts servers and takes minutes (docs/performance.md).
+bench: install
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-quick: install
+	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
 
 format: install
 	$(BIN)/ruff check --fix .

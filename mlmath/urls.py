@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
+    path("_floor/", views.floor, name="floor"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("progress/", include("progress.urls")),

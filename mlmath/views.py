@@ -1,8 +1,9 @@
-"""Project-level endpoints that belong to no app: the health check, favicon and app manifest."""
+"""Project-level endpoints that belong to no app: the health check, favicon and app manifest,
+and the benchmark's floor (the cheapest page the stack can serve)."""
 
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -46,3 +47,15 @@ def web_manifest(request):
         "icons": icons,
     }
     return JsonResponse(manifest, content_type="application/manifest+json")
+
+
+@require_GET
+@never_cache
+def floor(request):
+    """A tiny template through the full middleware stack, with no queries of its own.
+
+    `make bench` divides every page's throughput by this one's, measured in the same run with
+    the same cookies, so the figures say what the pages cost beyond Django itself. It shows
+    nothing and changes nothing.
+    """
+    return render(request, "mlmath/floor.html")

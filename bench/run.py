@@ -1,0 +1,430 @@
+"""`make bench`: how fast mlmath serves its pages, as ratios to a floor measured in the same run.
+
+For each configuration (PostgreSQL + Redis at the seed size and at the large size, and the
+embedded default, SQLite without Redis, at the seed size) it prepares the data set, starts
+gunicorn with production settings (2 sync workers) on a loopback port, counts each page's SQL
+queries, measures every page and the floor view `/_floor/` with wrk, measures the HTMX
+mark-completed POST closed loop (wrk) and open loop (50 learners each marking once a second),
+prints the figures, and stops everything it started. See docs/performance.md.
+
+    .venv/bin/python bench/run.py [--quick] [--only pg-seed,pg-large,sqlite-seed]
+"""
+
+import argparse
+import json
+import math
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+DATA = BENCH / ".data"
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "18500"))
+PRIVATE_REDIS_PORT = PORT + 1
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/mlmath_bench"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+WRK_CONNECTIONS = 4  # two per gunicorn worker: each worker always has the next request waiting
+OPEN_LOOP_LEARNERS = 50
+SEARCH_PATH = "/search/?q=course"
+
+CONFIGS = {
+    "pg-seed": {"label": "PostgreSQL + Redis, seed catalog", "size": "seed", "db": "postgres"},
+    "pg-large": {"label": "PostgreSQL + Redis, large data set", "size": "large", "db": "postgres"},
+    "sqlite-seed": {
+        "label": "SQLite, no Redis (embedded default), seed",
+        "size": "seed",
+        "db": "sqlite",
+    },
+}
+
+# (name, path, signed in, target ratio at seed size, at large size)
+PAGES = [
+    ("anonymous /", "/", False, 0.8, 0.8),
+    ("anonymous topic", "/topics/calculus/", False, 0.8, 0.8),
+    ("anonymous /degrees/", "/degrees/", False, 0.8, 0.8),
+    ("anonymous degree", "/degrees/developer/", False, 0.8, 0.8),
+    ("anonymous search", SEARCH_PATH, False, 0.3, 0.25),
+    ("signed-in /", "/", True, 0.4, 0.35),
+    ("signed-in topic", "/topics/calculus/", True, 0.4, 0.35),
+    ("signed-in /progress/", "/progress/", True, 0.4, 0.35),
+]
+MARK_TARGET = 0.3
+OPEN_LOOP_P95_TARGET_MS = 50
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing: installing the Debian package")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run([*sudo, "apt-get", "update", "-q"], check=True)
+    subprocess.run(
+        [*sudo, "apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "-q", "wrk"],
+        check=True,
+    )
+
+
+class Redis:
+    """The shared Redis (our own db index), or a private one on our port when none answers."""
+
+    def __init__(self):
+        self.process = None
+        self.url = REDIS_URL
+        if not self.answers(self.url):
+            log(f"no Redis at {self.url}: starting a private one on port {PRIVATE_REDIS_PORT}")
+            self.process = subprocess.Popen(
+                ["redis-server", "--bind", "127.0.0.1", "--port", str(PRIVATE_REDIS_PORT),
+                 "--save", "", "--appendonly", "no"],
+                stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            self.url = f"redis://127.0.0.1:{PRIVATE_REDIS_PORT}/0"
+            deadline = time.monotonic() + 10
+            while not self.answers(self.url):
+                if time.monotonic() > deadline:
+                    raise SystemExit("the private Redis did not start")
+                time.sleep(0.2)
+
+    @staticmethod
+    def answers(url):
+        import redis
+
+        try:
+            return redis.Redis.from_url(url, socket_timeout=1).ping()
+        except redis.RedisError:
+            return False
+
+    def flush(self):
+        """Start cold: only our own database index is flushed (never FLUSHALL)."""
+        import redis
+
+        redis.Redis.from_url(self.url).flushdb()
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def ensure_postgres_schema(schema):
+    """mlmath_bench holds each size in its own schema, so both stay built side by side."""
+    import psycopg
+
+    base, _, name = POSTGRES_URL.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as database:
+        database.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+
+def server_environment(config, redis):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="mlmath.settings",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        BENCH_SIZE=config["size"],
+        PYTHONPATH=str(ROOT),
+    )
+    if config["db"] == "postgres":
+        schema = f"bench_{config['size']}"
+        ensure_postgres_schema(schema)
+        env["DATABASE_URL"] = f"{POSTGRES_URL}?options=-c%20search_path%3D{schema}"
+        env["REDIS_URL"] = redis.url
+    else:
+        DATA.mkdir(exist_ok=True)
+        env["DATABASE_URL"] = f"sqlite:///{DATA / ('sqlite-' + config['size'] + '.sqlite3')}"
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def task(env, *args):
+    result = subprocess.run(
+        [PYTHON, str(BENCH / "tasks.py"), *args],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Gunicorn:
+    def __init__(self, env):
+        self.process = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "mlmath.wsgi", "--bind", f"127.0.0.1:{PORT}",
+             "--workers", "2", "--worker-class", "sync", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit("gunicorn did not start; see the messages above")
+            time.sleep(0.3)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def wrk(path, seconds, cookie=None, script="report.lua", script_args=()):
+    command = ["wrk", "-t1", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(BENCH / script)]  # fmt: skip
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(f"http://127.0.0.1:{PORT}{path}")
+    if script_args:
+        command += ["--", *script_args]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH-JSON "))
+    figures = json.loads(line.removeprefix("BENCH-JSON "))
+    return {
+        "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+        "p50_ms": figures["p50_us"] / 1000,
+        "p95_ms": figures["p95_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "errors": figures["errors"] + figures["bad_status"],
+        "requests": figures["requests"],
+    }
+
+
+def measure(path, durations, **options):
+    wrk(path, durations["warm"], **options)
+    return wrk(path, durations["measure"], **options)
+
+
+def open_loop(sessions, csrf, seconds):
+    """50 learners, each marking a resource once a second on a fixed schedule (open loop).
+
+    Latency counts from when a request was due, not when it was sent, so a slow server cannot
+    hide its queue (no coordinated omission). Bounded: one thread per learner, `seconds`
+    requests each, 10 s timeout.
+    """
+    keys = sessions["session_keys"][:OPEN_LOOP_LEARNERS]
+    cookie_names = sessions["session_cookie"], sessions["csrf_cookie"]
+    slugs = sessions["toggle_slugs"]
+    latencies, failures = [], []
+    lock = threading.Lock()
+    start = time.monotonic() + 1
+
+    def learner(index, key):
+        for tick in range(seconds):
+            due = start + tick + index / len(keys)
+            time.sleep(max(0.0, due - time.monotonic()))
+            slug = slugs[tick % len(slugs)]
+            status = "completed" if (tick // len(slugs)) % 2 == 0 else "in_progress"
+            connection = HTTPConnection("127.0.0.1", PORT, timeout=10)
+            try:
+                connection.request(
+                    "POST", f"/progress/resources/{slug}/status/", body=f"status={status}",
+                    headers={
+                        "Content-Type": "application/x-www-form-urlencoded",
+                        "Cookie": f"{cookie_names[0]}={key}; {cookie_names[1]}={csrf}",
+                        "X-CSRFToken": csrf, "HX-Request": "true",
+                    },
+                )  # fmt: skip
+                response = connection.getresponse()
+                response.read()
+                ok = response.status == 200
+            except OSError as error:
+                ok, response = False, error
+            finally:
+                connection.close()
+            with lock:
+                latencies.append(time.monotonic() - due)
+                if not ok:
+                    failures.append(getattr(response, "status", repr(response)))
+
+    threads = [threading.Thread(target=learner, args=(i, key)) for i, key in enumerate(keys)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+
+    def percentile(p):
+        return 1000 * latencies[min(len(latencies) - 1, math.ceil(p / 100 * len(latencies)) - 1)]
+
+    return {
+        "rps": len(latencies) / seconds,
+        "p50_ms": percentile(50),
+        "p95_ms": percentile(95),
+        "p99_ms": percentile(99),
+        "errors": len(failures),
+        "requests": len(latencies),
+    }
+
+
+def run_config(name, config, durations, redis):
+    log(f"== {config['label']} ==")
+    env = server_environment(config, redis)
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "createcachetable")
+    log(f"data set: {task(env, 'build', config['size'])}")
+    task(env, "reset")
+    if config["db"] == "postgres":
+        redis.flush()
+    server = Gunicorn(env)
+    try:
+        sessions = task(env, "sessions")
+        csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+        measured_key = sessions["session_keys"][0]
+        cookie = f"{sessions['session_cookie']}={measured_key}; {sessions['csrf_cookie']}={csrf}"
+        mark_path = f"/progress/resources/{sessions['toggle_slugs'][0]}/status/"
+        counts = {
+            "anonymous": task(env, "queries", "-", csrf, *[p for _, p, s, *_ in PAGES if not s]),
+            "signed_in": task(
+                env, "queries", measured_key, csrf,
+                *[p for _, p, s, *_ in PAGES if s], f"POST {mark_path} status=completed",
+            ),
+        }  # fmt: skip
+        task(env, "reset")
+        results = {"config": config["label"], "size": config["size"], "pages": {}}
+        floors = {False: [], True: []}
+        floors[False].append(measure("/_floor/", durations))
+        floors[True].append(measure("/_floor/", durations, cookie=cookie))
+        for page_name, path, signed_in, *_ in PAGES:
+            figures = measure(path, durations, cookie=cookie if signed_in else None)
+            group = "signed_in" if signed_in else "anonymous"
+            figures["queries"] = counts[group][path]["queries"]
+            results["pages"][page_name] = figures
+            log(f"  {page_name}: {figures['rps']:.0f} req/s")
+        mark_args = (
+            csrf, sessions["session_cookie"], sessions["csrf_cookie"],
+            ",".join(sessions["session_keys"][:4]), ",".join(sessions["toggle_slugs"]),
+        )  # fmt: skip
+        figures = wrk(mark_path, durations["measure"], script="mark.lua", script_args=mark_args)
+        figures["queries"] = counts["signed_in"][f"POST {mark_path} status=completed"]["queries"]
+        results["pages"]["mark completed (closed loop)"] = figures
+        task(env, "reset")
+        figures = open_loop(sessions, csrf, durations["open_loop"])
+        figures["queries"] = results["pages"]["mark completed (closed loop)"]["queries"]
+        results["pages"]["mark completed (open loop, 50/s)"] = figures
+        task(env, "reset")
+        floors[False].append(measure("/_floor/", durations))
+        floors[True].append(measure("/_floor/", durations, cookie=cookie))
+        for signed_in, runs in floors.items():
+            results[f"floor_{'signed_in' if signed_in else 'anonymous'}"] = {
+                "rps": sum(run["rps"] for run in runs) / len(runs),
+                "runs": [round(run["rps"], 1) for run in runs],
+                "p50_ms": runs[0]["p50_ms"],
+                "p95_ms": runs[0]["p95_ms"],
+                "p99_ms": runs[0]["p99_ms"],
+            }
+        results["measured_completions"] = sessions["measured_completions"]
+        return results
+    finally:
+        server.stop()
+
+
+def print_report(all_results):
+    seed_ratios = {}
+    for name, results in all_results.items():
+        size = results["size"]
+        anonymous = results["floor_anonymous"]
+        signed_in = results["floor_signed_in"]
+        print(f"\n### {results['config']}\n")
+        print(f"Measured learner's completions: {results['measured_completions']}. Floor "
+              f"`/_floor/`: {anonymous['rps']:.0f} req/s anonymous (runs {anonymous['runs']}), "
+              f"{signed_in['rps']:.0f} req/s signed in (runs {signed_in['runs']}).\n")  # fmt: skip
+        print("| page | req/s | p50 ms | p95 ms | p99 ms | errors | ratio to floor | target "
+              "| queries |")  # fmt: skip
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
+        targets = {page[0]: page[3 if size == "seed" else 4] for page in PAGES}
+        signed = {page[0]: page[2] for page in PAGES}
+        for page_name, figures in results["pages"].items():
+            if "open loop" in page_name:
+                ratio_text = "–"
+                met = figures["p95_ms"] < OPEN_LOOP_P95_TARGET_MS and not figures["errors"]
+                target_text = f"p95 < {OPEN_LOOP_P95_TARGET_MS} ms: {'met' if met else 'NOT met'}"
+            else:
+                floor = signed_in if signed.get(page_name, True) else anonymous
+                ratio = figures["rps"] / floor["rps"]
+                target = targets.get(page_name, MARK_TARGET)
+                ratio_text = f"{ratio:.2f}"
+                target_text = f"≥ {target}: {'met' if ratio >= target else 'NOT met'}"
+                if name.startswith("pg-"):
+                    seed_ratios.setdefault(page_name, {})[size] = ratio
+            print(f"| {page_name} | {figures['rps']:.0f} | {figures['p50_ms']:.1f} | "
+                  f"{figures['p95_ms']:.1f} | {figures['p99_ms']:.1f} | {figures['errors']} | "
+                  f"{ratio_text} | {target_text} | {figures['queries']} |")  # fmt: skip
+    both = {page: r for page, r in seed_ratios.items() if {"seed", "large"} <= r.keys()}
+    if both:
+        print("\n### Large size against seed size (PostgreSQL + Redis; must stay ≥ 0.7)\n")
+        print("| page | seed ratio | large ratio | large / seed |")
+        print("| --- | ---: | ---: | ---: |")
+        for page, ratios in both.items():
+            print(f"| {page} | {ratios['seed']:.2f} | {ratios['large']:.2f} | "
+                  f"{ratios['large'] / ratios['seed']:.2f} |")  # fmt: skip
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="seconds per page, for a check")
+    parser.add_argument("--only", default=",".join(CONFIGS), help="comma-separated configurations")
+    args = parser.parse_args()
+    durations = (
+        {"warm": 1, "measure": 3, "open_loop": 5}
+        if args.quick
+        else {"warm": 3, "measure": 15, "open_loop": 30}
+    )
+    ensure_wrk()
+    names = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = set(names) - CONFIGS.keys()
+    if unknown:
+        raise SystemExit(f"unknown configuration(s) {sorted(unknown)}; choose from {list(CONFIGS)}")
+    started = time.strftime("%Y-%m-%d %H:%M %Z")
+    load_before = os.getloadavg()
+    redis = Redis()
+    try:
+        env = server_environment(CONFIGS["sqlite-seed"], redis)
+        manage(env, "collectstatic", "--no-input", "-v0")
+        all_results = {name: run_config(name, CONFIGS[name], durations, redis) for name in names}
+    finally:
+        redis.stop()
+    print(f"\n## mlmath benchmark, {started}{' (quick)' if args.quick else ''}\n")
+    print(f"Load average before the run: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} "
+          f"({os.cpu_count()} CPUs). wrk: 1 thread, {WRK_CONNECTIONS} connections; gunicorn: "
+          f"2 sync workers.")  # fmt: skip
+    print_report(all_results)
+    DATA.mkdir(exist_ok=True)
+    (DATA / "last-run.json").write_text(json.dumps(all_results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

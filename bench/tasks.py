@@ -1,0 +1,333 @@
+"""The benchmark's Django-side steps, run by `bench/run.py` in the server's environment.
+
+    python bench/tasks.py build seed|large   the data set (kept and reused when it is there)
+    python bench/tasks.py reset              undo what the last run's marking changed
+    python bench/tasks.py sessions           signed-in sessions and what the load generator needs
+    python bench/tasks.py queries PATH...    SQL queries per page (warm), via the test client
+
+Each prints one JSON object on its last line of standard output.
+"""
+
+import json
+import os
+import random
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlmath.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from catalog.models import Resource, Topic  # noqa: E402
+from progress.models import Activity, ResourceProgress, Status  # noqa: E402
+
+RANDOM_SEED = 20261125
+BENCH_LEARNERS = 50  # learner-00000 ... learner-00049 sign in during the benchmark
+MARKING_LEARNERS = 4  # the closed loop rotates over these, each with the measured history
+TOGGLE_COUNT = {"seed": 4, "large": 20}  # resources the benchmark marks back and forth
+SIZES = {
+    # topics, resources, learners, progress rows, activity rows, measured learner's completions
+    "seed": {"learners": BENCH_LEARNERS, "completions": 5},
+    "large": {
+        "topics": 100,
+        "resources": 1000,
+        "learners": 10_000,
+        "progress": 500_000,
+        "activity": 50_000,
+        "completions": 500,
+    },
+}
+# Generated history is dated before this, so a run's own activity is easy to tell apart.
+HISTORY_ENDS = datetime(2025, 1, 1, tzinfo=UTC)
+GUIDANCE = """Work through the **{title}** resources in order; each builds on the last.
+
+- Start with the introductory course and do its exercises.
+- Then read the book chapters on *{title}*, and keep notes.
+- Come back to the [reference]({url}) when you need it.
+
+> Understanding beats speed: redo the proofs you could not follow.
+"""
+
+
+def learner_name(number):
+    return f"learner-{number:05d}"
+
+
+def emit(result):
+    print(json.dumps(result))
+
+
+def dataset_present(size):
+    User = get_user_model()
+    if not User.objects.filter(username=learner_name(0)).exists():
+        return False
+    if size == "seed":
+        return True
+    spec = SIZES["large"]
+    return (
+        Topic.objects.count() == spec["topics"]
+        and Resource.objects.count() == spec["resources"]
+        and User.objects.count() >= spec["learners"]
+        and ResourceProgress.objects.count() == spec["progress"]
+    )
+
+
+def toggle_resource_ids(size):
+    """The last published resources by id: nobody's generated history touches them."""
+    ids = Resource.objects.published().order_by("-pk").values_list("pk", flat=True)
+    return sorted(ids[: TOGGLE_COUNT[size]])
+
+
+def build(size):
+    if dataset_present(size):
+        emit({"built": False, "reused": True})
+        return
+    rng = random.Random(RANDOM_SEED)
+    call_command("loaddata", "catalog", verbosity=0)
+    with transaction.atomic():
+        if size == "large":
+            grow_catalog(rng, SIZES["large"])
+        toggles = set(toggle_resource_ids(size))
+        learner_ids = create_learners(SIZES[size]["learners"])
+        resource_ids = [
+            pk
+            for pk in Resource.objects.published().order_by("pk").values_list("pk", flat=True)
+            if pk not in toggles
+        ]
+        rows = history_rows(rng, size, learner_ids, resource_ids)
+        insert_progress(rows)
+        if size == "large":
+            insert_activity(rng, SIZES["large"]["activity"], learner_ids, resource_ids)
+    emit({"built": True, "progress_rows": ResourceProgress.objects.count()})
+
+
+def grow_catalog(rng, spec):
+    existing_topics = list(Topic.objects.order_by("position", "pk"))
+    new_topics = Topic.objects.bulk_create(
+        Topic(
+            slug=f"generated-topic-{i:03d}",
+            title=f"Generated topic {i:03d}",
+            summary=f"Generated topic number {i} for the benchmark's large catalog.",
+            guidance=GUIDANCE.format(
+                title=f"Generated topic {i:03d}", url=f"https://example.org/topics/{i}"
+            ),
+            position=1000 + 10 * i,
+        )
+        for i in range(spec["topics"] - len(existing_topics))
+    )
+    topics = existing_topics + new_topics
+    Prerequisite = Topic.prerequisites.through
+    Prerequisite.objects.bulk_create(
+        Prerequisite(from_topic=topic, to_topic=earlier)
+        for index, topic in enumerate(new_topics)
+        for earlier in rng.sample(topics[: len(existing_topics) + index], k=2)
+    )
+    kinds = [choice.value for choice in Resource.Kind]
+    levels = [choice.value for choice in Resource.Level]
+    count = spec["resources"] - Resource.objects.count()
+    Resource.objects.bulk_create(
+        Resource(
+            slug=f"generated-{i:04d}",
+            topic=topics[i % len(topics)],
+            title=f"Generated resource {i:04d} on {topics[i % len(topics)].title}",
+            url=f"https://example.org/resources/{i}",
+            provider=rng.choice(["Khan Academy", "edX", "MIT OpenCourseWare", "YouTube", ""]),
+            kind=rng.choice(kinds),
+            level=rng.choice(levels),
+            estimated_hours=rng.choice([None, 2, 5, 10, 40]),
+            note="A generated resource: its note is a sentence or two long, like a real one.",
+            position=10 * (i // len(topics)) + 100,
+            # A few unpublished resources, as in a real catalog; never the last ones (toggles).
+            is_published=i >= count - 50 or rng.random() > 0.02,
+        )
+        for i in range(count)
+    )
+
+
+def create_learners(count):
+    User = get_user_model()
+    password = make_password("bench-password-not-secret")  # hashed once, shared by all
+    User.objects.bulk_create(
+        User(username=learner_name(i), email=f"{learner_name(i)}@example.org", password=password)
+        for i in range(count)
+    )
+    return list(
+        User.objects.filter(username__startswith="learner-")
+        .order_by("username")
+        .values_list("pk", flat=True)
+    )
+
+
+def history_rows(rng, size, learner_ids, resource_ids):
+    """(learner, resource, status) for every generated progress row."""
+    spec = SIZES[size]
+    completions = spec["completions"]
+    rows = []
+    for learner_id in learner_ids[:MARKING_LEARNERS]:
+        rows += [
+            (learner_id, rid, Status.COMPLETED) for rid in rng.sample(resource_ids, completions)
+        ]
+    if size == "seed":
+        return rows
+    others = learner_ids[MARKING_LEARNERS:]
+    remaining = spec["progress"] - len(rows)
+    per_learner, extra = divmod(remaining, len(others))
+    statuses = (
+        [Status.COMPLETED] * 6 + [Status.IN_PROGRESS] * 2 + [Status.SKIPPED, Status.NOT_STARTED]
+    )
+    for index, learner_id in enumerate(others):
+        for rid in rng.sample(resource_ids, per_learner + (1 if index < extra else 0)):
+            rows.append((learner_id, rid, rng.choice(statuses)))
+    return rows
+
+
+def insert_progress(rows):
+    started = HISTORY_ENDS - timedelta(days=200)
+    objects = (
+        ResourceProgress(
+            learner_id=learner_id,
+            resource_id=resource_id,
+            status=status,
+            started_at=None if status in (Status.NOT_STARTED, Status.SKIPPED) else started,
+            completed_at=HISTORY_ENDS - timedelta(days=1) if status == Status.COMPLETED else None,
+        )
+        for learner_id, resource_id, status in rows
+    )
+    if connection.vendor == "postgresql":
+        copy_rows(
+            ResourceProgress,
+            ["learner_id", "resource_id", "status", "note", "started_at", "completed_at"],
+            objects,
+        )
+    else:
+        ResourceProgress.objects.bulk_create(objects, batch_size=2000)
+
+
+def insert_activity(rng, count, learner_ids, resource_ids):
+    statuses = [Status.IN_PROGRESS, Status.COMPLETED]
+    objects = (
+        Activity(
+            learner_id=rng.choice(learner_ids),
+            resource_id=rng.choice(resource_ids),
+            status=rng.choice(statuses),
+            created_at=HISTORY_ENDS - timedelta(minutes=rng.randrange(1, 525_600)),
+        )
+        for _ in range(count)
+    )
+    copy_rows(Activity, ["learner_id", "resource_id", "status", "created_at"], objects)
+
+
+def copy_rows(model, fields, objects):
+    """PostgreSQL COPY: half a million rows in seconds rather than minutes."""
+    columns = [model._meta.get_field(name.removesuffix("_id")).column for name in fields]
+    timestamps = {"created_at", "updated_at"}
+    own_timestamps = [
+        f.column
+        for f in model._meta.concrete_fields
+        if f.column in timestamps and f.name not in fields
+    ]
+    now = datetime.now(UTC)
+    table = connection.ops.quote_name(model._meta.db_table)
+    column_list = ", ".join(connection.ops.quote_name(c) for c in columns + own_timestamps)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy,
+    ):
+        for obj in objects:
+            copy.write_row([getattr(obj, name) for name in fields] + [now] * len(own_timestamps))
+
+
+def reset(size):
+    """Put the marking learners' toggled resources and their activity back as built."""
+    learners = get_user_model().objects.filter(username__startswith="learner-000")
+    learners = learners.filter(username__lt=learner_name(BENCH_LEARNERS))
+    toggles = toggle_resource_ids(size)
+    progress, _ = ResourceProgress.objects.filter(
+        learner__in=learners, resource_id__in=toggles
+    ).delete()
+    activity, _ = Activity.objects.filter(
+        learner__in=learners, created_at__gte=HISTORY_ENDS
+    ).delete()
+    emit({"progress_deleted": progress, "activity_deleted": activity})
+
+
+def sessions(size):
+    """Sign in the benchmark's learners through the configured session engine."""
+    User = get_user_model()
+    keys = []
+    for number in range(BENCH_LEARNERS):
+        client = Client()
+        client.force_login(User.objects.get(username=learner_name(number)))
+        keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    toggles = Resource.objects.filter(pk__in=toggle_resource_ids(size)).order_by("pk")
+    emit(
+        {
+            "session_cookie": settings.SESSION_COOKIE_NAME,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "session_keys": keys,
+            "toggle_slugs": list(toggles.values_list("slug", flat=True)),
+            "measured_completions": ResourceProgress.objects.filter(
+                learner__username=learner_name(0), status=Status.COMPLETED
+            ).count(),
+        }
+    )
+
+
+def queries(session_key, csrf_token, paths):
+    """Queries of a warm request to each path ("-" as the session key: a visitor).
+
+    A path starting with "POST " is posted (the HTMX mark-completed request)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    if session_key != "-":
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    client.cookies[settings.CSRF_COOKIE_NAME] = csrf_token
+    client.get("/_floor/")  # loads the session into the cache, as any earlier request would
+    counts = {}
+    for path in paths:
+        # A GET's first request warms the caches, so count the second. A POST counts its first:
+        # marking the same status again would change nothing and cost less.
+        for _attempt in range(1 if path.startswith("POST ") else 2):
+            with CaptureQueriesContext(connection) as captured:
+                if path.startswith("POST "):
+                    method_path, _, body = path.removeprefix("POST ").partition(" ")
+                    response = client.post(
+                        method_path,
+                        dict(pair.split("=") for pair in body.split("&")),
+                        HTTP_HX_REQUEST="true",
+                        HTTP_X_CSRFTOKEN=csrf_token,
+                    )
+                else:
+                    response = client.get(path)
+        counts[path] = {"queries": len(captured), "status": response.status_code}
+    emit(counts)
+
+
+def main(argv):
+    task = argv[0]
+    size = os.environ.get("BENCH_SIZE", "seed")
+    if task == "build":
+        build(argv[1])
+    elif task == "reset":
+        reset(size)
+    elif task == "sessions":
+        sessions(size)
+    elif task == "queries":
+        queries(argv[1], argv[2], argv[3:])
+    else:
+        raise SystemExit(f"unknown task {task!r}; see the module docstring")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,17 @@
+"""The benchmark's floor view: a tiny page through the whole middleware stack."""
+
+import pytest
+
+
+@pytest.mark.django_db
+def test_floor_answers_get_with_a_tiny_uncached_page(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/_floor/")
+    assert response.status_code == 200
+    assert b"<h1>Floor</h1>" in response.content
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_floor_refuses_writes(client):
+    assert client.post("/_floor/").status_code == 405
