@@ -171,6 +171,14 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
+# Open Badges 3.0 signing keys (badges/signing.py; README "Verifiable badges"): the PEM text
+# of the key ring in BADGES_SIGNING_KEY, else the file BADGES_SIGNING_KEY_FILE. In development
+# the default file is generated on first use (git-ignored); production must set one of them.
+BADGES_SIGNING_KEY = os.environ.get("BADGES_SIGNING_KEY", "")
+BADGES_SIGNING_KEY_FILE = os.environ.get("BADGES_SIGNING_KEY_FILE", "") or (
+    str(BASE_DIR / "var" / "badges-signing-keys.pem") if DEBUG else ""
+)
+
 # Security: on by default outside DEBUG; each can be relaxed from the environment
 # (for instance SECURE_SSL_REDIRECT=0 behind a proxy that already redirects).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -6,6 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from badges.signing import generate_private_key_pem
+
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
@@ -27,3 +29,14 @@ def _require_postgres():
 def seed_catalog(db):
     """The real seed fixture, loaded the way curators load it."""
     call_command("loaddata", "catalog", verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _badge_signing_keys(tmp_path_factory):
+    """Badge credentials are signed with a key generated into a temporary directory."""
+    from django.test import override_settings
+
+    key_file = tmp_path_factory.mktemp("badge-keys") / "badges-signing-keys.pem"
+    key_file.write_text(generate_private_key_pem(), encoding="ascii")
+    with override_settings(BADGES_SIGNING_KEY="", BADGES_SIGNING_KEY_FILE=str(key_file)):
+        yield key_file

@@ -1,0 +1,134 @@
+"""Open Badges 3.0: an award as an OpenBadgeCredential, signed as a VC-JWT, and the revocation list.
+
+Plain functions over plain values: the views gather the facts of an award and its degree
+(`CredentialFacts`), these functions build the documents. Signing uses joserfc (RS256, the
+algorithm 1EdTech's validator accepts); the key comes from `badges.signing`.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from joserfc import jwt
+
+from badges.signing import SIGNING_ALGORITHM
+
+CREDENTIAL_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
+ACHIEVEMENT_CREDENTIAL_SCHEMA = {
+    "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json",
+    "type": "1EdTechJsonSchemaValidator2019",
+}
+REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+VC_JWT_CONTENT_TYPE = "application/vc+jwt"
+
+
+@dataclass(frozen=True)
+class CredentialFacts:
+    """Everything an OpenBadgeCredential says, as plain values (URLs absolute)."""
+
+    credential_id: str
+    subject_id: str
+    issuer_id: str
+    issuer_name: str
+    issuer_url: str
+    achievement_id: str
+    achievement_name: str
+    achievement_description: str
+    criteria_narrative: str
+    achievement_image_url: str
+    awarded_at: datetime
+    identity_hash: str
+    identity_salt: str
+    revocation_list_url: str
+
+
+def recipient_identity_hash(email, salt):
+    """`sha256$` + hex SHA-256 of the trimmed, lower-cased email followed by the salt."""
+    normalized = email.strip().lower()
+    return "sha256$" + hashlib.sha256((normalized + salt).encode("utf-8")).hexdigest()
+
+
+def recipient_matches(email, identity_hash, salt):
+    return recipient_identity_hash(email, salt) == identity_hash.lower()
+
+
+def format_timestamp(moment):
+    """An RFC 3339 UTC timestamp with a trailing Z, to the second."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_credential(facts):
+    """The unsigned OpenBadgeCredential (W3C Verifiable Credentials 2.0 data model)."""
+    return {
+        "@context": list(CREDENTIAL_CONTEXT),
+        "id": facts.credential_id,
+        "type": list(CREDENTIAL_TYPE),
+        "issuer": {
+            "id": facts.issuer_id,
+            "type": ["Profile"],
+            "name": facts.issuer_name,
+            "url": facts.issuer_url,
+        },
+        "validFrom": format_timestamp(facts.awarded_at),
+        "name": facts.achievement_name,
+        "credentialSubject": {
+            "id": facts.subject_id,
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "emailAddress",
+                    "hashed": True,
+                    "identityHash": facts.identity_hash,
+                    "salt": facts.identity_salt,
+                }
+            ],
+            "achievement": {
+                "id": facts.achievement_id,
+                "type": ["Achievement"],
+                "name": facts.achievement_name,
+                "description": facts.achievement_description,
+                "criteria": {"narrative": facts.criteria_narrative},
+                "image": {
+                    "id": facts.achievement_image_url,
+                    "type": "Image",
+                    "caption": f"The {facts.achievement_name} badge",
+                },
+            },
+        },
+        "credentialSchema": [dict(ACHIEVEMENT_CREDENTIAL_SCHEMA)],
+        "credentialStatus": {"id": facts.revocation_list_url, "type": REVOCATION_LIST_TYPE},
+    }
+
+
+def jwt_claims(credential):
+    """The VC-JWT payload: the credential plus the registered claims that mirror it."""
+    valid_from = datetime.strptime(credential["validFrom"], "%Y-%m-%dT%H:%M:%SZ")
+    return {
+        **credential,
+        "iss": credential["issuer"]["id"],
+        "jti": credential["id"],
+        "nbf": int(valid_from.replace(tzinfo=UTC).timestamp()),
+        "sub": credential["credentialSubject"]["id"],
+    }
+
+
+def sign_credential(credential, signing_key, kid_url):
+    """The credential as a compact VC-JWT (RS256; `kid` is the URL of the public key)."""
+    header = {"alg": SIGNING_ALGORITHM, "typ": "JWT", "kid": kid_url}
+    return jwt.encode(header, jwt_claims(credential), signing_key, algorithms=[SIGNING_ALGORITHM])
+
+
+def revocation_list(*, list_url, issuer_id, revoked):
+    """The 1EdTech revocation list; `revoked` holds (credential id, reason) pairs."""
+    return {
+        "id": list_url,
+        "issuer": issuer_id,
+        "revokedCredentials": [
+            {"id": credential_id, "revocationReason": reason} for credential_id, reason in revoked
+        ],
+    }

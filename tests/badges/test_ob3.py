@@ -1,0 +1,147 @@
+"""OpenBadgeCredential documents, VC-JWT signing and the revocation list, as plain functions."""
+
+import json
+from datetime import UTC, datetime
+
+import jwt as pyjwt
+import pytest
+
+from badges.ob3 import (
+    CREDENTIAL_CONTEXT,
+    CredentialFacts,
+    build_credential,
+    recipient_identity_hash,
+    recipient_matches,
+    revocation_list,
+    sign_credential,
+)
+from badges.signing import parse_key_ring, public_jwk
+from tests.badges.keys import private_key_pem
+from tests.badges.schema import FULL_EXAMPLE, schema_errors
+
+ORIGIN = "https://mlmath.example.org"
+KID = f"{ORIGIN}/badges/keys/abc.json"
+
+
+def sample_facts(**changes):
+    facts = {
+        "credential_id": f"{ORIGIN}/badges/6f1c/credential.jwt",
+        "subject_id": "urn:uuid:0f0c2ad5-65a5-5a1d-9a5a-3d0e9f6c1b2a",
+        "issuer_id": f"{ORIGIN}/badges/issuer",
+        "issuer_name": "mlmath",
+        "issuer_url": ORIGIN,
+        "achievement_id": f"{ORIGIN}/badges/degrees/1234",
+        "achievement_name": "Practitioner",
+        "achievement_description": "Can use the mathematics of machine learning.",
+        "criteria_narrative": "Complete every Calculus resource.",
+        "achievement_image_url": f"{ORIGIN}/badges/degrees/1234/image.png",
+        "awarded_at": datetime(2026, 3, 4, 5, 6, 7, 890, tzinfo=UTC),
+        "identity_hash": recipient_identity_hash("Ada@Example.org ", "pepper"),
+        "identity_salt": "pepper",
+        "revocation_list_url": f"{ORIGIN}/badges/revocations",
+    }
+    return CredentialFacts(**{**facts, **changes})
+
+
+@pytest.fixture(scope="module")
+def key_ring():
+    return parse_key_ring(private_key_pem(1))
+
+
+def jwks_for(ring):
+    return {"keys": [public_jwk(key, KID) for key in ring.public_keys]}
+
+
+def test_the_schema_copy_accepts_the_specifications_own_example():
+    assert schema_errors(FULL_EXAMPLE) == []
+
+
+def test_the_credential_satisfies_the_achievement_credential_schema():
+    credential = build_credential(sample_facts())
+
+    assert schema_errors(credential) == []
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["validFrom"] == "2026-03-04T05:06:07Z"
+    assert credential["credentialStatus"]["type"] == "1EdTechRevocationList"
+    subject = credential["credentialSubject"]
+    assert subject["type"] == ["AchievementSubject"]
+    assert subject["achievement"]["criteria"] == {"narrative": "Complete every Calculus resource."}
+    assert subject["identifier"][0]["type"] == "IdentityObject"
+
+
+def test_the_schema_check_catches_a_broken_credential():
+    credential = build_credential(sample_facts())
+    del credential["credentialSubject"]["achievement"]["criteria"]
+    credential["@context"] = list(reversed(CREDENTIAL_CONTEXT))
+
+    errors = schema_errors(credential)
+
+    assert any("criteria" in error for error in errors)
+    assert any(error.startswith("@context") for error in errors)
+
+
+def test_the_recipient_hash_ignores_case_and_surrounding_spaces_of_the_email():
+    identity = recipient_identity_hash("  ADA@example.org", "pepper")
+
+    assert identity.startswith("sha256$")
+    assert recipient_matches("ada@EXAMPLE.org", identity, "pepper")
+    assert not recipient_matches("bob@example.org", identity, "pepper")
+    assert not recipient_matches("ada@example.org", identity, "salt")
+
+
+def test_an_independent_library_verifies_the_vc_jwt_with_the_public_keys_only(key_ring):
+    credential = build_credential(sample_facts())
+
+    token = sign_credential(credential, key_ring.signing_key, KID)
+
+    header = pyjwt.get_unverified_header(token)
+    assert header == {"alg": "RS256", "typ": "JWT", "kid": KID}
+    public_key = pyjwt.PyJWKSet.from_dict(jwks_for(key_ring))[KID].key
+    claims = pyjwt.decode(token, public_key, algorithms=["RS256"], options={"verify_aud": False})
+    assert claims["iss"] == credential["issuer"]["id"]
+    assert claims["jti"] == credential["id"]
+    assert claims["sub"] == credential["credentialSubject"]["id"]
+    assert claims["nbf"] == int(datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC).timestamp())
+    assert {key: claims[key] for key in credential} == credential
+    assert schema_errors(claims) == []
+
+
+def test_a_tampered_payload_fails_verification(key_ring):
+    token = sign_credential(build_credential(sample_facts()), key_ring.signing_key, KID)
+    header, payload, signature = token.split(".")
+    claims = json.loads(pyjwt.utils.base64url_decode(payload))
+    claims["credentialSubject"]["achievement"]["name"] = "Researcher"
+    forged_payload = pyjwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
+    public_key = pyjwt.PyJWKSet.from_dict(jwks_for(key_ring))[KID].key
+
+    with pytest.raises(pyjwt.InvalidSignatureError):
+        pyjwt.decode(f"{header}.{forged_payload}.{signature}", public_key, algorithms=["RS256"])
+
+
+def test_a_credential_signed_with_another_key_fails_verification(key_ring):
+    other_ring = parse_key_ring(private_key_pem(2))
+    token = sign_credential(build_credential(sample_facts()), other_ring.signing_key, KID)
+    public_key = pyjwt.PyJWKSet.from_dict(jwks_for(key_ring))[KID].key
+
+    with pytest.raises(pyjwt.InvalidSignatureError):
+        pyjwt.decode(token, public_key, algorithms=["RS256"])
+
+
+def test_the_revocation_list_names_each_revoked_credential_with_its_reason():
+    document = revocation_list(
+        list_url=f"{ORIGIN}/badges/revocations",
+        issuer_id=f"{ORIGIN}/badges/issuer",
+        revoked=[(f"{ORIGIN}/badges/1/credential.jwt", "Plagiarised evidence")],
+    )
+
+    assert document == {
+        "id": f"{ORIGIN}/badges/revocations",
+        "issuer": f"{ORIGIN}/badges/issuer",
+        "revokedCredentials": [
+            {"id": f"{ORIGIN}/badges/1/credential.jwt", "revocationReason": "Plagiarised evidence"}
+        ],
+    }
