@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import skip_or_fail
+
 # Playwright's sync API runs an event loop in the test's thread; the tests only use the ORM
 # between browser steps, never concurrently with them.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -38,9 +40,7 @@ def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if path is None:
         reason = "needs Chromium: install Debian's package `chromium` (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but no Chromium was found; {reason}")
-        pytest.skip(reason)
+        skip_or_fail(reason)
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
