@@ -1,5 +1,6 @@
 """What there is to learn: topics, their resources, and the degrees that require them."""
 
+import graphlib
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -87,28 +88,26 @@ def prerequisite_cycle_error(topic, prerequisite_ids):
         return ValidationError(
             "“%(topic)s” cannot be its own prerequisite.", params={"topic": topic}
         )
-    required_by = {}
+    prerequisites_of = {}
     for from_id, to_id in Topic.prerequisites.through.objects.values_list(
         "from_topic_id", "to_topic_id"
     ):
-        required_by.setdefault(from_id, set()).add(to_id)
-    required_by[topic.pk] = prerequisite_ids
-    # Depth-first from the new prerequisites: reaching `topic` again closes a cycle.
-    visited = set()
-    stack = [[topic.pk, pk] for pk in prerequisite_ids]
-    while stack:
-        trail = stack.pop()
-        current = trail[-1]
-        if current == topic.pk:
-            titles = dict(Topic.objects.filter(pk__in=trail).values_list("pk", "title"))
-            return ValidationError(
-                "These prerequisites would make a cycle: %(chain)s.",
-                params={"chain": " → ".join(titles[pk] for pk in trail)},
-            )
-        if current in visited:
-            continue
-        visited.add(current)
-        stack.extend([*trail, next_id] for next_id in required_by.get(current, ()))
+        prerequisites_of.setdefault(from_id, set()).add(to_id)
+    prerequisites_of[topic.pk] = prerequisite_ids
+    try:
+        graphlib.TopologicalSorter(prerequisites_of).prepare()
+    except graphlib.CycleError as error:
+        # graphlib lists a cycle from prerequisite to dependant, ending where it starts; the
+        # message reads the other way, from the topic being edited to what it would require.
+        cycle = error.args[1][:-1][::-1]
+        if topic.pk in cycle:
+            start = cycle.index(topic.pk)
+            cycle = cycle[start:] + cycle[:start]
+        titles = dict(Topic.objects.filter(pk__in=cycle).values_list("pk", "title"))
+        return ValidationError(
+            "These prerequisites would make a cycle: %(chain)s.",
+            params={"chain": " → ".join(titles[pk] for pk in [*cycle, cycle[0]])},
+        )
     return None
 
 

@@ -127,13 +127,20 @@ def test_two_topic_cycle_is_rejected_with_the_chain_in_the_message():
     assert not calculus.prerequisites.exists()
 
 
-def test_longer_cycle_is_rejected():
-    first, second, third = make_topic(), make_topic(), make_topic()
-    second.prerequisites.add(first)
-    third.prerequisites.add(second)
+def test_longer_cycle_is_rejected_naming_the_chain_from_the_edited_topic():
+    algebra = make_topic(title="Linear Algebra")
+    stochastic = make_topic(title="Stochastic Processes")
+    signals = make_topic(title="Signal Processing")
+    stochastic.prerequisites.add(signals)
+    signals.prerequisites.add(algebra)
 
-    with cycle_rejected():
-        first.prerequisites.add(third)
+    with cycle_rejected() as raised:
+        algebra.prerequisites.add(stochastic)
+
+    assert raised.value.messages == [
+        "These prerequisites would make a cycle: "
+        "Linear Algebra → Stochastic Processes → Signal Processing → Linear Algebra."
+    ]
 
 
 def test_cycle_is_rejected_when_added_from_the_dependent_side():
