@@ -1,3 +1,8 @@
+"""The catalog in the admin, for curators: topics, resources, milestones and degrees, plus
+the curator tools (each resource's link status, filter and "Check links now" action, and the
+awesome-list upload). The rules live in catalog/links.py and catalog/awesome/; this module only
+shows them."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +18,14 @@ from django.utils.html import format_html
 
 from catalog.awesome import AwesomeListError, import_awesome_list, read_awesome_list
 from catalog.forms import TopicAdminForm
-from catalog.links import DEFAULT_CONCURRENCY, check_resources, describe_link_status, summarize
+from catalog.links import (
+    DEFAULT_CONCURRENCY,
+    LINK_OUTCOMES,
+    NOT_CHECKED,
+    check_resources,
+    recorded_link_check,
+    summarize,
+)
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
@@ -48,6 +60,13 @@ class TopicAdmin(admin.ModelAdmin):
         return topic.published_resource_count
 
 
+LINK_OUTCOME_ICONS = {
+    "broken": "admin/img/icon-no.svg",
+    "moved": "admin/img/icon-alert.svg",
+    "ok": "admin/img/icon-yes.svg",
+}
+
+
 class LinkStatusFilter(admin.SimpleListFilter):
     """Resources by what their link answered when last checked."""
 
@@ -55,25 +74,11 @@ class LinkStatusFilter(admin.SimpleListFilter):
     parameter_name = "link"
 
     def lookups(self, request, model_admin):
-        return [
-            ("broken", "Broken"),
-            ("moved", "Moved (update the URL)"),
-            ("ok", "OK"),
-            ("unchecked", "Not checked yet"),
-        ]
+        return [(outcome, label) for outcome, (label, _) in LINK_OUTCOMES.items()]
 
     def queryset(self, request, queryset):
-        match self.value():
-            case "broken":
-                return queryset.filter(link_is_broken=True)
-            case "moved":
-                return queryset.filter(link_is_broken=False).exclude(link_redirect_url="")
-            case "ok":
-                return queryset.filter(
-                    link_checked_at__isnull=False, link_is_broken=False, link_redirect_url=""
-                )
-            case "unchecked":
-                return queryset.filter(link_checked_at__isnull=True)
+        if self.value() in LINK_OUTCOMES:
+            return queryset.filter(LINK_OUTCOMES[self.value()][1])
         return queryset
 
 
@@ -140,35 +145,27 @@ class ResourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="link status", ordering="link_is_broken")
     def link_status(self, resource):
-        if resource.link_checked_at is None:
+        check = recorded_link_check(resource)
+        if check is None:
             return format_html(
-                '<img src="{}" alt=""> not checked', static("admin/img/icon-unknown.svg")
+                '<img src="{}" alt=""> {}', static("admin/img/icon-unknown.svg"), NOT_CHECKED
+            )
+        state = check.describe()
+        if check.outcome == "moved":
+            # The words stay catalog/links.py's; only the new URL becomes a link.
+            state = format_html(
+                '{}<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>',
+                state.removesuffix(check.redirect_url),
+                url=check.redirect_url,
             )
         checked = "Checked " + date_format(
             timezone.localtime(resource.link_checked_at), "DATETIME_FORMAT"
         )
-        if resource.link_is_broken:
-            state = describe_link_status(
-                status_code=resource.link_status_code,
-                is_broken=True,
-                redirect_url="",
-                error=resource.link_error,
-            )
-            icon = "admin/img/icon-no.svg"
-        elif resource.link_redirect_url:
-            return format_html(
-                '<img src="{}" alt=""> <span title="{}">moved to '
-                '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a></span>',
-                static("admin/img/icon-alert.svg"),
-                checked,
-                resource.link_redirect_url,
-                resource.link_redirect_url,
-            )
-        else:
-            state = f"ok ({resource.link_status_code})"
-            icon = "admin/img/icon-yes.svg"
         return format_html(
-            '<img src="{}" alt=""> <span title="{}">{}</span>', static(icon), checked, state
+            '<img src="{}" alt=""> <span title="{}">{}</span>',
+            static(LINK_OUTCOME_ICONS[check.outcome]),
+            checked,
+            state,
         )
 
     @admin.action(description="Check links now", permissions=["change"])

@@ -16,6 +16,7 @@ from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Resource
@@ -32,6 +33,14 @@ LINK_FIELDS = [
     "link_redirect_url",
     "link_error",
 ]
+NOT_CHECKED = "not checked"
+# Each outcome a recorded check can have: its name for curators, and the resources that have it.
+LINK_OUTCOMES = {
+    "broken": ("Broken", Q(link_is_broken=True)),
+    "moved": ("Moved (update the URL)", Q(link_is_broken=False) & ~Q(link_redirect_url="")),
+    "ok": ("OK", Q(link_checked_at__isnull=False, link_is_broken=False, link_redirect_url="")),
+    "unchecked": ("Not checked yet", Q(link_checked_at__isnull=True)),
+}
 _ERROR_MAX_LENGTH = Resource._meta.get_field("link_error").max_length
 _REDIRECT_MAX_LENGTH = Resource._meta.get_field("link_redirect_url").max_length
 
@@ -68,6 +77,19 @@ def describe_link_status(*, status_code, is_broken, redirect_url, error):
     if redirect_url:
         return f"moved to {redirect_url}"
     return f"ok ({status_code})"
+
+
+def recorded_link_check(resource):
+    """What the resource's link answered when it was last checked; None if it never was."""
+    if resource.link_checked_at is None:
+        return None
+    return LinkCheck(
+        url=resource.url,
+        status_code=resource.link_status_code,
+        is_broken=resource.link_is_broken,
+        redirect_url=resource.link_redirect_url,
+        error=resource.link_error,
+    )
 
 
 def status_text(status_code):

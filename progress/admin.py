@@ -1,3 +1,6 @@
+"""What learners did and earned, in the admin: their progress and activity, their degree awards,
+and the evidence reviewers verify or reject (the bulk actions go through progress/services.py)."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
