@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("account/", views.settings, name="settings"),
+    path("u/<str:username>/", views.profile, name="profile"),
 ]

@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import ProfileForm
-from accounts.models import profile_for
+from accounts.models import Profile, profile_for
+from accounts.public import public_profile
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -31,3 +33,13 @@ def settings(request):
         template += "#settings-form"
     context = {"form": form, "profile": profile, "saved": saved}
     return render(request, template, context, status=status)
+
+
+@require_GET
+@never_cache  # turning the profile off must hide it at once, from every cache too
+def profile(request, username):
+    """A learner's public page; it does not exist (404) unless they turned it on."""
+    profile = get_object_or_404(
+        Profile.objects.public().select_related("user"), user__username=username
+    )
+    return render(request, "accounts/profile.html", public_profile(profile))

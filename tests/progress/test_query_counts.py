@@ -85,7 +85,8 @@ def test_query_counts_stay_flat_as_catalog_and_history_grow(
     large = query_counts(learner_client)
     assert large == small
     for url in PAGES:
-        with django_assert_max_num_queries(15):
+        # The dashboard also draws streaks and the activity calendar (profile + one aggregate).
+        with django_assert_max_num_queries(17 if url == "/progress/" else 15):
             learner_client.get(url)
 
 

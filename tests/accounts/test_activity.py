@@ -1,0 +1,146 @@
+import datetime
+from zoneinfo import ZoneInfo
+
+from model_bakery import baker
+
+from accounts.activity import (
+    DayActivity,
+    activity_calendar,
+    daily_activity,
+    learner_activity,
+    shade,
+    streaks,
+)
+from progress.models import Activity, Status
+from tests.accounts.conftest import at
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NEW_YORK = ZoneInfo("America/New_York")
+D = datetime.date
+
+
+def complete_at(learner, resource, *moments, status=Status.COMPLETED):
+    for moment in moments:
+        Activity.objects.create(
+            learner=learner, resource=resource, status=status, created_at=at(moment)
+        )
+
+
+def test_2330_and_0030_in_tokyo_are_two_days(learner, resource):
+    # 23:30 on 11 March and 00:30 on 12 March in Tokyo: the same UTC day, two Tokyo days.
+    complete_at(learner, resource, "2026-03-11T14:30", "2026-03-11T15:30")
+    assert daily_activity(learner, TOKYO) == {
+        D(2026, 3, 11): DayActivity(completions=1),
+        D(2026, 3, 12): DayActivity(completions=1),
+    }
+    assert daily_activity(learner, ZoneInfo("UTC")) == {D(2026, 3, 11): DayActivity(2)}
+
+
+def test_days_follow_daylight_saving_changes(learner, resource):
+    # New York moves from UTC-5 to UTC-4 on 8 March 2026: 04:30 UTC is 23:30 the day before
+    # on 8 March, but 00:30 the same day on 9 March.
+    complete_at(learner, resource, "2026-03-08T04:30", "2026-03-09T04:30")
+    assert set(daily_activity(learner, NEW_YORK)) == {D(2026, 3, 7), D(2026, 3, 9)}
+
+
+def test_only_completions_and_evidence_count(learner, resource):
+    complete_at(learner, resource, "2026-03-01T10:00", status=Status.IN_PROGRESS)
+    complete_at(learner, resource, "2026-03-01T11:00", status=Status.SKIPPED)
+    complete_at(learner, resource, "2026-03-02T10:00")
+    baker.make(
+        "progress.Evidence",
+        learner=learner,
+        submitted_at=at("2026-03-02T12:00"),
+        url="https://x.org",
+    )
+    baker.make(
+        "progress.Evidence",
+        learner=learner,
+        submitted_at=at("2026-03-03T12:00"),
+        url="https://x.org",
+    )
+    assert daily_activity(learner, ZoneInfo("UTC")) == {
+        D(2026, 3, 2): DayActivity(completions=1, submissions=1),
+        D(2026, 3, 3): DayActivity(submissions=1),
+    }
+
+
+def test_another_learners_activity_never_counts(learner, make_learner, resource):
+    complete_at(make_learner("grace"), resource, "2026-03-02T10:00")
+    assert daily_activity(learner, ZoneInfo("UTC")) == {}
+
+
+def test_activity_is_one_query_however_long_the_history(
+    learner, resource, django_assert_num_queries
+):
+    for day in range(1, 29):
+        complete_at(learner, resource, f"2026-02-{day:02}T10:00", f"2026-02-{day:02}T11:00")
+    with django_assert_num_queries(1):
+        result = learner_activity(learner, TOKYO, now=at("2026-03-01T00:00"))
+    assert result.streaks.longest == 28
+
+
+def test_streaks_current_counts_back_from_today_or_yesterday():
+    days = [D(2026, 3, 1), D(2026, 3, 2), D(2026, 3, 3), D(2026, 3, 5), D(2026, 3, 6)]
+    assert streaks(days, today=D(2026, 3, 6)) == streaks(days, today=D(2026, 3, 7))
+    assert streaks(days, today=D(2026, 3, 6)).current == 2
+    assert streaks(days, today=D(2026, 3, 6)).longest == 3
+    assert streaks(days, today=D(2026, 3, 8)).current == 0
+    assert streaks([], today=D(2026, 3, 8)) == streaks([], today=D(2026, 3, 1))
+    assert streaks([], today=D(2026, 3, 8)).longest == 0
+
+
+def test_a_streak_spans_a_daylight_saving_change(learner, resource):
+    # 7, 8 and 9 March in New York (the clocks change on the 8th), each in the late evening.
+    complete_at(learner, resource, "2026-03-08T04:00", "2026-03-09T03:00", "2026-03-10T03:00")
+    result = learner_activity(learner, NEW_YORK, now=at("2026-03-10T12:00"))
+    assert (result.streaks.current, result.streaks.longest) == (3, 3)
+
+
+def test_calendar_has_a_cell_per_day_with_titles_and_weeks_as_columns():
+    today = D(2026, 11, 25)  # a Wednesday
+    calendar = activity_calendar(
+        {D(2026, 3, 12): DayActivity(3), D(2026, 3, 13): DayActivity(1, 1)}, today
+    )
+    first, last = calendar.cells[0], calendar.cells[-1]
+    assert first.day.weekday() == 0  # columns start on Monday
+    assert last.day == today
+    assert len(calendar.cells) == (today - first.day).days + 1
+    assert len({cell.x for cell in calendar.cells}) == 53
+    titles = {cell.day: cell.title for cell in calendar.cells}
+    assert titles[D(2026, 3, 12)] == "3 completions on 12 March 2026"
+    assert titles[D(2026, 3, 13)] == "1 completion and 1 evidence submission on 13 March 2026"
+    assert titles[D(2026, 3, 14)] == "No activity on 14 March 2026"
+    levels = {cell.day: cell.level for cell in calendar.cells}
+    assert (levels[D(2026, 3, 12)], levels[D(2026, 3, 13)], levels[D(2026, 3, 14)]) == (2, 2, 0)
+    assert [label.text for label in calendar.month_labels][:2] == ["Dec", "Jan"]
+    assert calendar.summary == (
+        "4 completions and 1 evidence submission on 2 days between 24 November 2025 and "
+        "25 November 2026."
+    )
+
+
+def test_dashboard_shows_streaks_and_the_calendar_in_the_learners_zone(
+    learner_client, learner, resource
+):
+    learner.profile.time_zone = "Asia/Tokyo"
+    learner.profile.save()
+    today = datetime.datetime.now(TOKYO).date()
+    yesterday = today - datetime.timedelta(1)
+    late = datetime.datetime.combine(yesterday, datetime.time(23, 30), TOKYO)
+    early = datetime.datetime.combine(today, datetime.time(0, 30), TOKYO)
+    for moment in (late, early):
+        Activity.objects.create(
+            learner=learner, resource=resource, status=Status.COMPLETED, created_at=moment
+        )
+    html = learner_client.get("/progress/").text
+    day = f"{yesterday.day} {yesterday:%B} {yesterday.year}"
+    assert f"<title>1 completion on {day}</title>" in html
+    assert f"<title>1 completion on {today.day} {today:%B} {today.year}</title>" in html
+    assert "<strong>2</strong> days current streak" in html
+    assert "<strong>2</strong> days longest streak" in html
+    assert "Days follow your time zone, Asia/Tokyo." in html
+
+
+def test_busier_days_are_darker_on_fixed_steps():
+    assert [shade(count) for count in (0, 1, 2, 3, 4, 5, 6, 40)] == [0, 1, 2, 2, 3, 3, 4, 4]

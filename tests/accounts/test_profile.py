@@ -1,0 +1,106 @@
+import pytest
+from django.utils import timezone
+
+from accounts.models import Profile
+from progress.models import Activity, ResourceProgress, Status
+
+
+def make_public(learner, **switches):
+    Profile.objects.filter(user=learner).update(is_public=True, **switches)
+
+
+@pytest.fixture
+def busy_learner(learner, resource):
+    """Ada, with a completed resource, a private note and a completion logged today."""
+    now = timezone.now()
+    ResourceProgress.objects.create(
+        learner=learner,
+        resource=resource,
+        status=Status.COMPLETED,
+        completed_at=now,
+        note="my private note",
+    )
+    Activity.objects.create(
+        learner=learner, resource=resource, status=Status.COMPLETED, created_at=now
+    )
+    Profile.objects.filter(user=learner).update(display_name="Ada Lovelace")
+    return learner
+
+
+def test_profile_is_a_404_while_off(client, learner):
+    assert client.get("/u/ada/").status_code == 404
+
+
+def test_profile_is_a_404_for_its_owner_too_while_off(learner_client):
+    assert learner_client.get("/u/ada/").status_code == 404
+
+
+def test_unknown_and_inactive_learners_are_404(client, make_learner):
+    assert client.get("/u/nobody/").status_code == 404
+    make_public(make_learner("gone", is_active=False))
+    assert client.get("/u/gone/").status_code == 404
+
+
+def test_turning_the_profile_on_and_off_takes_effect_at_once(learner_client, learner):
+    form = {"time_zone": "UTC", "weekly_goal_hours": "5", "show_activity": "on"}
+    learner_client.post("/account/", {**form, "is_public": "on"})
+    response = learner_client.get("/u/ada/")
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+    learner_client.post("/account/", form)
+    assert learner_client.get("/u/ada/").status_code == 404
+
+
+def test_profile_shows_what_the_switches_allow_and_never_private_data(client, busy_learner):
+    make_public(busy_learner)
+    html = client.get("/u/ada/").text
+    assert "<h1>Ada Lovelace</h1>" in html
+    assert "Progress per topic" in html
+    assert "1 / 1" in html
+    assert "longest streak" in html
+    assert "<title>1 completion on" in html
+    assert "ada@example.com" not in html
+    assert "my private note" not in html
+
+
+@pytest.mark.parametrize(
+    ("switch", "hidden"),
+    [("show_topic_progress", "Progress per topic"), ("show_activity", "longest streak")],
+)
+def test_each_switch_hides_its_part(client, busy_learner, switch, hidden):
+    make_public(busy_learner, **{switch: False})
+    html = client.get("/u/ada/").text
+    assert hidden not in html
+    assert "<h1>Ada Lovelace</h1>" in html
+
+
+def test_profile_has_open_graph_tags(client, busy_learner):
+    make_public(busy_learner)
+    html = client.get("/u/ada/").text
+    assert '<meta property="og:title" content="Ada Lovelace on mlmath">' in html
+    assert '<meta property="og:url" content="http://testserver/u/ada/">' in html
+    assert '<meta property="og:type" content="profile">' in html
+    assert 'property="og:description"' in html
+
+
+def test_profile_queries_do_not_grow_with_history(
+    client, busy_learner, resource, django_assert_max_num_queries
+):
+    make_public(busy_learner)
+    for day in range(200):
+        Activity.objects.create(
+            learner=busy_learner,
+            resource=resource,
+            status=Status.COMPLETED,
+            created_at=timezone.now() - timezone.timedelta(days=day),
+        )
+    # profile + user, topics with counts, completions per topic, activity by day
+    with django_assert_max_num_queries(5):
+        response = client.get("/u/ada/")
+    assert "<strong>200</strong> days current streak" in response.text
+
+
+def test_settings_link_to_the_profile_once_it_is_public(learner_client, learner):
+    assert 'href="/u/ada/"' not in learner_client.get("/account/").text
+    make_public(learner)
+    assert 'href="/u/ada/"' in learner_client.get("/account/").text
