@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from accounts.activity import learner_activity
 from catalog.models import Topic
 from progress.context_processors import LearnerProgress
+from progress.models import DegreeAward
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ def public_profile(profile):
     """The parts of `profile`'s learning that they chose to show, each loaded in one query."""
     learner = profile.user
     shown = {"profile": profile, "topics": None, "activity": None, "badges": None}
+    if profile.show_badges:
+        shown["badges"] = list(
+            DegreeAward.objects.for_learner(learner).shared().valid().select_related("degree")
+        )
     if profile.show_topic_progress:
         completed = LearnerProgress(learner).completed_by_topic_id
         shown["topics"] = [

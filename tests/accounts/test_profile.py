@@ -94,7 +94,7 @@ def test_profile_queries_do_not_grow_with_history(
             status=Status.COMPLETED,
             created_at=timezone.now() - timezone.timedelta(days=day),
         )
-    # profile + user, topics with counts, completions per topic, activity by day
+    # profile + user, shared badges, topics with counts, completions per topic, activity by day
     with django_assert_max_num_queries(5):
         response = client.get("/u/ada/")
     assert "<strong>200</strong> days current streak" in response.text
@@ -104,3 +104,29 @@ def test_settings_link_to_the_profile_once_it_is_public(learner_client, learner)
     assert 'href="/u/ada/"' not in learner_client.get("/account/").text
     make_public(learner)
     assert 'href="/u/ada/"' in learner_client.get("/account/").text
+
+
+def test_profile_lists_only_shared_valid_badges_linking_to_their_share_pages(
+    client, learner, seed_catalog
+):
+    from catalog.models import Degree
+    from progress.models import DegreeAward
+
+    make_public(learner)
+    now = timezone.now()
+    practitioner, developer, researcher = Degree.objects.order_by("rank")[:3]
+    shared = DegreeAward.objects.create(
+        learner=learner, degree=practitioner, awarded_at=now, is_shared=True
+    )
+    DegreeAward.objects.create(learner=learner, degree=developer, awarded_at=now)
+    revoked = DegreeAward.objects.create(
+        learner=learner, degree=researcher, awarded_at=now, is_shared=True
+    )
+    revoked.revoke(reason="Evidence was plagiarised.")
+    html = client.get("/u/ada/").text
+    assert f'href="/badges/{shared.public_id}/"' in html
+    assert f"{practitioner.title}</a>" in html
+    assert "Developer</a>" not in html
+    assert str(revoked.public_id) not in html
+    Profile.objects.filter(user=learner).update(show_badges=False)
+    assert str(shared.public_id) not in client.get("/u/ada/").text
