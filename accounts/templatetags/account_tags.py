@@ -2,8 +2,9 @@
 
 from django import template
 
-from accounts.activity import learner_activity
+from accounts.activity import learner_activity, local_today
 from accounts.models import profile_for
+from accounts.plan import load_plan_resources, plan_next_degree
 
 register = template.Library()
 
@@ -16,3 +17,18 @@ def activity_panel(learner, heading="Your activity"):
         "heading": heading,
         "zone_name": profile.time_zone,
     }
+
+
+@register.inclusion_tag("accounts/includes/study_plan.html")
+def study_plan(learner, degree_results):
+    """The plan for the next degree, from the degree results the dashboard already computed
+    (pairs of result and award); one more query for the resources' estimates."""
+    results = [result for result, _award in degree_results]
+    profile = profile_for(learner)
+    plan = plan_next_degree(
+        results,
+        load_plan_resources(learner, results),
+        profile.weekly_goal_hours,
+        local_today(profile.zone),
+    )
+    return {"plan": plan}

@@ -144,3 +144,23 @@ def test_dashboard_shows_streaks_and_the_calendar_in_the_learners_zone(
 
 def test_busier_days_are_darker_on_fixed_steps():
     assert [shade(count) for count in (0, 1, 2, 3, 4, 5, 6, 40)] == [0, 1, 2, 2, 3, 3, 4, 4]
+
+
+def test_dashboard_queries_do_not_grow_with_a_year_of_activity(
+    seed_catalog, learner_client, learner, resource, django_assert_max_num_queries
+):
+    now = datetime.datetime.now(datetime.UTC)
+    Activity.objects.bulk_create(
+        Activity(
+            learner=learner,
+            resource=resource,
+            status=Status.COMPLETED,
+            created_at=now - datetime.timedelta(days=day, hours=hour),
+        )
+        for day in range(365)
+        for hour in (0, 5)
+    )
+    # session, user, the dashboard's own 12, profile, activity, study plan estimates, ...
+    with django_assert_max_num_queries(18):
+        response = learner_client.get("/progress/")
+    assert "<strong>365</strong> days longest streak" in response.text

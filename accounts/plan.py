@@ -1,0 +1,161 @@
+"""The study plan: hours left for the next degree, and when the weekly goal gets there.
+
+`plan_next_degree` is a plain function over degree results and resource estimates;
+`load_plan_resources` reads the estimates it needs in one query.
+"""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
+
+from catalog.models import Resource
+from progress.models import ResourceProgress
+
+# Hours counted for a resource whose curators have not estimated it (README: Study plan).
+DEFAULT_RESOURCE_HOURS = 5
+
+
+@dataclass(frozen=True)
+class PlanResource:
+    id: int
+    hours: int | None  # the curators' estimate, None when missing
+    completed: bool
+
+
+@dataclass(frozen=True)
+class StudyPlan:
+    degree_title: str = ""
+    hours_left: int = 0
+    resources_left: int = 0
+    without_estimate: int = 0
+    milestones_left: int = 0
+    unavailable: int = 0
+    weekly_goal_hours: int = 0
+    finish_on: datetime.date | None = None
+    default_hours: int = DEFAULT_RESOURCE_HOURS
+
+    @property
+    def all_met(self):
+        return not self.degree_title
+
+    @property
+    def sentence(self):
+        if self.all_met:
+            return "You have met every degree's requirements."
+        if not self.resources_left:
+            return f"No resources left for {self.degree_title}."
+        finish = f"{self.finish_on.day} {self.finish_on:%B} {self.finish_on.year}"
+        return (
+            f"About {self.hours_left} hours left for {self.degree_title}: "
+            f"at {self.weekly_goal_hours} hours a week, around {finish}."
+        )
+
+    @property
+    def caveats(self):
+        """What the estimate leaves out, said plainly."""
+        notes = []
+        if self.without_estimate:
+            some = "All" if self.without_estimate == self.resources_left else "Some"
+            notes.append(
+                f"{some} of it is a guess: {self.without_estimate} of the "
+                f"{self.resources_left} resources left "
+                f"{'has' if self.without_estimate == 1 else 'have'} no estimate yet, so each "
+                f"counts as {self.default_hours} hours."
+            )
+        if self.milestones_left:
+            noun = "milestone" if self.milestones_left == 1 else "milestones"
+            notes.append(
+                f"Not counted: {self.milestones_left} {noun} to show with evidence, "
+                "which take as long as the project you choose."
+            )
+        if self.unavailable:
+            notes.append(
+                f"{self.unavailable} required resource{'s are' if self.unavailable > 1 else ' is'} "
+                "not available right now."
+            )
+        return notes
+
+
+def plan_next_degree(
+    degree_results, resources, weekly_goal_hours, today, default_hours=DEFAULT_RESOURCE_HOURS
+):
+    """Plan for the lowest degree not met yet.
+
+    `resources` maps resource id to PlanResource, in curriculum order. A topic requirement is
+    planned with its first resources not completed, preferring ones another requirement of the
+    degree already names (one completion can count twice).
+    """
+    next_degree = next_unmet(degree_results)
+    if next_degree is None:
+        return StudyPlan(weekly_goal_hours=weekly_goal_hours, default_hours=default_hours)
+    chosen, milestones, unavailable, topic_needs = {}, 0, 0, []
+    for requirement in next_degree.requirements:
+        spec = requirement.spec
+        if requirement.met:
+            continue
+        if spec.milestone_id is not None:
+            milestones += 1
+        elif spec.resource_id is not None:
+            if spec.resource_published and spec.resource_id in resources:
+                chosen[spec.resource_id] = resources[spec.resource_id]
+            else:
+                unavailable += 1
+        else:
+            topic_needs.append(requirement)
+    for requirement in topic_needs:
+        missing = requirement.needed - requirement.done
+        open_ids = [
+            rid
+            for rid, resource in resources.items()
+            if rid in requirement.spec.topic_resource_ids and not resource.completed
+        ]
+        missing -= sum(1 for rid in open_ids if rid in chosen)
+        for rid in open_ids:
+            if missing <= 0:
+                break
+            if rid not in chosen:
+                chosen[rid] = resources[rid]
+                missing -= 1
+    hours = sum(default_hours if r.hours is None else r.hours for r in chosen.values())
+    days = math.ceil(hours * 7 / weekly_goal_hours) if weekly_goal_hours else 0
+    return StudyPlan(
+        degree_title=next_degree.degree.title,
+        hours_left=hours,
+        resources_left=len(chosen),
+        without_estimate=sum(1 for r in chosen.values() if r.hours is None),
+        milestones_left=milestones,
+        unavailable=unavailable,
+        weekly_goal_hours=weekly_goal_hours,
+        finish_on=today + datetime.timedelta(days=days),
+        default_hours=default_hours,
+    )
+
+
+def next_unmet(degree_results):
+    """The lowest-ranked degree whose requirements are not all met, or None."""
+    return next((r for r in sorted(degree_results, key=lambda r: r.degree.rank) if not r.met), None)
+
+
+def load_plan_resources(learner, degree_results):
+    """The published resources the next degree's unmet requirements name, in curriculum order,
+    with whether the learner completed each: one query."""
+    result = next_unmet(degree_results)
+    ids = set()
+    for requirement in result.requirements if result else ():
+        if not requirement.met:
+            ids.update(requirement.spec.topic_resource_ids)
+            if requirement.spec.resource_id is not None:
+                ids.add(requirement.spec.resource_id)
+    if not ids:
+        return {}
+    completed = ResourceProgress.objects.for_learner(learner).completed()
+    rows = (
+        Resource.objects.published()
+        .filter(pk__in=ids)
+        .annotate(completed=Exists(completed.filter(resource=OuterRef("pk"))))
+        .order_by("topic__position", "topic__title", "topic_id", "position", "title")
+        .values_list("pk", "estimated_hours", "completed")
+    )
+    return {pk: PlanResource(pk, hours, done) for pk, hours, done in rows}
