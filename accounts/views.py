@@ -1,14 +1,19 @@
 """The learner's own account pages: settings (and, reached from it, export, import, delete)."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import ProfileForm
 from accounts.models import Profile, profile_for
 from accounts.public import public_profile
+from accounts.transfer.export import export_document, export_progress_csv
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -43,3 +48,38 @@ def profile(request, username):
         Profile.objects.public().select_related("user"), user__username=username
     )
     return render(request, "accounts/profile.html", public_profile(profile))
+
+
+@require_GET
+@login_required
+def export(request):
+    return render(request, "accounts/export.html")
+
+
+def download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def export_filename(request, extension):
+    return f"mlmath-progress-{request.user.get_username()}-{timezone.now():%Y-%m-%d}.{extension}"
+
+
+@require_GET
+@login_required
+def export_json(request):
+    document = export_document(request.user, request.build_absolute_uri)
+    content = json.dumps(document, ensure_ascii=False, indent=2)
+    return download(content, "application/json; charset=utf-8", export_filename(request, "json"))
+
+
+@require_GET
+@login_required
+def export_csv(request):
+    return download(
+        export_progress_csv(request.user),
+        "text/csv; charset=utf-8",
+        export_filename(request, "csv"),
+    )

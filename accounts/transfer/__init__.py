@@ -1,0 +1,6 @@
+"""Take your progress with you: the `mlmath-progress` format, one module per phase.
+
+`base` holds the format's constants and errors, `export` writes it (JSON and a CSV of
+progress), `parse` reads a file into plain rows without touching the database, and `apply`
+merges those rows into a learner's progress in one transaction.
+"""

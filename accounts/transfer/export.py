@@ -1,0 +1,154 @@
+"""Everything a learner has, as `mlmath-progress` JSON, and their progress as a CSV."""
+
+import csv
+import io
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.models import profile_for
+from accounts.transfer.base import FORMAT, VERSION
+from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
+
+CSV_COLUMNS = [
+    "resource_url",
+    "resource_slug",
+    "resource_title",
+    "topic",
+    "status",
+    "started_at",
+    "completed_at",
+    "updated_at",
+    "note",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def share_url(award, absolute):
+    """The badge's public page, for shared awards (the badges app's share page)."""
+    try:
+        path = reverse("badges:share", args=[award.public_id])
+    except NoReverseMatch:
+        path = f"/badges/{award.public_id}/"
+    return absolute(path)
+
+
+def export_document(learner, absolute, now=None):
+    """The learner's whole account as a dict in the `mlmath-progress` format, version 1.
+
+    `absolute` turns a path into a full URL (request.build_absolute_uri). Only this learner's
+    rows are read: every query filters on them.
+    """
+    profile = profile_for(learner)
+    progress = ResourceProgress.objects.for_learner(learner).select_related("resource__topic")
+    evidence = Evidence.objects.for_learner(learner).select_related("milestone")
+    awards = DegreeAward.objects.for_learner(learner).select_related("degree")
+    activity = Activity.objects.for_learner(learner).select_related("resource")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": iso(now or timezone.now()),
+        "site": absolute("/"),
+        "account": {
+            "username": learner.get_username(),
+            "email": learner.email,
+            "date_joined": iso(learner.date_joined),
+        },
+        "settings": {
+            "display_name": profile.display_name,
+            "time_zone": profile.time_zone,
+            "weekly_goal_hours": profile.weekly_goal_hours,
+            "profile_public": profile.is_public,
+            "show_badges": profile.show_badges,
+            "show_topic_progress": profile.show_topic_progress,
+            "show_activity": profile.show_activity,
+        },
+        "progress": [
+            {
+                "resource": {
+                    "url": row.resource.url,
+                    "slug": row.resource.slug,
+                    "title": row.resource.title,
+                },
+                "status": row.status,
+                "started_at": iso(row.started_at),
+                "completed_at": iso(row.completed_at),
+                "updated_at": iso(row.updated_at),
+                "note": row.note,
+            }
+            for row in progress.order_by("resource__slug")
+        ],
+        "evidence": [
+            {
+                "milestone": {"slug": row.milestone.slug, "title": row.milestone.title},
+                "url": row.url,
+                "description": row.description,
+                "state": row.state,
+                "submitted_at": iso(row.submitted_at),
+                "reviewed_at": iso(row.reviewed_at),
+                "curator_note": row.curator_note,
+            }
+            for row in evidence.order_by("milestone__slug")
+        ],
+        "awards": [
+            {
+                "degree": {"slug": award.degree.slug, "title": award.degree.title},
+                "public_id": str(award.public_id),
+                "awarded_at": iso(award.awarded_at),
+                "shared": award.is_shared,
+                "revoked_at": iso(award.revoked_at),
+                "revocation_reason": award.revocation_reason,
+                "verification_url": share_url(award, absolute) if award.is_shared else None,
+            }
+            for award in awards.order_by("awarded_at", "pk")
+        ],
+        "activity": [
+            {
+                "resource": {"url": row.resource.url, "slug": row.resource.slug},
+                "status": row.status,
+                "at": iso(row.created_at),
+            }
+            for row in activity.order_by("created_at", "pk")
+        ],
+    }
+
+
+def spreadsheet_safe(value):
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_progress_csv(learner):
+    """The learner's progress, one row per resource, as UTF-8 text (with a byte-order mark, so
+    spreadsheets read the accents right) with a header row."""
+    rows = (
+        ResourceProgress.objects.for_learner(learner)
+        .select_related("resource__topic")
+        .order_by("resource__topic__position", "resource__position", "resource__slug")
+    )
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            spreadsheet_safe(value)
+            for value in [
+                row.resource.url,
+                row.resource.slug,
+                row.resource.title,
+                row.resource.topic.title,
+                row.status,
+                iso(row.started_at),
+                iso(row.completed_at),
+                iso(row.updated_at),
+                row.note,
+            ]
+        )
+    return out.getvalue()

@@ -1,0 +1,127 @@
+import csv
+import io
+import json
+
+import pytest
+from django.utils import timezone
+
+from accounts.transfer.export import spreadsheet_safe
+from catalog.models import Degree, Milestone, Resource
+from progress.models import DegreeAward, ResourceProgress
+from tests.progress.helpers import complete, give_evidence
+
+
+@pytest.fixture
+def histories(seed_catalog, learner, make_learner):
+    """Ada and Grace, each with progress, a note, evidence and an award."""
+    grace = make_learner("grace")
+    for person, note in [(learner, '=HYPERLINK("http://evil")'), (grace, "grace's secret")]:
+        complete(person, "keras")
+        complete(person, "xgboost", status="in_progress")
+        ResourceProgress.objects.filter(learner=person, resource__slug="keras").update(note=note)
+        give_evidence(person, Milestone.objects.first().slug)
+    practitioner = Degree.objects.get(slug="practitioner")
+    DegreeAward.objects.create(
+        learner=learner, degree=practitioner, awarded_at=timezone.now(), is_shared=True
+    )
+    DegreeAward.objects.create(learner=grace, degree=practitioner, awarded_at=timezone.now())
+    return learner, grace
+
+
+def test_visitors_are_sent_to_sign_in(client, db):
+    for url in [
+        "/account/export/",
+        "/account/export/progress.json",
+        "/account/export/progress.csv",
+    ]:
+        assert client.get(url).status_code == 302
+
+
+def test_export_page_is_linked_from_settings(learner_client):
+    assert 'href="/account/export/"' in learner_client.get("/account/").text
+    page = learner_client.get("/account/export/").text
+    assert 'href="/account/export/progress.json"' in page
+    assert 'href="/account/export/progress.csv"' in page
+
+
+def test_json_export_holds_everything_of_the_learner(histories, learner_client):
+    ada, _grace = histories
+    response = learner_client.get("/account/export/progress.json")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="mlmath-progress-ada-')
+    assert "no-store" in response["Cache-Control"]
+    document = json.loads(response.content)
+    assert (document["format"], document["version"]) == ("mlmath-progress", 1)
+    assert document["account"]["username"] == "ada"
+    assert document["account"]["email"] == "ada@example.com"
+    assert document["settings"]["time_zone"] == "UTC"
+    by_slug = {row["resource"]["slug"]: row for row in document["progress"]}
+    keras = Resource.objects.get(slug="keras")
+    assert by_slug["keras"]["resource"]["url"] == keras.url
+    assert by_slug["keras"]["status"] == "completed"
+    assert by_slug["keras"]["completed_at"]
+    assert by_slug["keras"]["note"].startswith("=HYPERLINK")
+    assert by_slug["xgboost"]["status"] == "in_progress"
+    assert len(document["evidence"]) == 1
+    assert document["evidence"][0]["url"] == "https://example.org/ada/" + (
+        Milestone.objects.first().slug
+    )
+    [award] = document["awards"]
+    public_id = str(DegreeAward.objects.get(learner=ada).public_id)
+    assert award["public_id"] == public_id
+    assert award["verification_url"] == f"http://testserver/badges/{public_id}/"
+    assert [row["status"] for row in document["activity"]] == ["completed", "in_progress"]
+
+
+def test_json_export_never_holds_another_learners_data(histories, learner_client):
+    _ada, grace = histories
+    text = learner_client.get("/account/export/progress.json").content.decode()
+    assert "grace" not in text
+    assert str(DegreeAward.objects.get(learner=grace).public_id) not in text
+    csv_text = learner_client.get("/account/export/progress.csv").content.decode()
+    assert "grace" not in csv_text
+
+
+def test_an_award_not_shared_has_no_verification_url(histories, learner_client):
+    DegreeAward.objects.update(is_shared=False)
+    document = json.loads(learner_client.get("/account/export/progress.json").content)
+    assert document["awards"][0]["verification_url"] is None
+
+
+def test_csv_export_is_utf8_with_a_header_and_no_formulas(histories, learner_client):
+    response = learner_client.get("/account/export/progress.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert list(rows[0]) == [
+        "resource_url",
+        "resource_slug",
+        "resource_title",
+        "topic",
+        "status",
+        "started_at",
+        "completed_at",
+        "updated_at",
+        "note",
+    ]
+    by_slug = {row["resource_slug"]: row for row in rows}
+    assert set(by_slug) == {"keras", "xgboost"}
+    assert by_slug["keras"]["note"] == '\'=HYPERLINK("http://evil")'
+    assert by_slug["keras"]["status"] == "completed"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 6", "'+33 6"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("Café, naïve", "Café, naïve"),
+        ("a=b", "a=b"),
+        (None, ""),
+    ],
+)
+def test_cells_that_start_like_formulas_are_escaped(value, expected):
+    assert spreadsheet_safe(value) == expected
