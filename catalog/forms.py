@@ -3,6 +3,7 @@
 from django import forms
 
 from catalog.models import Resource, Topic, prerequisite_cycle_error
+from catalog.search import query_terms
 
 
 class SearchForm(forms.Form):
@@ -13,7 +14,7 @@ class SearchForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": "Title, provider, note or topic",
+                "placeholder": "Words or their beginnings: eigen, fourier, edx",
                 "autocomplete": "off",
             }
         ),
@@ -38,6 +39,11 @@ class SearchForm(forms.Form):
         if data.get("level"):
             resources = resources.filter(level=data["level"])
         return resources
+
+    @property
+    def terms(self):
+        """The words of the query that search matches (and the results highlight)."""
+        return query_terms(self.cleaned_data.get("q", "")) if self.is_valid() else []
 
     @property
     def is_filtering(self):

@@ -3,10 +3,13 @@
 import graphlib
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+
+from catalog.search import search_resources
 
 
 class SlugManager(models.Manager):
@@ -41,6 +44,10 @@ class Topic(models.Model):
         blank=True,
         related_name="dependents",
         help_text="Topics to study before this one.",
+    )
+
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Full-text index of the topic (PostgreSQL)."
     )
 
     objects = SlugManager.from_queryset(TopicQuerySet)()
@@ -116,21 +123,12 @@ class ResourceQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def search(self, query):
-        """Resources matching every word of the query, in any order and in any searched field.
+        """Resources matching every word of the query by prefix or stem, best match first.
 
-        The topic's title and summary count too, so "Fourier" finds the signal-processing
-        courses even though no course title says it.
+        The topic's text counts too, so "Fourier" finds the signal-processing courses and
+        "eigen" the linear-algebra ones even where no title says it (see `catalog.search`).
         """
-        resources = self
-        for word in query.split():
-            resources = resources.filter(
-                Q(title__icontains=word)
-                | Q(provider__icontains=word)
-                | Q(note__icontains=word)
-                | Q(topic__title__icontains=word)
-                | Q(topic__summary__icontains=word)
-            )
-        return resources
+        return search_resources(self, query)
 
 
 class Resource(models.Model):
@@ -177,6 +175,9 @@ class Resource(models.Model):
     link_is_broken = models.BooleanField("broken link", default=False, editable=False)
     link_redirect_url = models.URLField(max_length=500, blank=True, editable=False)
     link_error = models.CharField(max_length=300, blank=True, editable=False)
+    search_vector = SearchVectorField(
+        null=True, editable=False, help_text="Full-text index of the resource (PostgreSQL)."
+    )
 
     objects = SlugManager.from_queryset(ResourceQuerySet)()
 

@@ -98,10 +98,9 @@ def search(request):
     page = None
     if form.is_valid():
         resources = form.filter(Resource.objects.published().select_related("topic"))
-        resources = resources.order_by("topic__position", "topic__title", "position", "title")
         page = Paginator(resources, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     template = "catalog/search.html"
     # A history restore (back button after a cache miss) needs the whole page, not the partial.
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, {"form": form, "page": page})
+    return render(request, template, {"form": form, "page": page, "terms": form.terms})

@@ -1,9 +1,11 @@
-"""Template helpers for catalog pages: safe Markdown and query strings that keep filters."""
+"""Template helpers for catalog pages: safe Markdown, search highlights, query strings."""
 
 import nh3
 from django import template
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
+
+from catalog import search
 
 register = template.Library()
 
@@ -30,6 +32,12 @@ def render_markdown(text):
         set_tag_attribute_values={"a": {"target": "_blank"}},
     )
     return mark_safe(cleaned)
+
+
+@register.filter(name="highlight")
+def highlight_terms(text, terms):
+    """The text, escaped, with the words that the search terms matched marked."""
+    return search.highlight(text, terms)
 
 
 @register.simple_tag(takes_context=True)
