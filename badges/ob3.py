@@ -6,9 +6,13 @@ algorithm 1EdTech's validator accepts); the key comes from `badges.signing`.
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse
 from joserfc import jwt
 
 from badges.signing import SIGNING_ALGORITHM
@@ -44,6 +48,15 @@ class CredentialFacts:
     identity_hash: str
     identity_salt: str
     revocation_list_url: str
+
+
+def same_origin(url, origin):
+    """Whether `url` is on `origin` (scheme://host[:port]), ignoring the case of both."""
+    url_parts, origin_parts = urlsplit(url), urlsplit(origin)
+    return (url_parts.scheme.lower(), url_parts.netloc.lower()) == (
+        origin_parts.scheme.lower(),
+        origin_parts.netloc.lower(),
+    )
 
 
 def recipient_identity_hash(email, salt):
@@ -132,3 +145,59 @@ def revocation_list(*, list_url, issuer_id, revoked):
             {"id": credential_id, "revocationReason": reason} for credential_id, reason in revoked
         ],
     }
+
+
+def subject_id_for(award_public_id):
+    """The recipient's id in one credential: stable for the award, unlinkable across awards."""
+    return f"urn:uuid:{uuid.uuid5(award_public_id, 'recipient')}"
+
+
+def credential_url(origin, award_public_id):
+    return origin + reverse("badges:credential_jwt", kwargs={"public_id": award_public_id})
+
+
+def signing_key_url(origin, wanted_key_id):
+    """The `kid` of a key: the URL that answers its bare public JWK."""
+    return origin + reverse("badges:signing_key", kwargs={"key_id": wanted_key_id})
+
+
+def key_id_for_kid(kid, origin):
+    """The key id named by a `kid` URL of this site, or None for any other `kid`."""
+    if not isinstance(kid, str) or not same_origin(kid, origin):
+        return None
+    try:
+        match = resolve(urlsplit(kid).path)
+    except Resolver404:
+        return None
+    return match.kwargs["key_id"] if match.view_name == "badges:signing_key" else None
+
+
+def issuer_profile(origin):
+    """The issuer's id, name and URL in OB 3.0 credentials: the site itself."""
+    return {
+        "id": origin + "/",
+        "name": getattr(settings, "BADGES_ISSUER_NAME", "mlmath"),
+        "url": origin + "/",
+    }
+
+
+def credential_facts(award, *, origin):
+    """The facts of a shared award (degree and learner loaded) for `build_credential`."""
+    issuer = issuer_profile(origin)
+    degree = award.degree
+    return CredentialFacts(
+        credential_id=credential_url(origin, award.public_id),
+        subject_id=subject_id_for(award.public_id),
+        issuer_id=issuer["id"],
+        issuer_name=issuer["name"],
+        issuer_url=issuer["url"],
+        achievement_id=f"urn:uuid:{degree.public_id}",
+        achievement_name=degree.title,
+        achievement_description=degree.summary or degree.title,
+        criteria_narrative=degree.description or degree.summary or degree.title,
+        achievement_image_url=origin + reverse("catalog:degree_detail", args=[degree.slug]),
+        awarded_at=award.awarded_at,
+        identity_hash=recipient_identity_hash(award.learner.email, award.recipient_salt),
+        identity_salt=award.recipient_salt,
+        revocation_list_url=origin + reverse("badges:revocation_list"),
+    )

@@ -23,10 +23,19 @@ COMPACT_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
 class VerificationProblem(Exception):
     """Why a submission cannot be checked, in words for the person who submitted it."""
 
-    def __init__(self, message, *, issued_here=False):
+    def __init__(self, message, *, issued_here=None, signature_valid=None):
         super().__init__(message)
         self.message = message
         self.issued_here = issued_here
+        self.signature_valid = signature_valid
+
+    def verdict(self, source):
+        return Verdict(
+            source=source,
+            issued_here=self.issued_here,
+            signature_valid=self.signature_valid,
+            problems=[self.message],
+        )
 
 
 @dataclass(frozen=True)
@@ -54,15 +63,6 @@ def read_submission(text):
     )
 
 
-def same_origin(url, origin):
-    """Whether `url` is on `origin` (scheme://host[:port]), ignoring case of scheme and host."""
-    url_parts, origin_parts = urlsplit(url), urlsplit(origin)
-    return (url_parts.scheme.lower(), url_parts.netloc.lower()) == (
-        origin_parts.scheme.lower(),
-        origin_parts.netloc.lower(),
-    )
-
-
 def read_jwt_header(token):
     try:
         return jws.extract_compact(token.encode("ascii")).headers()
@@ -72,29 +72,35 @@ def read_jwt_header(token):
         ) from error
 
 
-def verify_credential_jwt(token, *, key_ring, key_url_prefix, issuer_id):
+def verify_credential_jwt(token, *, key_ring, key_id_for_kid, issuer_id):
     """The verified claims of a VC-JWT signed by this site; raise VerificationProblem if not.
 
-    `key_url_prefix` is where this site publishes its keys: a `kid` elsewhere means another
-    issuer signed it. The key is looked up by its id in `key_ring` (retired keys included).
+    `key_id_for_kid(kid)` gives the id of a key this site publishes at that `kid` URL, or None
+    when the `kid` is elsewhere (another issuer signed it). The key is then looked up in
+    `key_ring`, retired keys included.
     """
     header = read_jwt_header(token)
     kid = header.get("kid")
-    if not isinstance(kid, str) or not kid.startswith(key_url_prefix):
+    wanted_key_id = key_id_for_kid(kid)
+    if wanted_key_id is None:
         raise VerificationProblem(
             f"This credential was not issued by this site: it names the signing key "
-            f"{kid or '(none)'}, which this site does not publish."
+            f"{kid or '(none)'}, which this site does not publish.",
+            issued_here=False,
         )
     if header.get("alg") != SIGNING_ALGORITHM:
         raise VerificationProblem(
             f"This credential is signed with {header.get('alg')!r}; this site signs with "
-            f"{SIGNING_ALGORITHM}, so it did not sign this."
+            f"{SIGNING_ALGORITHM}, so it did not sign this.",
+            issued_here=False,
         )
-    public_key = key_ring.public_key(kid.removeprefix(key_url_prefix).removesuffix(".json"))
+    public_key = key_ring.public_key(wanted_key_id)
     if public_key is None:
         raise VerificationProblem(
             "This credential names a key of this site that was never published: it was not "
-            "signed here."
+            "signed here.",
+            issued_here=False,
+            signature_valid=False,
         )
     try:
         claims = jwt.decode(token, public_key, algorithms=[SIGNING_ALGORITHM]).claims
@@ -102,12 +108,15 @@ def verify_credential_jwt(token, *, key_ring, key_url_prefix, issuer_id):
         raise VerificationProblem(
             "The signature does not match: the credential was changed after it was signed, "
             "or it was not signed by this site.",
+            signature_valid=False,
         ) from error
     except (ValueError, UnicodeError) as error:
         raise VerificationProblem("This VC-JWT's payload is not readable JSON.") from error
     if claims.get("iss") != issuer_id:
         raise VerificationProblem(
-            f"This credential says it was issued by {claims.get('iss')!r}, not by this site."
+            f"This credential says it was issued by {claims.get('iss')!r}, not by this site.",
+            issued_here=False,
+            signature_valid=True,
         )
     try:
         claims["credentialSubject"]["achievement"]["name"]
@@ -115,7 +124,9 @@ def verify_credential_jwt(token, *, key_ring, key_url_prefix, issuer_id):
         claims["jti"]
     except (KeyError, TypeError, ValueError) as error:
         raise VerificationProblem(
-            "This VC-JWT is signed by this site but is not an Open Badges credential."
+            "This VC-JWT is signed by this site but is not an Open Badges credential.",
+            issued_here=True,
+            signature_valid=True,
         ) from error
     return claims
 
@@ -125,7 +136,7 @@ class Verdict:
     """The answer shown on `/verify/`: each check, and what the badge says."""
 
     source: str
-    issued_here: bool = False
+    issued_here: bool | None = None
     signature_valid: bool | None = None
     revoked: bool | None = None
     revocation_reason: str = ""
@@ -137,7 +148,7 @@ class Verdict:
     @property
     def is_valid(self):
         return (
-            self.issued_here
+            self.issued_here is True
             and self.signature_valid is True
             and self.revoked is False
             and self.recipient != "does not match"

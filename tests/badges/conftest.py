@@ -1,0 +1,44 @@
+"""Fixtures for badge tests: a degree, a learner and their awards, shared or not."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from catalog.models import Degree
+from progress.models import DegreeAward
+
+
+@pytest.fixture
+def degree(db):
+    return Degree.objects.create(
+        slug="practitioner",
+        title="Practitioner",
+        rank=1,
+        summary="Can read and use the mathematics of machine learning.",
+        description="Complete the calculus and linear algebra courses.",
+    )
+
+
+@pytest.fixture
+def badge_learner(db):
+    return get_user_model().objects.create_user(
+        username="ada", email="Ada@Example.org", password="correct-horse-battery-staple-42"
+    )
+
+
+@pytest.fixture
+def make_award(degree, badge_learner):
+    def make(*, is_shared=True, learner=badge_learner, awarded_at=None):
+        return DegreeAward.objects.create(
+            learner=learner,
+            degree=degree,
+            awarded_at=awarded_at or timezone.now(),
+            is_shared=is_shared,
+        )
+
+    return make
+
+
+@pytest.fixture
+def shared_award(make_award):
+    return make_award(is_shared=True)

@@ -1,0 +1,168 @@
+"""Open Badges 3.0 over HTTP: the credential, the JWKS, each key, the revocation list, rotation.
+
+Every signature check here uses PyJWT, a library independent of the one that signs, and only
+the keys the site publishes, fetched through the test client.
+"""
+
+import json
+
+import jwt as pyjwt
+import pytest
+from django.urls import reverse
+
+from badges.signing import rotate_key_file
+from tests.badges.schema import schema_errors
+
+ORIGIN = "http://testserver"
+
+
+def fetch_credential(client, award):
+    response = client.get(reverse("badges:credential_jwt", args=[award.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vc+jwt"
+    return response.content.decode()
+
+
+def published_key(client, token):
+    """The public key for `token`, found only through what the site publishes."""
+    jwks = client.get(reverse("badges:jwks"))
+    assert jwks["Content-Type"] == "application/jwk-set+json"
+    kid = pyjwt.get_unverified_header(token)["kid"]
+    return pyjwt.PyJWKSet.from_dict(json.loads(jwks.content))[kid].key
+
+
+def verified_claims(client, token):
+    return pyjwt.decode(token, published_key(client, token), algorithms=["RS256"])
+
+
+def test_a_shared_award_is_a_signed_credential_that_verifies_with_the_published_keys(
+    client, shared_award
+):
+    token = fetch_credential(client, shared_award)
+
+    claims = verified_claims(client, token)
+
+    assert pyjwt.get_unverified_header(token)["typ"] == "JWT"
+    assert (
+        claims["jti"]
+        == claims["id"]
+        == (f"{ORIGIN}/badges/{shared_award.public_id}/credential.jwt")
+    )
+    assert claims["iss"] == claims["issuer"]["id"]
+    assert claims["sub"] == claims["credentialSubject"]["id"]
+    assert claims["credentialSubject"]["achievement"]["name"] == "Practitioner"
+    assert claims["credentialStatus"] == {
+        "id": f"{ORIGIN}/badges/revocations.json",
+        "type": "1EdTechRevocationList",
+    }
+    assert (
+        schema_errors({k: v for k, v in claims.items() if k not in ("iss", "jti", "nbf", "sub")})
+        == []
+    )
+
+
+def test_the_credential_carries_the_salted_email_hash_not_the_email(client, shared_award):
+    token = fetch_credential(client, shared_award)
+
+    identity = verified_claims(client, token)["credentialSubject"]["identifier"][0]
+
+    assert "ada@example.org" not in token.lower()
+    assert identity["salt"] == shared_award.recipient_salt
+    assert identity["identityHash"].startswith("sha256$")
+
+
+def test_the_kid_url_answers_the_bare_public_jwk(client, shared_award):
+    kid = pyjwt.get_unverified_header(fetch_credential(client, shared_award))["kid"]
+
+    response = client.get(kid.removeprefix(ORIGIN))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/jwk+json"
+    jwk = json.loads(response.content)
+    assert jwk["kid"] == kid
+    assert jwk["kty"] == "RSA"
+    assert not {"d", "p", "q", "dp", "dq", "qi"} & set(jwk)
+
+
+def test_an_unknown_key_id_is_not_found(client, db):
+    assert client.get(reverse("badges:signing_key", args=["A" * 43])).status_code == 404
+
+
+@pytest.mark.parametrize("is_shared", [False])
+def test_a_private_award_has_no_credential(client, make_award, is_shared):
+    award = make_award(is_shared=is_shared)
+
+    assert client.get(reverse("badges:credential_jwt", args=[award.public_id])).status_code == 404
+
+
+def test_an_unknown_award_has_no_credential(client, db):
+    url = reverse("badges:credential_jwt", args=["0b5e1c1e-0000-4000-8000-000000000000"])
+
+    assert client.get(url).status_code == 404
+
+
+def test_a_tampered_credential_fails_against_the_published_keys(client, shared_award):
+    token = fetch_credential(client, shared_award)
+    header, payload, signature = token.split(".")
+    claims = json.loads(pyjwt.utils.base64url_decode(payload))
+    claims["credentialSubject"]["achievement"]["name"] = "Researcher"
+    forged = pyjwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
+
+    with pytest.raises(pyjwt.InvalidSignatureError):
+        pyjwt.decode(
+            f"{header}.{forged}.{signature}", published_key(client, token), algorithms=["RS256"]
+        )
+
+
+def test_after_rotation_old_credentials_still_verify_and_new_ones_use_the_new_key(
+    client, shared_award, settings, tmp_path
+):
+    key_file = tmp_path / "keys.pem"
+    rotate_key_file(key_file)  # creates the first key
+    settings.BADGES_SIGNING_KEY_FILE = str(key_file)
+    old_token = fetch_credential(client, shared_award)
+
+    rotate_key_file(key_file)
+    new_token = fetch_credential(client, shared_award)
+
+    old_kid = pyjwt.get_unverified_header(old_token)["kid"]
+    new_kid = pyjwt.get_unverified_header(new_token)["kid"]
+    assert old_kid != new_kid
+    assert verified_claims(client, old_token)["jti"] == verified_claims(client, new_token)["jti"]
+    published = json.loads(client.get(reverse("badges:jwks")).content)["keys"]
+    assert [key["kid"] for key in published] == [new_kid, old_kid]
+
+
+def test_the_revocation_list_names_revoked_credentials_with_their_reason(client, make_award):
+    revoked = make_award()
+    revoked.revoke(reason="Evidence was copied")
+    make_award()  # earned again: a new, valid award that the list leaves out
+
+    response = client.get(reverse("badges:revocation_list"))
+
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["id"] == f"{ORIGIN}/badges/revocations.json"
+    assert document["revokedCredentials"] == [
+        {
+            "id": f"{ORIGIN}/badges/{revoked.public_id}/credential.jwt",
+            "revocationReason": "Evidence was copied",
+        }
+    ]
+
+
+def test_the_revocation_list_is_one_query_however_many_are_revoked(
+    client, make_award, django_assert_num_queries
+):
+    for _ in range(5):
+        make_award().revoke(reason="Test")
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("badges:revocation_list"))
+
+    assert len(json.loads(response.content)["revokedCredentials"]) == 5
+
+
+def test_the_credential_costs_one_query(client, shared_award, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        fetch_credential(client, shared_award)

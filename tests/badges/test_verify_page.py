@@ -1,0 +1,206 @@
+"""/verify/: a plain verdict for links, VC-JWTs and bad input, with and without HTMX."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from badges.ob3 import build_credential, sign_credential
+from badges.signing import parse_key_ring
+from tests.badges.keys import private_key_pem
+from tests.badges.test_ob3 import sample_facts
+
+VERIFY = "/verify/"
+
+
+def share_link(award):
+    # The share page is i9a's; any badges URL naming the award identifies it.
+    return f"http://testserver/badges/{award.public_id}/credential.jwt"
+
+
+def credential_token(client, award):
+    return client.get(reverse("badges:credential_jwt", args=[award.public_id])).content.decode()
+
+
+def verdict_text(response):
+    return " ".join(response.content.decode().split())
+
+
+def test_the_page_has_a_labelled_csrf_protected_form_that_uploads_files(client, db):
+    response = client.get(VERIFY)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in page
+    assert "csrfmiddlewaretoken" in page
+    for field in ("badge", "image", "email"):
+        assert f'<label for="id_{field}"' in page
+    assert 'aria-live="polite"' in page
+
+
+def test_a_shared_badge_link_gets_a_valid_verdict(client, shared_award):
+    response = client.post(VERIFY, {"badge": share_link(shared_award)})
+
+    text = verdict_text(response)
+    assert response.status_code == 200
+    assert "Valid: a badge issued by this site" in text
+    assert "Issued by this site</dt><dd>Yes" in text.replace("> <", "><")
+    assert "Not revoked" in text
+    assert "Practitioner" in text
+    assert "Not checked (no email address given)" in text
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        (" ADA@example.org ", "Awarded to this email address"),
+        ("bob@example.org", "Not awarded to this email address"),
+    ],
+)
+def test_the_recipient_is_checked_against_the_email_given(client, shared_award, email, expected):
+    response = client.post(VERIFY, {"badge": share_link(shared_award), "email": email})
+
+    text = verdict_text(response)
+    assert expected in text
+    assert ("Not valid" in text) is (expected.startswith("Not"))
+
+
+def test_a_pasted_vc_jwt_is_verified(client, shared_award):
+    token = credential_token(client, shared_award)
+
+    text = verdict_text(client.post(VERIFY, {"badge": token[:40] + "\n" + token[40:]}))
+
+    assert "Valid: a badge issued by this site" in text
+    assert "A signed credential (VC-JWT)" in text
+
+
+def test_a_revoked_badge_is_never_valid(client, shared_award):
+    token = credential_token(client, shared_award)
+    shared_award.revoke(reason="Evidence was copied")
+
+    for submitted in (token, share_link(shared_award)):
+        text = verdict_text(client.post(VERIFY, {"badge": submitted}))
+        assert "Not valid" in text
+        assert "Revoked: Evidence was copied" in text
+
+
+def test_a_private_badge_link_is_like_no_badge(client, make_award):
+    award = make_award(is_shared=False)
+
+    text = verdict_text(client.post(VERIFY, {"badge": share_link(award)}))
+
+    assert "no shared badge at this address" in text
+    assert "Practitioner" not in text
+
+
+def test_a_link_to_another_site_is_refused_without_fetching_it(client, db):
+    text = verdict_text(client.post(VERIFY, {"badge": "https://badges.example.com/a/1"}))
+
+    assert "This link is not on this site (http://testserver)" in text
+    assert "Issued by this site</dt><dd>No" in text.replace("> <", "><")
+
+
+def test_a_page_of_this_site_that_is_not_a_badge_is_explained(client, db):
+    text = verdict_text(client.post(VERIFY, {"badge": "http://testserver/degrees/"}))
+
+    assert "is not a badge" in text
+
+
+def test_a_jwt_from_another_issuer_is_not_ours(client, db):
+    other = parse_key_ring(private_key_pem(2))
+    token = sign_credential(
+        build_credential(sample_facts()), other.signing_key, "https://elsewhere.example/k.json"
+    )
+
+    text = verdict_text(client.post(VERIFY, {"badge": token}))
+
+    assert "Not valid" in text
+    assert "not issued by this site" in text
+
+
+def test_a_tampered_jwt_has_an_invalid_signature(client, shared_award):
+    header, payload, signature = credential_token(client, shared_award).split(".")
+    forged_payload = payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB")
+
+    text = verdict_text(client.post(VERIFY, {"badge": f"{header}.{forged_payload}.{signature}"}))
+
+    assert "Not valid" in text
+    assert "Signature</dt><dd>Not valid" in text.replace("> <", "><")
+
+
+@pytest.mark.parametrize(
+    ("submitted", "message"),
+    [
+        ("just some words", "neither a link"),
+        ("a.b.c", "not a readable VC-JWT"),
+        ("http://testserver/badges/not-a-uuid/", "is not a badge"),
+    ],
+)
+def test_nonsense_gets_a_plain_explanation(client, db, submitted, message):
+    response = client.post(VERIFY, {"badge": submitted})
+
+    assert response.status_code == 200
+    assert message in verdict_text(response)
+
+
+def test_nothing_to_check_re_renders_the_form_with_a_message(client, db):
+    response = client.post(VERIFY, {"badge": "", "email": "ada@example.org"})
+
+    assert response.status_code == 422
+    assert "Give one thing to check" in verdict_text(response)
+
+
+def test_a_ten_megabyte_upload_is_refused_with_its_size(client, db):
+    upload = SimpleUploadedFile("huge.png", b"\0" * (10 * 1024 * 1024), content_type="image/png")
+
+    response = client.post(VERIFY, {"image": upload})
+
+    assert response.status_code == 422
+    assert "This file is 10.0 MB; badge images are at most 2 MB" in verdict_text(response)
+
+
+def test_a_bad_email_is_refused_with_a_message(client, shared_award):
+    response = client.post(VERIFY, {"badge": share_link(shared_award), "email": "not-an-email"})
+
+    assert response.status_code == 422
+    assert "Enter a valid email address" in response.content.decode()
+
+
+def test_posting_without_a_csrf_token_is_refused(shared_award):
+    strict_client = Client(enforce_csrf_checks=True)
+
+    response = strict_client.post(VERIFY, {"badge": share_link(shared_award)})
+
+    assert response.status_code == 403
+
+
+def test_htmx_gets_only_the_panel(client, shared_award):
+    response = client.post(VERIFY, {"badge": share_link(shared_award)}, HTTP_HX_REQUEST="true")
+
+    page = response.content.decode()
+    assert "<html" not in page
+    assert page.lstrip().startswith('<div id="verify-panel">')
+    assert "Valid: a badge issued by this site" in page
+
+
+def test_a_get_with_a_badge_link_shows_its_verdict(client, shared_award):
+    response = client.get(VERIFY, {"badge": share_link(shared_award)})
+
+    assert "Valid: a badge issued by this site" in verdict_text(response)
+
+
+def test_checking_a_link_costs_a_fixed_number_of_queries(
+    client, shared_award, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):
+        response = client.post(VERIFY, {"badge": share_link(shared_award)})
+
+    assert "Valid" in verdict_text(response)
+
+
+def test_checking_a_jwt_costs_one_query(client, shared_award, django_assert_max_num_queries):
+    token = credential_token(client, shared_award)
+
+    with django_assert_max_num_queries(1):
+        client.post(VERIFY, {"badge": token})
+
