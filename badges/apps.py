@@ -6,3 +6,6 @@ class BadgesConfig(AppConfig):
 
     name = "badges"
     verbose_name = "Verifiable badges"
+
+    def ready(self):
+        from badges import checks  # noqa: F401  (registers the signing key check)

@@ -104,6 +104,12 @@ def parse_key_ring(pem_text):
     )
 
 
+def key_ring_pem(ring):
+    """A key ring as PEM text: the published keys, then the private signing key last."""
+    retired = [key.as_pem(private=False).decode("ascii") for key in ring.public_keys[:-1]]
+    return "".join([*retired, ring.signing_key.as_pem(private=True).decode("ascii")])
+
+
 def rotated_key_ring_pem(pem_text, new_private_pem=None):
     """The key ring text after a rotation: old keys kept as public keys, a new signing key last."""
     ring = parse_key_ring(pem_text)

@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.badges.keys import private_key_pem
+
 PROJECT_DIR = settings.BASE_DIR
 
 # Printed by a fresh interpreter that imports the real settings module under a given environment.
@@ -62,6 +64,7 @@ def test_production_settings_pass_the_deployment_checks():
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         SECRET_KEY=production_secret_key(),
         ALLOWED_HOSTS="mlmath.example.org",
+        BADGES_SIGNING_KEY=private_key_pem(1),
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

@@ -203,4 +203,3 @@ def test_checking_a_jwt_costs_one_query(client, shared_award, django_assert_max_
 
     with django_assert_max_num_queries(1):
         client.post(VERIFY, {"badge": token})
-
