@@ -1,4 +1,6 @@
-"""Shared fixtures: the seed catalog, and the gates for tests that need a real component.
+"""Shared fixtures: learners and curators with their signed-in clients, HTMX request headers,
+the seed catalog, and the gates for tests that need a real component. Rows are made with the
+recipes in tests/factories.py.
 
 A test that needs something real this machine may lack (PostgreSQL, Redis, Chromium, nginx...)
 calls `skip_or_fail(reason)` when it is missing: locally the test skips with the reason, under
@@ -8,10 +10,12 @@ CI (`CI` set) it fails, so a CI run never passes by skipping what it was meant t
 import os
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 
 from badges.signing import generate_private_key_pem
+from tests import factories
 
 
 def skip_or_fail(reason):
@@ -37,6 +41,50 @@ def _require_postgres():
     if os.environ.get("MLMATH_REQUIRE_POSTGRES") == "1":
         pytest.fail(f"MLMATH_REQUIRE_POSTGRES=1 but the database is {connection.vendor}; {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def make_learner(db):
+    """`make_learner("grace")`: another learner, with the password `factories.PASSWORD`."""
+    return factories.make_learner
+
+
+@pytest.fixture
+def learner(make_learner):
+    return make_learner("ada")
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
+
+
+@pytest.fixture
+def curator(make_learner):
+    """A staff user in the Curators group, and nothing more."""
+    user = make_learner("curator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def hx():
+    """Headers of an HTMX request: `client.post(url, **hx())`, or `**hx(current_url=...)`."""
+
+    def headers(**hx_headers):
+        return {
+            "HTTP_HX_REQUEST": "true",
+            **{f"HTTP_HX_{name.upper()}": value for name, value in hx_headers.items()},
+        }
+
+    return headers
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from html.parser import HTMLParser
 
 from accounts.models import Profile
-from tests.accounts.conftest import HX
 
 VALID = {
     "display_name": "Ada Lovelace",
@@ -75,8 +74,8 @@ def test_saving_settings_changes_the_profile_and_confirms(learner_client, learne
     assert time_zone_select(again.text).selected == "Asia/Tokyo"
 
 
-def test_htmx_save_returns_the_form_fragment_with_a_live_confirmation(learner_client, learner):
-    response = learner_client.post("/account/", VALID, **HX)
+def test_htmx_save_returns_the_form_fragment_with_a_live_confirmation(learner_client, learner, hx):
+    response = learner_client.post("/account/", VALID, **hx())
     assert response.status_code == 200
     assert "<html" not in response.text
     assert 'aria-live="polite"' in response.text
@@ -84,9 +83,9 @@ def test_htmx_save_returns_the_form_fragment_with_a_live_confirmation(learner_cl
     assert Profile.objects.get(user=learner).weekly_goal_hours == 7
 
 
-def test_bad_input_rerenders_with_errors_and_changes_nothing(learner_client, learner):
+def test_bad_input_rerenders_with_errors_and_changes_nothing(learner_client, learner, hx):
     bad = {**VALID, "time_zone": "Mars/Olympus_Mons", "weekly_goal_hours": "500"}
-    for extra in [{}, HX]:
+    for extra in [{}, hx()]:
         response = learner_client.post("/account/", bad, **extra)
         assert response.status_code == 422
         assert "Nothing was saved" in response.text

@@ -1,79 +1,125 @@
-"""Catalog factories: small helpers over model_bakery that fill in what tests don't care about."""
+"""Catalog test fixtures: a local HTTP site for the link checker (never the internet), and the
+management form of admin inlines."""
 
-import itertools
+import contextlib
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.contrib.auth.models import Group
-from model_bakery import baker
 
-from catalog.models import Degree, Requirement, Resource, Topic
-
-_sequence = itertools.count(1)
-
-
-def make_topic(**fields):
-    number = next(_sequence)
-    fields.setdefault("slug", f"topic-{number}")
-    fields.setdefault("title", f"Topic {number}")
-    fields.setdefault("position", number)
-    return baker.make(Topic, **fields)
+SLOW_SECONDS = 2
+REDIRECTS = {
+    "/moved": (301, "/ok"),
+    "/moved-twice": (301, "/moved-again"),
+    "/moved-again": (308, "/ok"),
+    "/temporary": (302, "/ok"),
+    "/temporary-then-moved": (302, "/moved"),
+    "/moved-then-temporary": (301, "/temporary"),
+    "/loop": (301, "/loop"),
+}
 
 
-def make_resource(topic=None, **fields):
-    number = next(_sequence)
-    fields.setdefault("slug", f"resource-{number}")
-    fields.setdefault("title", f"Resource {number}")
-    fields.setdefault("url", f"https://example.org/resources/{number}")
-    fields.setdefault("position", number)
-    fields.setdefault("is_published", True)
-    return baker.make(Resource, topic=topic or make_topic(), **fields)
+class _TestSiteHandler(BaseHTTPRequestHandler):
+    def do_HEAD(self):
+        self._answer()
 
+    def do_GET(self):
+        self._answer()
 
-def make_resources(topic, count, **fields):
-    """Many resources of one topic in a single INSERT."""
-    resources = []
-    for _ in range(count):
-        number = next(_sequence)
-        resources.append(
-            Resource(
-                topic=topic,
-                slug=f"resource-{number}",
-                title=f"Resource {number}",
-                url=f"https://example.org/resources/{number}",
-                position=number,
-                **fields,
-            )
-        )
-    return Resource.objects.bulk_create(resources)
+    def log_message(self, format, *args):
+        pass  # Keep test output quiet.
 
+    def _answer(self):
+        server = self.server
+        with server.lock:
+            server.requests.append((self.command, self.path))
+            server.in_flight += 1
+            server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        try:
+            self._route()
+        finally:
+            with server.lock:
+                server.in_flight -= 1
 
-def make_degree(**fields):
-    number = next(_sequence)
-    fields.setdefault("slug", f"degree-{number}")
-    fields.setdefault("title", f"Degree {number}")
-    fields.setdefault("rank", number)
-    return baker.make(Degree, **fields)
+    def _route(self):
+        path = self.path
+        if path in REDIRECTS:
+            status, location = REDIRECTS[path]
+            self._send(status, location=location)
+        elif path == "/missing":
+            self._send(404)
+        elif path == "/error":
+            self._send(500)
+        elif path == "/slow":
+            time.sleep(SLOW_SECONDS)
+            self._send(200)
+        elif path == "/no-head":
+            self._send(405 if self.command == "HEAD" else 200)
+        elif path == "/hangs-up-on-head":
+            if self.command == "HEAD":
+                self.close_connection = True  # No answer at all.
+            else:
+                self._send(200)
+        elif path.startswith("/busy/"):
+            time.sleep(0.2)
+            self._send(200)
+        else:
+            self._send(200 if path == "/ok" else 404)
 
-
-def make_requirement(degree=None, **fields):
-    number = next(_sequence)
-    fields.setdefault("slug", f"requirement-{number}")
-    return baker.make(Requirement, degree=degree or make_degree(), **fields)
+    def _send(self, status, *, location=None):
+        body = b"" if self.command == "HEAD" else b"hello"
+        self.send_response(status)
+        if location:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
 
 
 @pytest.fixture
-def curator(django_user_model):
-    """A staff user in the Curators group, and nothing more."""
-    user = django_user_model.objects.create_user(
-        username="curator", email="curator@example.org", password="curator-password"
-    )
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.groups.add(Group.objects.get(name="Curators"))
-    return user
+def site():
+    """A local HTTP server with an endpoint for each case a link can be in; `.url(path)` names
+    one, `.requests` lists what it was asked."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _TestSiteHandler)
+    server.daemon_threads = True
+    server.block_on_close = False
+    server.lock = threading.Lock()
+    server.requests = []
+    server.in_flight = server.max_in_flight = 0
+    server.slow_seconds = SLOW_SECONDS
+    host, port = server.server_address
+    server.url = lambda path: f"http://{host}:{port}{path}"
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
+def refused_url():
+    """A URL on a port nothing listens on: bind a socket, note its port, close it."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+@pytest.fixture
+def management_form():
+    """The management-form fields an admin inline formset posts with its rows."""
+
+    def fields(prefix, total=0, initial=0):
+        return {
+            f"{prefix}-TOTAL_FORMS": str(total),
+            f"{prefix}-INITIAL_FORMS": str(initial),
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+
+    return fields

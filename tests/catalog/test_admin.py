@@ -7,18 +7,9 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
 from catalog.models import Degree, Requirement, Resource, Topic
-from tests.catalog.conftest import make_resource, make_topic
+from tests.factories import make_resource, make_topic
 
 pytestmark = pytest.mark.django_db
-
-
-def management_form(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 # The Curators group
@@ -147,7 +138,7 @@ def test_topic_and_resource_admin_prepopulate_slugs(curator_client):
         assert "&quot;#id_title&quot;" in html
 
 
-def test_curator_adds_a_topic_with_a_resource_inline(curator_client, seed_catalog):
+def test_curator_adds_a_topic_with_a_resource_inline(curator_client, seed_catalog, management_form):
     algebra = Topic.objects.get(slug="linear-algebra")
     data = {
         "title": "Optimisation",
@@ -196,7 +187,9 @@ def test_curator_adds_a_resource_and_a_bare_url_becomes_https(curator_client):
     )
 
 
-def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(curator_client, seed_catalog):
+def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(
+    curator_client, seed_catalog, management_form
+):
     algebra = Topic.objects.get(slug="linear-algebra")
     stochastic = Topic.objects.get(slug="stochastic-processes")
     data = {
@@ -217,7 +210,9 @@ def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(curator_client, se
 
 
 @pytest.mark.parametrize("targets", ["both", "neither"])
-def test_admin_requirement_inline_demands_exactly_one_target(curator_client, seed_catalog, targets):
+def test_admin_requirement_inline_demands_exactly_one_target(
+    curator_client, seed_catalog, targets, management_form
+):
     degree = Degree.objects.get(slug="practitioner")
     keras = Resource.objects.get(slug="keras")
     data = {

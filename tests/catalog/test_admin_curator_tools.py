@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from catalog.admin import ResourceAdmin
 from catalog.models import Resource, Topic
-from tests.catalog.conftest import make_resource, make_topic
-from tests.catalog.test_link_checker import refused_url, serve_test_site
+from tests.factories import make_resource, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -108,18 +107,17 @@ def test_link_status_filter_is_labelled_for_curators(curator_client, link_states
 # The "Check links now" action
 
 
-def test_check_links_now_checks_the_selected_resources_and_reports(curator_client):
-    with serve_test_site() as site:
-        fine = make_resource(title="Fine", url=site.url("/ok"))
-        gone = make_resource(title="Gone", url=site.url("/missing"))
-        moved = make_resource(title="Relocated", url=site.url("/moved"))
-        untouched = make_resource(title="Not selected", url=site.url("/error"))
+def test_check_links_now_checks_the_selected_resources_and_reports(curator_client, site):
+    fine = make_resource(title="Fine", url=site.url("/ok"))
+    gone = make_resource(title="Gone", url=site.url("/missing"))
+    moved = make_resource(title="Relocated", url=site.url("/moved"))
+    untouched = make_resource(title="Not selected", url=site.url("/error"))
 
-        response = curator_client.post(
-            RESOURCES_URL,
-            {"action": "check_links_now", "_selected_action": [fine.pk, gone.pk, moved.pk]},
-            follow=True,
-        )
+    response = curator_client.post(
+        RESOURCES_URL,
+        {"action": "check_links_now", "_selected_action": [fine.pk, gone.pk, moved.pk]},
+        follow=True,
+    )
 
     assert response.status_code == 200
     (message,) = messages_of(response)
@@ -134,17 +132,16 @@ def test_check_links_now_checks_the_selected_resources_and_reports(curator_clien
     assert ("HEAD", "/error") not in site.requests
 
 
-def test_check_links_now_uses_the_admin_timeout(curator_client, monkeypatch):
+def test_check_links_now_uses_the_admin_timeout(curator_client, monkeypatch, site, refused_url):
     monkeypatch.setattr(ResourceAdmin, "link_check_timeout", 0.5)
-    with serve_test_site() as site:
-        slow = make_resource(title="Sluggish", url=site.url("/slow"))
-        refused = make_resource(title="Nobody home", url=refused_url())
+    slow = make_resource(title="Sluggish", url=site.url("/slow"))
+    refused = make_resource(title="Nobody home", url=refused_url)
 
-        response = curator_client.post(
-            RESOURCES_URL,
-            {"action": "check_links_now", "_selected_action": [slow.pk, refused.pk]},
-            follow=True,
-        )
+    response = curator_client.post(
+        RESOURCES_URL,
+        {"action": "check_links_now", "_selected_action": [slow.pk, refused.pk]},
+        follow=True,
+    )
 
     (message,) = messages_of(response)
     assert "“Sluggish”: broken: timed out after 0.5 s" in message

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.awesome import parse_awesome_list, render_awesome_list
 from catalog.models import Degree, Requirement, Resource, Topic
-from tests.catalog.conftest import make_resource, make_topic
+from tests.factories import make_resource, make_topic
 
 
 def export(*args):

@@ -16,7 +16,7 @@ from catalog.awesome import (
     read_awesome_list,
 )
 from catalog.models import Resource, Topic
-from tests.catalog.conftest import make_resource, make_topic
+from tests.factories import make_resource, make_topic
 
 SOURCE_LIST = Path(__file__).resolve().parents[2] / "fixtures/sources/awesomeMLmath-README.md"
 SAMPLES = Path(__file__).parent / "samples"

@@ -1,11 +1,7 @@
 """The link checker, against a small HTTP server on 127.0.0.1 started by the tests: never the
 internet."""
 
-import contextlib
-import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
@@ -13,111 +9,9 @@ from django.core.management import CommandError, call_command
 
 from catalog.links import check_resources, check_url, check_urls, summarize
 from catalog.models import Resource
-from tests.catalog.conftest import make_resource
+from tests.factories import make_resource
 
 TIMEOUT = 0.5
-SLOW_SECONDS = 2
-REDIRECTS = {
-    "/moved": (301, "/ok"),
-    "/moved-twice": (301, "/moved-again"),
-    "/moved-again": (308, "/ok"),
-    "/temporary": (302, "/ok"),
-    "/temporary-then-moved": (302, "/moved"),
-    "/moved-then-temporary": (301, "/temporary"),
-    "/loop": (301, "/loop"),
-}
-
-
-class _TestSiteHandler(BaseHTTPRequestHandler):
-    def do_HEAD(self):
-        self._answer()
-
-    def do_GET(self):
-        self._answer()
-
-    def log_message(self, format, *args):
-        pass  # Keep test output quiet.
-
-    def _answer(self):
-        server = self.server
-        with server.lock:
-            server.requests.append((self.command, self.path))
-            server.in_flight += 1
-            server.max_in_flight = max(server.max_in_flight, server.in_flight)
-        try:
-            self._route()
-        finally:
-            with server.lock:
-                server.in_flight -= 1
-
-    def _route(self):
-        path = self.path
-        if path in REDIRECTS:
-            status, location = REDIRECTS[path]
-            self._send(status, location=location)
-        elif path == "/missing":
-            self._send(404)
-        elif path == "/error":
-            self._send(500)
-        elif path == "/slow":
-            time.sleep(SLOW_SECONDS)
-            self._send(200)
-        elif path == "/no-head":
-            self._send(405 if self.command == "HEAD" else 200)
-        elif path == "/hangs-up-on-head":
-            if self.command == "HEAD":
-                self.close_connection = True  # No answer at all.
-            else:
-                self._send(200)
-        elif path.startswith("/busy/"):
-            time.sleep(0.2)
-            self._send(200)
-        else:
-            self._send(200 if path == "/ok" else 404)
-
-    def _send(self, status, *, location=None):
-        body = b"" if self.command == "HEAD" else b"hello"
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve_test_site():
-    """A local HTTP server with endpoints for each case; yields it (its `.url(path)` too)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _TestSiteHandler)
-    server.daemon_threads = True
-    server.block_on_close = False
-    server.lock = threading.Lock()
-    server.requests = []
-    server.in_flight = server.max_in_flight = 0
-    host, port = server.server_address
-    server.url = lambda path: f"http://{host}:{port}{path}"
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def refused_url():
-    """A URL on a port nothing listens on: bind a socket, note its port, close it."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
-
-
-@pytest.fixture
-def site():
-    with serve_test_site() as server:
-        yield server
 
 
 # One URL
@@ -193,13 +87,13 @@ def test_a_slow_server_times_out_as_a_broken_link(site):
 
     check = check_url(site.url("/slow"), timeout=TIMEOUT)
 
-    assert time.monotonic() - started < SLOW_SECONDS
+    assert time.monotonic() - started < site.slow_seconds
     assert (check.status_code, check.is_broken) == (None, True)
     assert check.describe() == "broken: timed out after 0.5 s"
 
 
-def test_a_refused_connection_is_a_broken_link():
-    check = check_url(refused_url(), timeout=TIMEOUT)
+def test_a_refused_connection_is_a_broken_link(refused_url):
+    check = check_url(refused_url, timeout=TIMEOUT)
 
     assert (check.status_code, check.is_broken, check.error) == (None, True, "connection refused")
 
@@ -239,9 +133,9 @@ def test_requests_do_run_concurrently(site):
     assert time.monotonic() - started < 0.2 * len(urls)
 
 
-def test_summary_counts_each_outcome(site):
+def test_summary_counts_each_outcome(site, refused_url):
     checks = check_urls(
-        [site.url("/ok"), site.url("/moved"), site.url("/missing"), refused_url()],
+        [site.url("/ok"), site.url("/moved"), site.url("/missing"), refused_url],
         timeout=TIMEOUT,
     )
 
@@ -257,11 +151,11 @@ def test_concurrency_below_one_is_refused():
 
 
 @pytest.mark.django_db
-def test_results_are_recorded_on_the_resources(site):
+def test_results_are_recorded_on_the_resources(site, refused_url):
     ok = make_resource(url=site.url("/ok"))
     moved = make_resource(url=site.url("/moved"))
     missing = make_resource(url=site.url("/missing"))
-    refused = make_resource(url=refused_url())
+    refused = make_resource(url=refused_url)
 
     check_resources(Resource.objects.all(), timeout=TIMEOUT)
 

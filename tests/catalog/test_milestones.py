@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
-from tests.catalog.test_admin import management_form
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
 
@@ -95,18 +94,24 @@ def test_a_milestone_in_use_cannot_be_deleted():
         Milestone.objects.get(slug="mlp-from-scratch").delete()
 
 
-def degree_form(degree, rows):
-    data = {
-        "title": degree.title,
-        "slug": degree.slug,
-        "rank": degree.rank,
-        "summary": degree.summary,
-        "description": degree.description,
-        **management_form("requirements", total=len(rows)),
-    }
-    for index, row in enumerate(rows):
-        data.update({f"requirements-{index}-{name}": value for name, value in row.items()})
-    return data
+@pytest.fixture
+def degree_form(management_form):
+    """The POST data of a degree's admin page with these requirement rows."""
+
+    def form(degree, rows):
+        data = {
+            "title": degree.title,
+            "slug": degree.slug,
+            "rank": degree.rank,
+            "summary": degree.summary,
+            "description": degree.description,
+            **management_form("requirements", total=len(rows)),
+        }
+        for index, row in enumerate(rows):
+            data.update({f"requirements-{index}-{name}": value for name, value in row.items()})
+        return data
+
+    return form
 
 
 def test_admin_shows_milestones_under_their_degree(curator_client):
@@ -116,7 +121,9 @@ def test_admin_shows_milestones_under_their_degree(curator_client):
     assert 'name="requirements-0-milestone"' in page
 
 
-def test_admin_adds_a_milestone_requirement_and_refuses_one_with_two_targets(curator_client):
+def test_admin_adds_a_milestone_requirement_and_refuses_one_with_two_targets(
+    curator_client, degree_form
+):
     degree = Degree.objects.get(slug="practitioner")
     milestone = Milestone.objects.get(slug="model-from-paper")
     keras = Resource.objects.get(slug="keras")

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 
 from catalog.forms import TopicAdminForm
 from catalog.models import Degree, Requirement, Resource, Topic
-from tests.catalog.conftest import (
+from tests.factories import (
     make_degree,
     make_requirement,
     make_resource,

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from catalog.models import Resource, Topic
 from catalog.search import highlight, query_terms
-from tests.catalog.conftest import make_resource, make_resources, make_topic
+from tests.factories import make_resource, make_resources, make_topic
 
 pytestmark = pytest.mark.django_db
 

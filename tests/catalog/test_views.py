@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog.models import Degree, Resource
 from catalog.views import RESOURCES_PER_PAGE, RESOURCES_PER_TOPIC_PREVIEW, TOPICS_PER_PAGE
-from tests.catalog.conftest import (
+from tests.factories import (
     make_degree,
     make_requirement,
     make_resource,

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.cache import cache
 
-from tests.progress.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
 

@@ -3,11 +3,9 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from progress.models import DegreeAward, Evidence
-from tests.progress.conftest import hx
 from tests.progress.helpers import complete, give_evidence
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
@@ -32,15 +30,6 @@ def section(page, milestone_slug):
 
 
 GOOD = {"url": "https://www.kaggle.com/code/ada/titanic", "description": "XGBoost, top 10%."}
-
-
-@pytest.fixture
-def curator(make_learner):
-    user = make_learner("curie")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name="Curators"))
-    return user
 
 
 def test_degrees_page_lists_each_degrees_milestones_with_their_source(client):
@@ -83,7 +72,7 @@ def test_submitted_evidence_counts_at_once_and_is_self_attested(learner_client, 
     assert "Self-attested: counts now" in section(page, KAGGLE)
 
 
-def test_htmx_submission_returns_the_milestone_and_the_header_badge(learner_client, learner):
+def test_htmx_submission_returns_the_milestone_and_the_header_badge(learner_client, learner, hx):
     complete(learner, "keras", "xgboost")
     response = learner_client.post(submit_url(), GOOD, **hx())
     html = response.content.decode()
@@ -107,7 +96,7 @@ def test_editing_evidence_keeps_one_row_and_asks_for_review_again(learner_client
     )
 
 
-def test_withdrawing_evidence_lowers_progress_but_keeps_the_award(learner_client, learner):
+def test_withdrawing_evidence_lowers_progress_but_keeps_the_award(learner_client, learner, hx):
     complete(learner, "keras", "xgboost")
     give_evidence(learner, KAGGLE)
     response = learner_client.post(withdraw_url(), **hx())
@@ -130,7 +119,7 @@ def test_withdrawing_evidence_lowers_progress_but_keeps_the_award(learner_client
     ],
 )
 def test_bad_evidence_is_refused_with_a_message_and_nothing_saved(
-    learner_client, learner, data, message
+    learner_client, learner, data, message, hx
 ):
     give_evidence(learner, KAGGLE)
     before = Evidence.objects.get().url

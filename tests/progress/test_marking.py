@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from catalog.models import Resource
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
-from tests.progress.conftest import hx
 from tests.progress.helpers import give_evidence
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
@@ -60,11 +59,11 @@ def test_offsite_next_is_ignored(learner_client):
     assert response["Location"] == "/topics/calculus/#resource-khan-academy-calculus"
 
 
-def test_htmx_post_returns_the_resource_and_out_of_band_progress_and_badge(learner_client):
+def test_htmx_post_returns_the_resource_and_out_of_band_progress_and_badge(learner_client, hx):
     response = learner_client.post(
         status_url("khan-academy-linear-algebra"),
         {"status": "completed"},
-        **hx(hx_current_url="http://testserver/topics/linear-algebra/"),
+        **hx(current_url="http://testserver/topics/linear-algebra/"),
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -81,7 +80,7 @@ def test_htmx_post_returns_the_resource_and_out_of_band_progress_and_badge(learn
 
 
 def test_completing_the_last_practitioner_requirement_updates_the_header_badge(
-    learner_client, learner
+    learner_client, learner, hx
 ):
     give_evidence(learner, "kaggle-keras-xgboost")
     learner_client.post(status_url("keras"), {"status": "completed"})
@@ -140,7 +139,7 @@ def test_get_never_changes_state(learner_client):
     assert not ResourceProgress.objects.exists()
 
 
-def test_post_without_csrf_token_is_refused(client, learner):
+def test_post_without_csrf_token_is_refused(client, learner, hx):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -150,7 +149,7 @@ def test_post_without_csrf_token_is_refused(client, learner):
     assert not ResourceProgress.objects.exists()
 
 
-def test_htmx_post_with_the_header_token_is_accepted(learner):
+def test_htmx_post_with_the_header_token_is_accepted(learner, hx):
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
@@ -176,18 +175,18 @@ def test_anonymous_post_is_sent_to_sign_in_and_back(client):
     assert not ResourceProgress.objects.exists()
 
 
-def test_anonymous_htmx_post_gets_a_client_redirect_to_sign_in(client):
+def test_anonymous_htmx_post_gets_a_client_redirect_to_sign_in(client, hx):
     response = client.post(
         status_url("keras"),
         {"status": "completed"},
-        **hx(hx_current_url="http://testserver/topics/how-to-study-the-degrees/"),
+        **hx(current_url="http://testserver/topics/how-to-study-the-degrees/"),
     )
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith("/accounts/login/?next=")
     assert "how-to-study-the-degrees" in response["HX-Redirect"]
 
 
-def test_note_is_saved_and_shown_only_to_its_learner(learner_client, make_learner, client):
+def test_note_is_saved_and_shown_only_to_its_learner(learner_client, client, make_learner):
     response = learner_client.post(
         note_url("keras"), {"note": "Start with the functional API.", "next": "/"}
     )
@@ -197,7 +196,7 @@ def test_note_is_saved_and_shown_only_to_its_learner(learner_client, make_learne
     assert "Start with the functional API." not in client.get("/").content.decode()
 
 
-def test_note_edit_through_htmx_keeps_the_status(learner_client, learner):
+def test_note_edit_through_htmx_keeps_the_status(learner_client, learner, hx):
     learner_client.post(status_url("keras"), {"status": "in_progress"})
     response = learner_client.post(note_url("keras"), {"note": "halfway"}, **hx())
     assert response.status_code == 200
@@ -206,7 +205,7 @@ def test_note_edit_through_htmx_keeps_the_status(learner_client, learner):
     assert (progress.status, progress.note) == (Status.IN_PROGRESS, "halfway")
 
 
-def test_overlong_note_is_refused_with_a_message_and_nothing_saved(learner_client, learner):
+def test_overlong_note_is_refused_with_a_message_and_nothing_saved(learner_client, learner, hx):
     learner_client.post(note_url("keras"), {"note": "keep me"})
     for extra in ({}, hx()):
         response = learner_client.post(note_url("keras"), {"note": "x" * 1001}, **extra)

@@ -1,0 +1,89 @@
+"""Factories for tests: model_bakery recipes that fill in whatever a test does not care about.
+
+Every recipe makes a valid row with a unique slug, title and URL, so a test names only the
+fields it is about: `make_topic(title="Calculus")`, `make_resource(topic, is_published=False)`.
+Learners are made with a real password (`PASSWORD`), and their progress goes through the same
+services the views call, so awards and activity are recorded as they would be for a user.
+"""
+
+from django.contrib.auth import get_user_model
+from model_bakery.recipe import Recipe, foreign_key, seq
+
+from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from progress.services import set_resource_status, submit_evidence
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+topic = Recipe(Topic, slug=seq("topic-"), title=seq("Topic "), position=seq(0))
+resource = Recipe(
+    Resource,
+    topic=foreign_key(topic),
+    slug=seq("resource-"),
+    title=seq("Resource "),
+    url=seq("https://example.org/resources/"),
+    position=seq(0),
+    is_published=True,
+)
+milestone = Recipe(
+    Milestone,
+    slug=seq("milestone-"),
+    title=seq("Milestone "),
+    description="Show your work.",
+    position=seq(0),
+)
+# Ranks start high so they never collide with the ranks tests give on purpose (1, 2, 3).
+degree = Recipe(Degree, slug=seq("degree-"), title=seq("Degree "), rank=seq(100))
+requirement = Recipe(Requirement, degree=foreign_key(degree), slug=seq("requirement-"))
+
+
+def make_topic(**fields):
+    return topic.make(**fields)
+
+
+def make_resource(topic=None, **fields):
+    if topic is not None:
+        fields["topic"] = topic
+    return resource.make(**fields)
+
+
+def make_resources(topic, count, **fields):
+    """Many published resources of one topic, in a single INSERT."""
+    return resource.make(topic=topic, _quantity=count, _bulk_create=True, **fields)
+
+
+def make_milestone(**fields):
+    return milestone.make(**fields)
+
+
+def make_degree(**fields):
+    return degree.make(**fields)
+
+
+def make_requirement(degree=None, **fields):
+    """A requirement of `degree`; pass exactly one target: resource=, topic= or milestone=."""
+    if degree is not None:
+        fields["degree"] = degree
+    return requirement.make(**fields)
+
+
+def make_learner(username="ada", **fields):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.com", password=PASSWORD, **fields
+    )
+
+
+def complete(learner, *resources, status="completed"):
+    """Mark resources completed (or another status) the way the learner's button does."""
+    for resource in resources:
+        set_resource_status(learner=learner, resource=resource, status=status)
+
+
+def give_evidence(learner, *milestones):
+    """Submit evidence for milestones the way the learner's form does."""
+    for milestone in milestones:
+        submit_evidence(
+            learner=learner,
+            milestone=milestone,
+            url=f"https://example.org/{learner.username}/{milestone.slug}",
+            description=f"My work for {milestone.slug}.",
+        )
