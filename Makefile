@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-lock
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run migrate seed test lint format check-deploy clean bench bench-quick
+.PHONY: help install run migrate seed test lint format check-deploy clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
@@ -13,6 +13,9 @@ help:
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make bench   measure pages against the floor under gunicorn (PostgreSQL, Redis, SQLite); see docs/performance.md"
 	@echo "make bench-quick   the same, a few seconds per page"
+	@echo "make cluster nginx + 2 gunicorn + private PostgreSQL and Redis on loopback (docs/deploy.md)"
+	@echo "make loadtest        the load and fault suite, 60 s per scenario (docs/reliability.md)"
+	@echo "make loadtest-short  the same with 10 s per scenario (CI)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +52,17 @@ bench-quick: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# A private, loopback-only deployment; stops by itself after CLUSTER_MINUTES or on Ctrl-C.
+CLUSTER_MINUTES ?= 30
+cluster: install
+	$(BIN)/python deploy/cluster.py --minutes $(CLUSTER_MINUTES)
+
+loadtest: install
+	$(BIN)/python deploy/loadtest.py $(LOADTEST_ARGS)
+
+loadtest-short: install
+	$(BIN)/python deploy/loadtest.py --short $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
