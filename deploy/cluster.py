@@ -486,19 +486,25 @@ http {{
                 raise ClusterError(f"port {port} is already in use: another cluster running?")
         if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
             raise ClusterError("nginx is not installed: apt-get install nginx")
-        self.make_certificate()
+        self.timings = {}
+        self._timed("certificate", self.make_certificate)
         if self.database == "postgresql":
-            self.init_postgres()
-            self.start_postgres()
+            self._timed("initdb", self.init_postgres)
+            self._timed("PostgreSQL", self.start_postgres)
             self.create_database()
         if self.use_redis:
-            self.start_redis()
-        self.prepare_database(learners)
+            self._timed("Redis", self.start_redis)
+        self._timed("migrate and seed", lambda: self.prepare_database(learners))
         for index in range(self.app_server_count):
-            self.start_app(index)
+            self._timed(f"app{index + 1}", lambda index=index: self.start_app(index))
         self.write_nginx_config()
-        self.start_nginx()
+        self._timed("nginx", self.start_nginx)
         return self
+
+    def _timed(self, name, step):
+        started = time.monotonic()
+        step()
+        self.timings[name] = time.monotonic() - started
 
     def _ports(self):
         ports = [self.https_port, self.http_port]

@@ -140,7 +140,7 @@ class RequestGenerator:
             return path + "%" + "".join(self.random.choice("0123456789abcdefg") for _ in range(2))
         if mutation == 5:
             return path + "/../" * self.random.randrange(1, 4) + "etc/passwd"
-        return path + ";" + urllib.parse.quote(self.odd_text(), safe="")
+        return path + ";" + urllib.parse.quote(encode_text(self.odd_text()), safe="")
 
     def query_string(self):
         if self.random.random() < 0.5:
@@ -150,9 +150,9 @@ class RequestGenerator:
             key = self.random.choice([*QUERY_KEYS, self.odd_text()[:10]])
             pairs.append((key, self.odd_text()))
         if self.random.random() < 0.1:
-            return "?" + "&".join(f"{k}={v}" for k, v in pairs).encode(
-                "ascii", "backslashreplace"
-            ).decode().replace(" ", "%20").replace("#", "%23")
+            # Raw, as a careless client sends it: only what HTTP cannot carry is escaped.
+            raw = "&".join(f"{k}={v}" for k, v in pairs)
+            return "?" + urllib.parse.quote(encode_text(raw), safe="!\"$&'()*+,/:;<=>?@[\\]^`{|}~%")
         return "?" + urllib.parse.urlencode([(encode_text(k), encode_text(v)) for k, v in pairs])
 
     def form_fields(self, csrf_token):
@@ -188,7 +188,7 @@ class RequestGenerator:
             for name, value in self.form_fields(csrf_token):
                 parts.append(
                     f"--{boundary}\r\n".encode()
-                    + f'Content-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+                    + encode_text(f'Content-Disposition: form-data; name="{name}"\r\n\r\n')
                     + encode_text(value)
                     + b"\r\n"
                 )
@@ -338,6 +338,7 @@ def run_fuzz(
     crawled = [path for path in crawled if "logout" not in path and "delete" not in path]
     crawler.close()
     failures = []
+    client_errors = []
     status_counts = {}
     lock = threading.Lock()
     per_thread = requests // threads
@@ -367,6 +368,11 @@ def run_fuzz(
                 figures.record_connection_error()
                 with lock:
                     status_counts["dropped"] = status_counts.get("dropped", 0) + 1
+                continue
+            except Exception as error:  # a bug in this generator, not in the site
+                with lock:
+                    client_errors.append(f"{type(error).__name__}: {error} ({method} {path})")
+                browser.close()
                 continue
             figures.record(response, is_write=False)
             with lock:
@@ -404,6 +410,9 @@ def run_fuzz(
         outcome.notes.append(f"5xx cases written to {path}")
         for failure in failures[:5]:
             print("fuzz 5xx:", json.dumps(failure, ensure_ascii=False)[:1500])
+    for error in client_errors[:5]:
+        outcome.notes.append(f"client-side error: {error}")
+    outcome.check("the generator made only valid HTTP requests", not client_errors)
     outcome.check(f"at least {requests:,} requests sent", figures.requests >= requests)
     outcome.check("0 responses 5xx", not figures.server_errors)
     return outcome

@@ -524,14 +524,14 @@ def main():
                 keep_workdir=arguments.keep,
             ) as cluster:
                 cluster.start(learners=50)
-                print(f"SQLite cluster up in {cluster.workdir}", flush=True)
+                print_start(cluster)
                 outcome = scenario_load(cluster, seconds, "2. SQLite, 1 server × 3 workers")
                 outcomes.append(outcome)
                 report_server_logs(cluster, outcome)
         if wanted - {"2"}:
             with Cluster(base_port=POSTGRES_BASE_PORT, keep_workdir=arguments.keep) as cluster:
                 cluster.start(learners=50)
-                print(f"PostgreSQL cluster up in {cluster.workdir}", flush=True)
+                print_start(cluster)
                 steps = [
                     ("1", lambda: scenario_load(cluster, seconds, "1. PostgreSQL, 2 servers")),
                     ("3", lambda: scenario_kill_app_server(cluster, seconds)),
@@ -576,6 +576,11 @@ def main():
                 indent=2,
             )
     return 0 if all(outcome.passed for outcome in outcomes) else 1
+
+
+def print_start(cluster):
+    steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cluster.timings.items())
+    print(f"{cluster.database} cluster up in {cluster.workdir} ({steps})", flush=True)
 
 
 def report_server_logs(cluster, outcome):
