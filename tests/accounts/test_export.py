@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.transfer.export import spreadsheet_safe
 from catalog.models import Degree, Milestone, Resource
 from progress.models import DegreeAward, ResourceProgress
-from tests.progress.helpers import complete, give_evidence
+from tests.factories import complete, give_evidence
 
 
 @pytest.fixture
@@ -16,10 +16,10 @@ def histories(seed_catalog, learner, make_learner):
     """Ada and Grace, each with progress, a note, evidence and an award."""
     grace = make_learner("grace")
     for person, note in [(learner, '=HYPERLINK("http://evil")'), (grace, "grace's secret")]:
-        complete(person, "keras")
-        complete(person, "xgboost", status="in_progress")
+        complete(person, Resource.objects.get(slug="keras"))
+        complete(person, Resource.objects.get(slug="xgboost"), status="in_progress")
         ResourceProgress.objects.filter(learner=person, resource__slug="keras").update(note=note)
-        give_evidence(person, Milestone.objects.first().slug)
+        give_evidence(person, Milestone.objects.first())
     practitioner = Degree.objects.get(slug="practitioner")
     DegreeAward.objects.create(
         learner=learner, degree=practitioner, awarded_at=timezone.now(), is_shared=True

@@ -3,7 +3,7 @@ import datetime
 from accounts.plan import PlanResource, plan_next_degree
 from catalog.models import Resource
 from progress.degrees import DegreeResult, DegreeSpec, RequirementResult, RequirementSpec
-from tests.progress.helpers import complete
+from tests.factories import complete
 
 TODAY = datetime.date(2026, 3, 12)
 
@@ -75,7 +75,7 @@ def test_dashboard_plan_updates_as_the_learner_marks_progress(
     before = learner_client.get("/progress/").text
     assert "hours left for Practitioner: at 5 hours a week" in before
     hours_before = int(before.split("About ")[1].split(" hours")[0])
-    complete(learner, "keras")
+    complete(learner, Resource.objects.get(slug="keras"))
     after = learner_client.get("/progress/").text
     assert f"About {hours_before - 10} hours left for Practitioner" in after
 

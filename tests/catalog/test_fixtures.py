@@ -258,3 +258,11 @@ def test_fixture_that_makes_a_prerequisite_cycle_fails_and_changes_nothing(seed_
         call_command("loaddata", write_fixture(tmp_path, rows), verbosity=0)
 
     assert catalog_snapshot() == before
+
+
+def test_degrees_have_permanent_public_ids_that_reloading_the_seed_keeps(seed_catalog):
+    before = dict(Degree.objects.values_list("slug", "public_id"))
+    assert str(before["practitioner"]) == "dfc2ae7a-0a06-57b6-906a-e862cd90048b"
+    call_command("loaddata", "catalog", verbosity=0)
+    assert dict(Degree.objects.values_list("slug", "public_id")) == before
+    assert len(set(before.values())) == len(before)

@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 
 @pytest.fixture(autouse=True)

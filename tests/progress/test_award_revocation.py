@@ -2,24 +2,28 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from catalog.models import Degree
 from progress.models import DegreeAward
-from tests.progress.helpers import complete, give_evidence
+from tests.factories import complete, give_evidence
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
-
-
-def earn_practitioner(learner):
-    give_evidence(learner, "kaggle-keras-xgboost")
-    complete(learner, "keras", "xgboost")
-    return DegreeAward.objects.get(learner=learner, revoked_at__isnull=True)
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 
-def test_revoking_records_when_and_why_and_the_award_stops_being_valid(learner):
+@pytest.fixture
+def earn_practitioner(resources, milestones):
+    """`earn_practitioner(learner)`: meet every Practitioner requirement; return the award."""
+
+    def earn(learner):
+        give_evidence(learner, milestones.kaggle)
+        complete(learner, resources.keras, resources.xgboost)
+        return DegreeAward.objects.get(learner=learner, revoked_at__isnull=True)
+
+    return earn
+
+
+def test_revoking_records_when_and_why_and_the_award_stops_being_valid(learner, earn_practitioner):
     award = earn_practitioner(learner)
     assert award.is_valid
     assert award.revoke(reason="Evidence copied from someone else.")
@@ -31,7 +35,7 @@ def test_revoking_records_when_and_why_and_the_award_stops_being_valid(learner):
     assert list(DegreeAward.objects.revoked()) == [award]
 
 
-def test_revoking_needs_a_reason(learner):
+def test_revoking_needs_a_reason(learner, earn_practitioner):
     award = earn_practitioner(learner)
     with pytest.raises(ValueError, match="needs a reason"):
         award.revoke(reason="   ")
@@ -41,7 +45,7 @@ def test_revoking_needs_a_reason(learner):
     assert award.is_valid
 
 
-def test_revoking_twice_keeps_the_first_date_and_reason(learner):
+def test_revoking_twice_keeps_the_first_date_and_reason(learner, earn_practitioner):
     award = earn_practitioner(learner)
     award.revoke(reason="First reason.")
     first = DegreeAward.objects.get(pk=award.pk).revoked_at
@@ -51,7 +55,7 @@ def test_revoking_twice_keeps_the_first_date_and_reason(learner):
     assert (award.revoked_at, award.revocation_reason) == (first, "First reason.")
 
 
-def test_queryset_revoke_revokes_every_valid_award_and_counts_them(make_learner):
+def test_queryset_revoke_revokes_every_valid_award_and_counts_them(make_learner, earn_practitioner):
     ada, bob = make_learner("ada"), make_learner("bob")
     earn_practitioner(ada)
     earn_practitioner(bob)
@@ -60,7 +64,9 @@ def test_queryset_revoke_revokes_every_valid_award_and_counts_them(make_learner)
     assert DegreeAward.objects.get(learner=bob).is_valid
 
 
-def test_a_revoked_badge_disappears_from_the_header_and_the_dashboard(learner_client, learner):
+def test_a_revoked_badge_disappears_from_the_header_and_the_dashboard(
+    learner_client, learner, earn_practitioner
+):
     award = earn_practitioner(learner)
     assert "★</span> Practitioner" in learner_client.get("/progress/").content.decode()
     award.revoke(reason="Evidence copied.")
@@ -69,11 +75,13 @@ def test_a_revoked_badge_disappears_from_the_header_and_the_dashboard(learner_cl
     assert "★</span> Practitioner" not in page
 
 
-def test_earning_the_degree_again_after_revocation_creates_a_new_award(learner):
+def test_earning_the_degree_again_after_revocation_creates_a_new_award(
+    learner, resources, earn_practitioner
+):
     award = earn_practitioner(learner)
     award.revoke(reason="Evidence rejected.")
-    complete(learner, "keras", status="not_started")
-    complete(learner, "keras")  # meets the degree again
+    complete(learner, resources.keras, status="not_started")
+    complete(learner, resources.keras)  # meets the degree again
 
     awards = DegreeAward.objects.filter(learner=learner)
     assert awards.count() == 2
@@ -86,13 +94,13 @@ def test_earning_the_degree_again_after_revocation_creates_a_new_award(learner):
     assert new.awarded_at > award.awarded_at
 
 
-def test_each_award_has_its_own_random_salt(make_learner):
+def test_each_award_has_its_own_random_salt(make_learner, earn_practitioner):
     salts = {earn_practitioner(make_learner(name)).recipient_salt for name in ("ada", "bob")}
     assert len(salts) == 2
     assert all(len(salt) == 32 for salt in salts)
 
 
-def test_the_database_allows_one_valid_award_per_learner_and_degree(learner):
+def test_the_database_allows_one_valid_award_per_learner_and_degree(learner, earn_practitioner):
     award = earn_practitioner(learner)
     with pytest.raises(IntegrityError), transaction.atomic():
         DegreeAward.objects.create(learner=learner, degree=award.degree, awarded_at=timezone.now())
@@ -101,13 +109,13 @@ def test_the_database_allows_one_valid_award_per_learner_and_degree(learner):
     assert DegreeAward.objects.filter(learner=learner).count() == 2
 
 
-def test_the_database_refuses_a_revocation_without_a_reason(learner):
+def test_the_database_refuses_a_revocation_without_a_reason(learner, earn_practitioner):
     award = earn_practitioner(learner)
     with pytest.raises(IntegrityError), transaction.atomic():
         DegreeAward.objects.filter(pk=award.pk).update(revoked_at=timezone.now())
 
 
-def test_a_revoked_award_survives_the_deletion_of_its_learner(learner):
+def test_a_revoked_award_survives_the_deletion_of_its_learner(learner, earn_practitioner):
     award = earn_practitioner(learner)
     award.revoke(reason="Account deleted.")
     get_user_model().objects.filter(pk=learner.pk).delete()
@@ -115,11 +123,3 @@ def test_a_revoked_award_survives_the_deletion_of_its_learner(learner):
     assert award.learner is None
     assert award.is_revoked
     assert str(award) == "(deleted account) · Practitioner"
-
-
-def test_degrees_have_permanent_public_ids_that_reloading_the_seed_keeps(db):
-    before = dict(Degree.objects.values_list("slug", "public_id"))
-    assert str(before["practitioner"]) == "dfc2ae7a-0a06-57b6-906a-e862cd90048b"
-    call_command("loaddata", "catalog", verbosity=0)
-    assert dict(Degree.objects.values_list("slug", "public_id")) == before
-    assert len(set(before.values())) == len(before)

@@ -7,7 +7,7 @@ from catalog.models import Resource, Topic
 from progress.models import ResourceProgress, Status
 from progress.services import set_resource_note, set_resource_status
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 
 @pytest.fixture

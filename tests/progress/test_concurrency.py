@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 
 from progress.models import Activity, DegreeAward, ResourceProgress
-from tests.progress.helpers import give_evidence
+from tests.factories import give_evidence
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -46,9 +46,9 @@ def test_two_connections_marking_the_same_resource_make_one_row(learner):
         assert Activity.objects.filter(learner=learner, resource__slug="keras").count() >= 1
 
 
-def test_racing_completions_of_the_last_requirements_record_the_award(learner):
+def test_racing_completions_of_the_last_requirements_record_the_award(learner, milestones):
     call_command("loaddata", "catalog", verbosity=0)
-    give_evidence(learner, "kaggle-keras-xgboost")
+    give_evidence(learner, milestones.kaggle)
     statuses = race(learner, [("keras", "completed"), ("xgboost", "completed")])
     assert statuses == [302, 302]
     # The learner's writes are serialised, so the second one sees both completions.

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from catalog.models import Degree, Requirement, Resource, Topic
 from progress.models import DegreeAward
-from tests.progress.helpers import complete, give_evidence
+from tests.factories import complete, give_evidence
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 
 def text(response):
@@ -25,22 +25,24 @@ def test_visitors_are_sent_to_sign_in(client):
 def test_new_learner_sees_no_badge_and_where_to_start(learner_client):
     page = text(learner_client.get("/progress/"))
     assert "No degree yet" in page
-    assert "0 of 14 resources completed" in page.replace("</strong>", "")
+    assert "0 of 10 resources completed" in page.replace("</strong>", "")
     next_up = page.split('id="next-heading"')[1].split("</ol>")[0]
     # The curator's order: the first topic's first resource comes first.
     assert next_up.index("Khan Academy Calculus") < next_up.index("Khan Academy Linear Algebra")
 
 
-def test_half_way_to_developer_shows_exactly_what_remains(learner_client, learner):
+def test_half_way_to_developer_shows_exactly_what_remains(
+    learner_client, learner, resources, milestones
+):
     complete(
         learner,
-        "keras",
-        "xgboost",
-        "khan-academy-calculus",
-        "khan-academy-linear-algebra",
-        "edx-introduction-to-statistics",
+        resources.keras,
+        resources.xgboost,
+        resources.calculus,
+        resources.algebra,
+        resources.statistics,
     )
-    give_evidence(learner, "kaggle-keras-xgboost", "mlp-from-scratch")
+    give_evidence(learner, milestones.kaggle, milestones.perceptron)
     page = text(learner_client.get("/progress/"))
     developer = page.split('id="degree-developer"')[1].split("</article>")[0]
     assert "Complete 1 more Linear Algebra resource" in developer
@@ -57,17 +59,19 @@ def test_half_way_to_developer_shows_exactly_what_remains(learner_client, learne
     assert "earned on" in badge
 
 
-def test_topic_rows_count_completed_of_published(learner_client, learner):
-    complete(learner, "khan-academy-linear-algebra")
-    complete(learner, "mit-linear-algebra", status="in_progress")
+def test_topic_rows_count_completed_of_published(learner_client, learner, resources):
+    complete(learner, resources.algebra)
+    complete(learner, resources.mit_algebra, status="in_progress")
     page = text(learner_client.get("/progress/"))
     assert re.search(r"Linear Algebra</a></th> <td>1 / 2</td>", page)
 
 
-def test_next_up_respects_prerequisites_and_puts_started_work_first(learner_client, learner):
-    complete(learner, "khan-academy-calculus", "keras", "xgboost")
-    complete(learner, "edx-probability", status="in_progress")
-    complete(learner, "khan-academy-linear-algebra", status="skipped")
+def test_next_up_respects_prerequisites_and_puts_started_work_first(
+    learner_client, learner, resources
+):
+    complete(learner, resources.calculus, resources.keras, resources.xgboost)
+    complete(learner, resources.probability, status="in_progress")
+    complete(learner, resources.algebra, status="skipped")
     page = text(learner_client.get("/progress/"))
     next_up = page.split('id="next-heading"')[1].split("</ol>")[0]
     assert next_up.index("edx Probability") < next_up.index("Linear Algebra MIT")
@@ -77,35 +81,37 @@ def test_next_up_respects_prerequisites_and_puts_started_work_first(learner_clie
     assert "edx Signals and Systems" not in next_up
 
 
-def test_unpublished_resources_count_for_nothing(learner_client, learner):
-    complete(learner, "khan-academy-calculus")
+def test_unpublished_resources_count_for_nothing(learner_client, learner, resources):
+    complete(learner, resources.calculus)
     Resource.objects.filter(slug="khan-academy-calculus").update(is_published=False)
     page = text(learner_client.get("/progress/"))
-    assert "0 of 13 resources completed" in page.replace("</strong>", "")
+    assert "0 of 9 resources completed" in page.replace("</strong>", "")
 
 
-def test_award_is_recorded_once_with_its_time(learner):
-    complete(learner, "keras", "xgboost")
+def test_award_is_recorded_once_with_its_time(learner, resources, milestones):
+    complete(learner, resources.keras, resources.xgboost)
     assert not DegreeAward.objects.exists()  # the Kaggle milestone still lacks evidence
-    give_evidence(learner, "kaggle-keras-xgboost")
-    complete(learner, "keras", status="not_started")
-    complete(learner, "keras")
+    give_evidence(learner, milestones.kaggle)
+    complete(learner, resources.keras, status="not_started")
+    complete(learner, resources.keras)
     award = DegreeAward.objects.get(learner=learner)
     assert award.degree.slug == "practitioner"
     assert award.awarded_at is not None
     assert award.public_id is not None
 
 
-def test_tightened_degree_keeps_its_award_and_shows_the_new_requirement(learner_client, learner):
-    complete(learner, "keras", "xgboost")
-    give_evidence(learner, "kaggle-keras-xgboost")
+def test_tightened_degree_keeps_its_award_and_shows_the_new_requirement(
+    learner_client, learner, resources, milestones
+):
+    complete(learner, resources.keras, resources.xgboost)
+    give_evidence(learner, milestones.kaggle)
     earned_on = DegreeAward.objects.get(learner=learner).awarded_at
     Requirement.objects.create(
         degree=Degree.objects.get(slug="practitioner"),
         slug="calculus",
         topic=Topic.objects.get(slug="calculus"),
     )
-    complete(learner, "edx-probability")  # any later change re-evaluates degrees
+    complete(learner, resources.probability)  # any later change re-evaluates degrees
     assert DegreeAward.objects.get(learner=learner).awarded_at == earned_on
     page = text(learner_client.get("/progress/"))
     practitioner = page.split('id="degree-practitioner"')[1].split("</article>")[0]
@@ -114,11 +120,13 @@ def test_tightened_degree_keeps_its_award_and_shows_the_new_requirement(learner_
     assert "Complete 1 more Calculus resource" in practitioner
 
 
-def test_a_learner_never_sees_another_learners_progress(client, learner, make_learner):
-    complete(learner, "keras", "xgboost")
-    give_evidence(learner, "kaggle-keras-xgboost")
+def test_a_learner_never_sees_another_learners_progress(
+    client, learner, make_learner, resources, milestones
+):
+    complete(learner, resources.keras, resources.xgboost)
+    give_evidence(learner, milestones.kaggle)
     client.force_login(make_learner("grace"))
     page = text(client.get("/progress/"))
     assert "No degree yet" in page
-    assert "0 of 14 resources completed" in page.replace("</strong>", "")
+    assert "0 of 10 resources completed" in page.replace("</strong>", "")
     assert "Keras, completed" not in page

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from progress.models import DegreeAward, Evidence
-from tests.progress.helpers import complete, give_evidence
+from tests.factories import complete, give_evidence
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 KAGGLE = "kaggle-keras-xgboost"
 
@@ -59,8 +59,8 @@ def test_unknown_degree_is_a_404(client):
     assert client.get("/degrees/wizard/").status_code == 404
 
 
-def test_submitted_evidence_counts_at_once_and_is_self_attested(learner_client, learner):
-    complete(learner, "keras", "xgboost")
+def test_submitted_evidence_counts_at_once_and_is_self_attested(learner_client, learner, resources):
+    complete(learner, resources.keras, resources.xgboost)
     response = learner_client.post(submit_url(), {**GOOD, "next": "/progress/"})
     assert response.status_code == 302
     assert response["Location"] == "/progress/"
@@ -72,8 +72,10 @@ def test_submitted_evidence_counts_at_once_and_is_self_attested(learner_client, 
     assert "Self-attested: counts now" in section(page, KAGGLE)
 
 
-def test_htmx_submission_returns_the_milestone_and_the_header_badge(learner_client, learner, hx):
-    complete(learner, "keras", "xgboost")
+def test_htmx_submission_returns_the_milestone_and_the_header_badge(
+    learner_client, learner, hx, resources
+):
+    complete(learner, resources.keras, resources.xgboost)
     response = learner_client.post(submit_url(), GOOD, **hx())
     html = response.content.decode()
     assert response.status_code == 200
@@ -83,8 +85,10 @@ def test_htmx_submission_returns_the_milestone_and_the_header_badge(learner_clie
     assert "★</span> Practitioner" in html
 
 
-def test_editing_evidence_keeps_one_row_and_asks_for_review_again(learner_client, learner):
-    give_evidence(learner, KAGGLE)
+def test_editing_evidence_keeps_one_row_and_asks_for_review_again(
+    learner_client, learner, milestones
+):
+    give_evidence(learner, milestones.kaggle)
     Evidence.objects.update(state=Evidence.State.REJECTED, curator_note="Private notebook.")
     learner_client.post(submit_url(), {"url": "https://kaggle.com/ada/v2", "description": "v2"})
     evidence = Evidence.objects.get(learner=learner)
@@ -96,9 +100,11 @@ def test_editing_evidence_keeps_one_row_and_asks_for_review_again(learner_client
     )
 
 
-def test_withdrawing_evidence_lowers_progress_but_keeps_the_award(learner_client, learner, hx):
-    complete(learner, "keras", "xgboost")
-    give_evidence(learner, KAGGLE)
+def test_withdrawing_evidence_lowers_progress_but_keeps_the_award(
+    learner_client, learner, hx, resources, milestones
+):
+    complete(learner, resources.keras, resources.xgboost)
+    give_evidence(learner, milestones.kaggle)
     response = learner_client.post(withdraw_url(), **hx())
     assert response.status_code == 200
     assert "Submit evidence" in response.content.decode()
@@ -119,9 +125,9 @@ def test_withdrawing_evidence_lowers_progress_but_keeps_the_award(learner_client
     ],
 )
 def test_bad_evidence_is_refused_with_a_message_and_nothing_saved(
-    learner_client, learner, data, message, hx
+    learner_client, learner, data, message, hx, milestones
 ):
-    give_evidence(learner, KAGGLE)
+    give_evidence(learner, milestones.kaggle)
     before = Evidence.objects.get().url
     for extra in ({}, hx()):
         response = learner_client.post(submit_url(), data, **extra)
@@ -142,16 +148,18 @@ def test_visitors_cannot_submit_evidence(client):
     assert not Evidence.objects.exists()
 
 
-def test_another_learners_evidence_is_never_visible(client, learner, make_learner):
-    give_evidence(learner, KAGGLE)
+def test_another_learners_evidence_is_never_visible(client, learner, make_learner, milestones):
+    give_evidence(learner, milestones.kaggle)
     client.force_login(make_learner("grace"))
     for url in ("/progress/", "/degrees/practitioner/", "/degrees/"):
         assert "example.org/ada" not in client.get(url).content.decode(), url
 
 
-def test_curators_verify_evidence_and_the_badge_says_verified(client, learner, curator):
-    complete(learner, "keras", "xgboost")
-    give_evidence(learner, KAGGLE)
+def test_curators_verify_evidence_and_the_badge_says_verified(
+    client, learner, curator, resources, milestones
+):
+    complete(learner, resources.keras, resources.xgboost)
+    give_evidence(learner, milestones.kaggle)
     client.force_login(curator)
     evidence = Evidence.objects.get()
     queue = client.get("/admin/progress/evidence/?state__exact=submitted")
@@ -169,9 +177,11 @@ def test_curators_verify_evidence_and_the_badge_says_verified(client, learner, c
     assert "Verified: curators have verified the evidence for every milestone" in page
 
 
-def test_curators_rejection_lowers_progress_and_tells_the_learner_why(client, learner, curator):
-    complete(learner, "keras", "xgboost")
-    give_evidence(learner, KAGGLE)
+def test_curators_rejection_lowers_progress_and_tells_the_learner_why(
+    client, learner, curator, resources, milestones
+):
+    complete(learner, resources.keras, resources.xgboost)
+    give_evidence(learner, milestones.kaggle)
     evidence = Evidence.objects.get()
     client.force_login(curator)
     changelist = "/admin/progress/evidence/"

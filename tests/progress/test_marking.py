@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from catalog.models import Resource
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
-from tests.progress.helpers import give_evidence
+from tests.factories import give_evidence
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 
 def status_url(slug):
@@ -80,9 +80,9 @@ def test_htmx_post_returns_the_resource_and_out_of_band_progress_and_badge(learn
 
 
 def test_completing_the_last_practitioner_requirement_updates_the_header_badge(
-    learner_client, learner, hx
+    learner_client, learner, hx, milestones
 ):
-    give_evidence(learner, "kaggle-keras-xgboost")
+    give_evidence(learner, milestones.kaggle)
     learner_client.post(status_url("keras"), {"status": "completed"})
     response = learner_client.post(status_url("xgboost"), {"status": "completed"}, **hx())
     assert "★</span> Practitioner" in response.content.decode()
