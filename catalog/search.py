@@ -233,6 +233,33 @@ def rebuild_index(connection):
 # Showing what matched ------------------------------------------------------------------------
 
 
+def _matcher(terms):
+    stems = [_stemmer.stemWord(term) for term in terms]
+
+    def matches(word):
+        lowered = word.lower()
+        return any(
+            lowered.startswith(stem) or lowered.startswith(term)
+            for term, stem in zip(terms, stems, strict=True)
+        )
+
+    return matches
+
+
+def snippet(texts, terms, *, width=90):
+    """A highlighted excerpt around the first matched word of the first text that has one."""
+    matches = _matcher(terms)
+    for text in texts:
+        for found in _WORD.finditer(text or ""):
+            if matches(found.group()):
+                start = max(0, found.start() - width // 3)
+                excerpt = text[start : start + width]
+                prefix = "…" if start else ""
+                suffix = "…" if start + width < len(text) else ""
+                return mark_safe(f"{prefix}{highlight(excerpt, terms)}{suffix}")
+    return ""
+
+
 def highlight(text, terms):
     """Escape `text` and wrap each word that a search term matches (by prefix or stem) in <mark>."""
     text = str(text or "")

@@ -40,6 +40,12 @@ def highlight_terms(text, terms):
     return search.highlight(text, terms)
 
 
+@register.filter
+def topic_snippet(topic, terms):
+    """Where a search matched a resource's topic: an excerpt of its summary or guidance."""
+    return search.snippet([topic.summary, topic.guidance, topic.title], terms)
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (for pagination links)."""

@@ -145,3 +145,13 @@ def test_search_costs_the_same_queries_at_any_catalog_size(client, django_assert
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get("/search/", {"q": "eigen matrices"})
     assert "305 resources found" in response.content.decode()
+
+
+def test_a_result_found_through_its_topic_says_where_it_matched(client):
+    topic = make_topic(title="Linear Algebra", guidance="Learn eigenvalue decomposition well.")
+    make_resource(topic, title="Khan Academy", note="Videos")
+
+    content = client.get("/search/", {"q": "eigen"}).content.decode()
+
+    assert "Found through its topic:" in content
+    assert "Learn <mark>eigenvalue</mark> decomposition well." in content
