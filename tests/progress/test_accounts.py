@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.cache import cache
 
 from tests.factories import PASSWORD
+from tests.html import elements, parsed
 
 pytestmark = pytest.mark.usefixtures("study_catalog")
 
@@ -88,17 +89,19 @@ def test_repeated_failed_sign_ins_are_throttled(client, learner):
 
 def test_account_pages_use_the_site_layout(client):
     for url in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
-        html = client.get(url).content.decode()
-        assert 'class="site-header"' in html, url
-        assert "css/site.css" in html, url
-        assert '<label for="id_' in html, url
+        page = parsed(client.get(url))
+        assert elements(page, class_="site-header"), url
+        stylesheets = [dict(link.attributes).get("href", "") for link in elements(page, "link")]
+        assert any("css/site.css" in href for href in stylesheets), url
+        labels = [dict(label.attributes).get("for", "") for label in elements(page, "label")]
+        assert any(target.startswith("id_") for target in labels), url
 
 
 def test_password_change_keeps_the_learner_signed_in(client, learner):
     client.force_login(learner)
     page = client.get("/accounts/password/change/")
     assert page.status_code == 200
-    assert 'class="site-header"' in page.content.decode()
+    assert elements(page, class_="site-header")
     new_password = "another-long-passphrase-88"
     response = client.post(
         "/accounts/password/change/",

@@ -1,12 +1,11 @@
 """Milestones: learners submit, edit and withdraw evidence; curators verify or reject it."""
 
-import re
-
 import pytest
 from django.urls import reverse
 
 from progress.models import DegreeAward, Evidence
 from tests.factories import complete, give_evidence
+from tests.html import by_id, elements, parsed, text
 
 pytestmark = pytest.mark.usefixtures("study_catalog")
 
@@ -21,23 +20,15 @@ def withdraw_url(slug=KAGGLE):
     return reverse("progress:withdraw_evidence", args=[slug])
 
 
-def text(response):
-    return re.sub(r"\s+", " ", response.content.decode())
-
-
-def section(page, milestone_slug):
-    return page.split(f'id="milestone-{milestone_slug}"')[1].split("</section>")[0]
-
-
 GOOD = {"url": "https://www.kaggle.com/code/ada/titanic", "description": "XGBoost, top 10%."}
 
 
 def test_degrees_page_lists_each_degrees_milestones_with_their_source(client):
-    page = text(client.get("/degrees/"))
-    practitioner = page.split('id="degree-practitioner"')[1].split("</section>")[0]
+    page = parsed(client.get("/degrees/"))
+    practitioner = text(by_id(page, "degree-practitioner"))
     assert "Use Keras and XGBoost in a Kaggle competition" in practitioner
     assert "A link to your Kaggle notebook or competition profile." in practitioner
-    developer = page.split('id="degree-developer"')[1].split("</section>")[0]
+    developer = text(by_id(page, "degree-developer"))
     for title in (
         "Write a multilayer perceptron from scratch",
         "Contribute a new layer to Keras (or another deep-learning library)",
@@ -50,9 +41,9 @@ def test_degrees_page_lists_each_degrees_milestones_with_their_source(client):
 def test_degree_page_invites_visitors_to_sign_in_and_learners_to_submit(client, learner):
     assert "to submit evidence" in text(client.get("/degrees/practitioner/"))
     client.force_login(learner)
-    page = text(client.get("/degrees/practitioner/"))
-    assert 'action="/progress/milestones/kaggle-keras-xgboost/evidence/"' in page
-    assert '<label for="evidence-url-kaggle-keras-xgboost">' in page
+    page = parsed(client.get("/degrees/practitioner/"))
+    assert elements(page, "form", action="/progress/milestones/kaggle-keras-xgboost/evidence/")
+    assert elements(page, "label", for_="evidence-url-kaggle-keras-xgboost")
 
 
 def test_unknown_degree_is_a_404(client):
@@ -67,9 +58,9 @@ def test_submitted_evidence_counts_at_once_and_is_self_attested(learner_client, 
     evidence = Evidence.objects.get(learner=learner)
     assert (evidence.state, evidence.url) == (Evidence.State.SUBMITTED, GOOD["url"])
     assert DegreeAward.objects.get(learner=learner).degree.slug == "practitioner"
-    page = text(learner_client.get("/progress/"))
-    assert "Self-attested: it rests on evidence curators have not verified yet" in page
-    assert "Self-attested: counts now" in section(page, KAGGLE)
+    page = parsed(learner_client.get("/progress/"))
+    assert "Self-attested: it rests on evidence curators have not verified yet" in text(page)
+    assert "Self-attested: counts now" in text(by_id(page, f"milestone-{KAGGLE}"))
 
 
 def test_htmx_submission_returns_the_milestone_and_the_header_badge(
@@ -77,12 +68,13 @@ def test_htmx_submission_returns_the_milestone_and_the_header_badge(
 ):
     complete(learner, resources.keras, resources.xgboost)
     response = learner_client.post(submit_url(), GOOD, **hx())
-    html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section class="milestone milestone--submitted"')
-    assert GOOD["url"] in html
-    assert '<li id="header-badge" hx-swap-oob="true">' in html
-    assert "★</span> Practitioner" in html
+    fragment = parsed(response)
+    assert not elements(fragment, "html")
+    (milestone,) = elements(fragment, "section", class_="milestone--submitted")
+    assert elements(milestone, "a", href=GOOD["url"])
+    (badge,) = elements(fragment, "li", id="header-badge", **{"hx-swap-oob": "true"})
+    assert "★ Practitioner" in text(badge)
 
 
 def test_editing_evidence_keeps_one_row_and_asks_for_review_again(
@@ -207,10 +199,11 @@ def test_curators_rejection_lowers_progress_and_tells_the_learner_why(
     assert Evidence.objects.get().state == Evidence.State.REJECTED
 
     client.force_login(learner)
-    page = text(client.get("/progress/"))
-    assert "This notebook uses neither Keras nor XGBoost." in section(page, KAGGLE)
-    assert "Rejected by a curator" in section(page, KAGGLE)
-    practitioner = page.split('id="degree-practitioner"')[1].split("</article>")[0]
+    page = parsed(client.get("/progress/"))
+    milestone = text(by_id(page, f"milestone-{KAGGLE}"))
+    assert "This notebook uses neither Keras nor XGBoost." in milestone
+    assert "Rejected by a curator" in milestone
+    practitioner = text(by_id(page, "degree-practitioner"))
     assert "Submit evidence: Use Keras and XGBoost in a Kaggle competition" in practitioner
     assert "Rests on rejected evidence" in practitioner
     assert DegreeAward.objects.filter(learner=learner).exists()  # the award stays

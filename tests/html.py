@@ -1,0 +1,70 @@
+"""Reading rendered pages as parsed HTML, so tests assert what a reader sees and which elements
+are there, not how the markup happens to be spelled (attribute order, quotes, whitespace).
+
+Built on Django's test HTML parser, the one `assertContains(..., html=True)` uses. For one whole
+element, prefer `pytest_django.asserts.assertContains(response, "<a ...>...</a>", html=True)`;
+these helpers are for "the text of this part of the page" and "the elements inside it".
+"""
+
+import re
+
+from django.test.html import Element, parse_html
+
+
+def parsed(page):
+    """A response, or HTML text, as an element tree."""
+    if not isinstance(page, (str, Element)):
+        page = page.content.decode()
+    return parse_html(page) if isinstance(page, str) else page
+
+
+def elements(page, tag=None, **attributes):
+    """Every element (depth first) with this tag and these attribute values; `class_` matches
+    one class among several."""
+    wanted = {name.rstrip("_"): value for name, value in attributes.items()}
+
+    def matches(element):
+        if tag is not None and element.name != tag:
+            return False
+        present = dict(element.attributes)
+        for name, value in wanted.items():
+            if name == "class":
+                if value not in (present.get("class") or "").split():
+                    return False
+            elif present.get(name) != value:
+                return False
+        return True
+
+    found = []
+    stack = [parsed(page)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            continue
+        if matches(node):
+            found.append(node)
+        stack.extend(reversed(node.children))
+    return found
+
+
+def by_id(page, element_id):
+    """The element with this id; the test fails if the page has none."""
+    found = elements(page, id=element_id)
+    assert found, f"no element with id={element_id!r} on the page"
+    return found[0]
+
+
+def text(node):
+    """The words a reader sees in a page or element, spaces collapsed."""
+    node = parsed(node) if not isinstance(node, (str, Element)) else node
+    if isinstance(node, str):
+        return node
+    words = " ".join(text(child) for child in node.children)
+    return re.sub(r" ([.,;:!?)])", r"\1", " ".join(words.split()))
+
+
+def labelled_by(page, heading_id):
+    """The element (a section, an article...) that a heading with this id labels."""
+    found = elements(page, **{"aria-labelledby": heading_id})
+    assert found, f"nothing on the page is labelled by id={heading_id!r}"
+    return found[0]
