@@ -92,6 +92,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several worker processes write to one file. WAL lets readers carry on beside the one
+    # writer; IMMEDIATE takes the write lock at BEGIN, because a transaction that reads first
+    # and writes later cannot wait for the lock and fails at once with "database is locked";
+    # the timeout (seconds) is how long a writer waits for its turn.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One shared cache for all app servers when REDIS_URL is set (allauth's rate limits live here).
