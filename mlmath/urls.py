@@ -15,3 +15,5 @@ urlpatterns = [
     path("", include("badges.urls")),
     path("", include("catalog.urls")),
 ]
+
+handler500 = "mlmath.views.server_error"

@@ -1,12 +1,42 @@
-"""Project-level endpoints that belong to no app: the health check, favicon and app manifest,
-and the benchmark's floor (the cheapest page the stack can serve)."""
+"""Project-level endpoints that belong to no app: the health check, favicon, app manifest,
+the benchmark's floor (the cheapest page the stack can serve), and the error handler that
+answers a database outage with 503."""
 
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+import sys
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+
+# What a lost or refused database connection raises (and SQLite's "database is locked").
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(request):
+    """503 with Retry-After: JSON for the health check, else a page that needs no database."""
+    if request.path == reverse("healthz"):
+        response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
+
+
+def server_error(request):
+    """The 500 handler. Django calls it for an exception raised anywhere (view, middleware,
+    another error page), so a database outage becomes a 503 here, in one place."""
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE_ERRORS):
+        return database_unavailable(request)
+    return defaults.server_error(request)
 
 
 @require_GET
@@ -17,7 +47,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        return database_unavailable(request)
     return JsonResponse({"status": "ok", "database": "ok"})
 
 

@@ -28,6 +28,7 @@ def test_healthz_answers_503_when_the_database_cannot_be_reached(client):
 
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable"}
+    assert response["Retry-After"] == "30"
 
 
 def test_healthz_answers_503_when_the_query_fails(client):
