@@ -1,6 +1,7 @@
 """Give every page the signed-in learner's progress, loaded lazily in one query per kind."""
 
 from functools import cached_property
+from urllib.parse import urlsplit, urlunsplit
 
 from django.db.models import Count
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -63,13 +64,34 @@ def learner_progress(request):
     }
 
 
+def safe_local_path(request, url):
+    """`url` as a path on this site ("/topics/calculus/?page=2"), or None when it is not one.
+
+    The one rule for where a `next` or an HTMX current URL may send the learner: this site
+    only (no open redirects), and always a path starting with "/", never a bare word such as
+    "account_login", which `redirect()` would look up as a URL name.
+    """
+    if not url or not is_on_this_site(request, url):
+        return None
+    parts = urlsplit(url)
+    path = urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+    # Re-checked without the host: "http://ourhost//evil.example" must not become "//evil...".
+    if not path.startswith("/") or not is_on_this_site(request, path):
+        return None
+    return path
+
+
+def is_on_this_site(request, url):
+    return url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
 def first_safe_url(request, *urls):
-    """The first of `urls` that points at this site (guards against open redirects), or None."""
+    """The first of `urls` that is a safe local path (see `safe_local_path`), or None."""
     for url in urls:
-        if url and url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            return url
+        if path := safe_local_path(request, url):
+            return path
     return None
 
 
