@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.forms import SearchForm
@@ -22,7 +22,7 @@ def degrees_with_requirements():
     return Degree.objects.prefetch_related(Prefetch("requirements", queryset=requirements))
 
 
-@require_GET
+@require_safe
 def catalog_index(request):
     preview = Resource.objects.published().order_by("position", "title")[
         :RESOURCES_PER_TOPIC_PREVIEW
@@ -44,7 +44,7 @@ def catalog_index(request):
     )
 
 
-@require_GET
+@require_safe
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.prefetch_related("prerequisites"), slug=slug)
     resources = topic.resources.published().order_by("position", "title")
@@ -62,7 +62,7 @@ def topic_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def degree_list(request):
     degrees = list(degrees_with_requirements())
     for lower_degree, degree in zip([None, *degrees], degrees, strict=False):
@@ -70,7 +70,7 @@ def degree_list(request):
     return render(request, "catalog/degree_list.html", {"degrees": degrees})
 
 
-@require_GET
+@require_safe
 def degree_detail(request, slug):
     degree = get_object_or_404(Degree, slug=slug)
     requirements = list(
@@ -91,7 +91,7 @@ def degree_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")  # the same URL answers with a whole page or only #results
 def search(request):
     form = SearchForm(request.GET)

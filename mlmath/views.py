@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 # What a lost or refused database connection raises (and SQLite's "database is locked").
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
@@ -39,7 +39,7 @@ def server_error(request):
     return defaults.server_error(request)
 
 
-@require_GET
+@require_safe
 @never_cache
 def healthz(request):
     try:
@@ -51,14 +51,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=86400)
 def favicon(request):
     """Browsers and crawlers that ignore `<link rel="icon">` still ask for `/favicon.ico`."""
     return redirect(static("icons/favicon-32.png"), permanent=True)
 
 
-@require_GET
+@require_safe
 @cache_control(public=True, max_age=86400)
 def web_manifest(request):
     """The web app manifest; a view so icon URLs follow the hashed static file names."""
@@ -79,7 +79,7 @@ def web_manifest(request):
     return JsonResponse(manifest, content_type="application/manifest+json")
 
 
-@require_GET
+@require_safe
 @never_cache
 def floor(request):
     """A tiny template through the full middleware stack, with no queries of its own.

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from catalog.models import Milestone, Resource
@@ -39,7 +39,7 @@ def safe_next_url(request):
     return first_safe_url(request, request.POST.get("next"), current_url)
 
 
-@require_GET
+@require_safe
 @login_required
 def dashboard(request):
     return render(request, "progress/dashboard.html", build_dashboard(request.user))

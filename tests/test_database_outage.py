@@ -25,7 +25,7 @@ client = Client(raise_request_exception=False)
 # A signed-in learner's browser: the session cookie makes every request need the database.
 client.cookies["sessionid"] = "a-learners-session-key"
 answers = {}
-for method, path in [("get", "/"), ("get", "/topics/calculus/"), ("get", "/healthz"),
+for method, path in [("get", "/"), ("head", "/topics/calculus/"), ("get", "/healthz"),
                      ("post", "/progress/resources/keras/status/"), ("get", "/progress/")]:
     response = getattr(client, method)(path)
     answers[f"{method.upper()} {path}"] = {

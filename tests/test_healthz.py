@@ -46,5 +46,6 @@ def test_healthz_answers_plain_http_even_when_https_is_enforced(client, settings
     assert client.get("/").status_code == 301
 
 
-def test_healthz_only_answers_get(client):
+def test_healthz_answers_get_and_head_only(client):
+    assert client.head("/healthz").status_code == 200
     assert client.post("/healthz").status_code == 405
