@@ -28,6 +28,7 @@ install: $(INSTALLED)
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 
 seed: migrate
 	$(DEV_ENV) $(BIN)/python manage.py loaddata catalog

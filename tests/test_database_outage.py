@@ -2,23 +2,19 @@
 never 500, wherever the failure happens; other errors stay 500."""
 
 import json
-import os
 import socket
-import subprocess
-import sys
 from unittest import mock
 
 import pytest
-from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
+from tests.processes import run_app_process
+
 # Requests made by the real app in a fresh process whose database cannot be reached.
 REQUESTS_DURING_OUTAGE = """
 import json
-import django
-django.setup()
 from django.conf import settings
 from django.test import Client
 client = Client(raise_request_exception=False)
@@ -48,25 +44,10 @@ def closed_port():
 
 
 def requests_with_database(database_url):
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        # The real settings with plain static files (no collectstatic manifest needed).
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "CRITICAL",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", REQUESTS_DURING_OUTAGE],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    output = run_app_process(
+        REQUESTS_DURING_OUTAGE, database_url=database_url, LOG_LEVEL="CRITICAL"
     )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return json.loads(output)
 
 
 @pytest.mark.parametrize(

@@ -6,19 +6,16 @@ real requests at the same moment as the others.
 """
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
 from catalog.models import Resource
 from progress.models import Activity, ResourceProgress
+from tests.processes import database_url_for_other_processes, start_app_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,8 +27,6 @@ STATUSES = ["in_progress", "completed", "skipped"]
 # starting when the go-file appears so that all writers overlap.
 WRITER = """
 import json, os, sys, time
-import django
-django.setup()
 from django.contrib.auth import get_user_model
 from django.test import Client
 username, slugs, statuses, rounds, go_file = sys.argv[1], sys.argv[2].split(","), \\
@@ -50,14 +45,6 @@ print(json.dumps(answers))
 """
 
 
-def copy_test_database_to(path):
-    """The migrated, seeded test database as a file, the way a deployment has it."""
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.close()
-
-
 @pytest.fixture
 def sqlite_only():
     if connection.vendor != "sqlite":
@@ -70,28 +57,12 @@ def test_concurrent_writers_on_one_sqlite_file_are_never_locked_out(sqlite_only,
     for username in usernames:
         get_user_model().objects.create_user(username=username, password="x-unused-x")
     slugs = list(Resource.objects.published().order_by("pk").values_list("slug", flat=True)[:8])
-    database_file = tmp_path / "db.sqlite3"
-    copy_test_database_to(database_file)
+    database_url = database_url_for_other_processes(tmp_path)
 
     go_file = tmp_path / "go"
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "DJANGO_SETTINGS_MODULE": "mlmath.settings",
-        "SECRET_KEY": "tests-only-secret-key-for-the-sqlite-writers-0123456789",
-        "DATABASE_URL": f"sqlite:///{database_file}",
-        "ALLOWED_HOSTS": "testserver",
-        "SECURE_SSL_REDIRECT": "0",
-    }
     arguments = [",".join(slugs), ",".join(STATUSES), str(ROUNDS), str(go_file)]
     writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, username, *arguments],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        start_app_process(WRITER, username, *arguments, database_url=database_url)
         for username in usernames
     ]
     go_file.touch()
@@ -103,7 +74,7 @@ def test_concurrent_writers_on_one_sqlite_file_are_never_locked_out(sqlite_only,
         assert set(json.loads(stdout)) == {302}
 
     final_status = STATUSES[(ROUNDS - 1) % len(STATUSES)]
-    with sqlite3.connect(database_file) as written:
+    with sqlite3.connect(database_url.removeprefix("sqlite:///")) as written:
         assert written.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         rows = written.execute(
             f"SELECT status, COUNT(*) FROM {ResourceProgress._meta.db_table} GROUP BY status"

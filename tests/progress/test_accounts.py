@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("study_catalog")
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
+def _fresh_rate_limits(db):
     cache.clear()
 
 

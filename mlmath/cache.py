@@ -1,0 +1,59 @@
+"""The shared cache's Redis backend: Django's RedisCache, except that Redis being unreachable
+reads as a cache miss (logged) instead of an error, so a Redis restart only slows pages."""
+
+import logging
+from functools import wraps
+
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+REDIS_UNREACHABLE_ERRORS = (RedisConnectionError, RedisTimeoutError)
+
+
+def when_redis_is_unreachable(fallback):
+    """Wrap a cache client method: if Redis cannot be reached, log it and return
+    `fallback(*arguments)`, what the method answers for a key that is not there."""
+
+    def decorate(method):
+        @wraps(method)
+        def wrapper(self, *arguments):
+            try:
+                return method(self, *arguments)
+            except REDIS_UNREACHABLE_ERRORS as error:
+                logger.warning("Redis unreachable, cache %s is a miss: %s", method.__name__, error)
+                return fallback(*arguments)
+
+        return wrapper
+
+    return decorate
+
+
+def key_not_found(key, delta):
+    raise ValueError(f"Key {key!r} not found (Redis is unreachable).")
+
+
+class ForgivingRedisCacheClient(RedisCacheClient):
+    # `add` on a missing key succeeds; answering False ("already there") would make allauth's
+    # rate-limit lock wait and then refuse every sign-in while Redis is down.
+    add = when_redis_is_unreachable(lambda key, value, timeout: True)(RedisCacheClient.add)
+    get = when_redis_is_unreachable(lambda key, default: default)(RedisCacheClient.get)
+    set = when_redis_is_unreachable(lambda key, value, timeout: None)(RedisCacheClient.set)
+    touch = when_redis_is_unreachable(lambda key, timeout: False)(RedisCacheClient.touch)
+    delete = when_redis_is_unreachable(lambda key: False)(RedisCacheClient.delete)
+    get_many = when_redis_is_unreachable(lambda keys: {})(RedisCacheClient.get_many)
+    has_key = when_redis_is_unreachable(lambda key: False)(RedisCacheClient.has_key)
+    incr = when_redis_is_unreachable(key_not_found)(RedisCacheClient.incr)
+    set_many = when_redis_is_unreachable(lambda data, timeout: None)(RedisCacheClient.set_many)
+    delete_many = when_redis_is_unreachable(lambda keys: None)(RedisCacheClient.delete_many)
+    clear = when_redis_is_unreachable(lambda: False)(RedisCacheClient.clear)
+
+
+class ForgivingRedisCache(RedisCache):
+    """`CACHES["default"]` when `REDIS_URL` is set (see the settings)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ForgivingRedisCacheClient

@@ -1,0 +1,60 @@
+"""Run the real app in other processes (as gunicorn's workers are) against the test database."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+
+from django.conf import settings
+from django.db import connection
+
+
+def database_url_for_other_processes(tmp_path):
+    """A DATABASE_URL at which other processes see what this test has committed.
+
+    SQLite's test database lives in this process's memory, so it is copied to a file;
+    PostgreSQL's test database is shared as it is. Use with a transactional test.
+    """
+    if connection.vendor == "sqlite":
+        database_file = tmp_path / "db.sqlite3"
+        connection.ensure_connection()
+        target = sqlite3.connect(database_file)
+        connection.connection.backup(target)
+        target.close()
+        return f"sqlite:///{database_file}"
+    database = connection.settings_dict
+    return (
+        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT'] or 5432}"
+        f"/{database['NAME']}"
+    )
+
+
+def app_process_env(database_url, **environment):
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        # The real settings with plain static files and a throwaway key (tests/settings.py).
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": database_url,
+        **environment,
+    }
+
+
+def start_app_process(script, *arguments, database_url, **environment):
+    """Start `python -c script arguments...` with Django's settings for `database_url`."""
+    return subprocess.Popen(
+        [sys.executable, "-c", f"import django\ndjango.setup()\n{script}", *arguments],
+        cwd=settings.BASE_DIR,
+        env=app_process_env(database_url, **environment),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def run_app_process(script, *arguments, database_url, **environment):
+    """Run it to the end; return its standard output, failing the test if it failed."""
+    process = start_app_process(script, *arguments, database_url=database_url, **environment)
+    stdout, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    return stdout

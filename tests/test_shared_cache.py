@@ -1,0 +1,152 @@
+"""The default cache is shared by every worker process, and Redis going away is only misses.
+
+The Redis tests start a private redis-server on this helper's ports and kill and restart it;
+they skip without redis-server, and fail instead under CI.
+"""
+
+import json
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.test import Client
+
+from mlmath.cache import ForgivingRedisCache
+from tests.conftest import skip_or_fail
+from tests.processes import database_url_for_other_processes, run_app_process
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def free_port():
+    for port in range(18610, 18700):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise AssertionError("no free port in 18610-18699")
+
+
+class PrivateRedis:
+    """A redis-server of our own, on loopback, without persistence, that tests may kill."""
+
+    def __init__(self, executable, port):
+        self.executable, self.port, self.process = executable, port, None
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        probe = redis.Redis(port=self.port, socket_connect_timeout=1)
+        for _ in range(100):  # until it accepts connections
+            try:
+                probe.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis():
+    executable = shutil.which("redis-server")
+    if not executable:
+        skip_or_fail("needs redis-server (apt-get install redis-server)")
+    server = PrivateRedis(executable, free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_cache(private_redis, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "mlmath.cache.ForgivingRedisCache",
+            "LOCATION": private_redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    cache = caches["default"]
+    assert isinstance(cache, ForgivingRedisCache)
+    return cache
+
+
+def test_a_redis_restart_reads_as_misses_and_then_works_again(private_redis, redis_cache, caplog):
+    redis_cache.set("greeting", "hello")
+    assert redis_cache.get("greeting") == "hello"
+
+    private_redis.stop()
+
+    assert redis_cache.get("greeting") is None
+    assert redis_cache.get("greeting", "fallback") == "fallback"
+    assert redis_cache.get_many(["greeting"]) == {}
+    assert redis_cache.add("greeting", "again") is True  # as on a miss, though not kept
+    assert redis_cache.get_or_set("computed", lambda: 42) == 42
+    redis_cache.set("greeting", "unsaved")
+    redis_cache.delete("greeting")
+    with pytest.raises(ValueError, match="not found"):
+        redis_cache.incr("counter")
+    assert "Redis unreachable" in caplog.text
+
+    private_redis.start()
+
+    redis_cache.set("greeting", "back")
+    assert redis_cache.get("greeting") == "back"
+
+
+@pytest.mark.django_db
+def test_signing_in_while_redis_is_down_never_errs(private_redis, redis_cache, django_user_model):
+    django_user_model.objects.create_user("ada", password=PASSWORD)
+    private_redis.stop()
+    client = Client(raise_request_exception=False)
+
+    wrong = client.post("/accounts/login/", {"login": "ada", "password": "wrong"})
+    right = client.post("/accounts/login/", {"login": "ada", "password": PASSWORD})
+
+    assert wrong.status_code == 200
+    assert right.status_code == 302
+    assert client.get("/").status_code == 200
+
+
+def test_without_redis_the_default_cache_is_the_database_table():
+    assert caches["default"].__class__.__name__ == "DatabaseCache"
+    assert caches["default"]._table == "mlmath_cache"
+    assert caches["local"].__class__.__name__ == "LocMemCache"
+
+
+WRONG_PASSWORDS = """
+import json, sys
+from django.test import Client
+statuses = []
+for _ in range(int(sys.argv[1])):
+    response = Client().post("/accounts/login/", {"login": "ada", "password": sys.argv[2]})
+    statuses.append([response.status_code, "Too many failed" in response.content.decode()])
+print(json.dumps(statuses))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_sign_ins_in_one_process_count_in_another(tmp_path, django_user_model):
+    django_user_model.objects.create_user("ada", password=PASSWORD)
+    database_url = database_url_for_other_processes(tmp_path)
+
+    first_worker = run_app_process(WRONG_PASSWORDS, "5", "wrong", database_url=database_url)
+    second_worker = run_app_process(WRONG_PASSWORDS, "1", PASSWORD, database_url=database_url)
+
+    assert json.loads(first_worker) == [[200, False]] * 5
+    # The limit (5 per 5 minutes per account) holds across workers: even the right
+    # password is refused in the second process.
+    assert json.loads(second_worker) == [[200, True]]
