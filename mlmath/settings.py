@@ -110,16 +110,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One shared cache for all app servers when REDIS_URL is set (allauth's rate limits live here).
+# "default" is shared by every worker and app server (allauth's rate limits, sessions, and
+# anything that must agree across processes): Redis when REDIS_URL is set, where an
+# unreachable Redis reads as cache misses; else a table in the configured database, created
+# by `manage.py createcachetable`. "local" is per process, for rendered fragments only.
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+    SHARED_CACHE = {
+        "BACKEND": "mlmath.cache.ForgivingRedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
+        # Give up on a hung Redis within a second rather than hold the request.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SHARED_CACHE = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mlmath_cache",
+    }
+CACHES = {
+    "default": SHARED_CACHE,
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -173,6 +183,10 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[mlmath] "
+# Behind reverse proxies every request comes from the proxy: allauth then takes the client's
+# address from X-Forwarded-For, counting this many trusted proxies from the right (nginx in
+# front: 1). 0 (the default) ignores the header, which any client can forge.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Email: printed to the console in development; SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mlmath <no-reply@localhost>")

@@ -30,6 +30,7 @@ print(json.dumps({
     "CONN_HEALTH_CHECKS": database["CONN_HEALTH_CHECKS"],
     "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
     "MIDDLEWARE": s.MIDDLEWARE,
+    "ALLAUTH_TRUSTED_PROXY_COUNT": s.ALLAUTH_TRUSTED_PROXY_COUNT,
 }))
 """
 
