@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.forms import ProfileForm
 from accounts.models import Profile, profile_for
@@ -40,7 +40,7 @@ def settings(request):
     return render(request, template, context, status=status)
 
 
-@require_GET
+@require_safe
 @never_cache  # turning the profile off must hide it at once, from every cache too
 def profile(request, username):
     """A learner's public page; it does not exist (404) unless they turned it on."""
@@ -50,7 +50,7 @@ def profile(request, username):
     return render(request, "accounts/profile.html", public_profile(profile))
 
 
-@require_GET
+@require_safe
 @login_required
 def export(request):
     return render(request, "accounts/export.html")
@@ -67,7 +67,7 @@ def export_filename(request, extension):
     return f"mlmath-progress-{request.user.get_username()}-{timezone.now():%Y-%m-%d}.{extension}"
 
 
-@require_GET
+@require_safe
 @login_required
 def export_json(request):
     document = export_document(request.user, request.build_absolute_uri)
@@ -75,7 +75,7 @@ def export_json(request):
     return download(content, "application/json; charset=utf-8", export_filename(request, "json"))
 
 
-@require_GET
+@require_safe
 @login_required
 def export_csv(request):
     return download(

@@ -15,7 +15,13 @@ PUBLIC_PAGES = [
     "/favicon.ico",
     "/manifest.webmanifest",
 ]
-LEARNER_PAGES = ["/progress/", "/account/"]
+LEARNER_PAGES = [
+    "/progress/",
+    "/account/",
+    "/account/export/",
+    "/account/export/progress.json",
+    "/account/export/progress.csv",
+]
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
