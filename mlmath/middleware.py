@@ -1,10 +1,12 @@
-"""Project-wide middleware: a request body that cannot be parsed is refused once, up front."""
+"""Project-wide middleware: a request body that cannot be parsed is refused once, up front;
+pages made for a signed-in person are never stored by any cache."""
 
 import logging
 
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpResponseBadRequest, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -37,3 +39,22 @@ class RejectUnparsableBodyMiddleware:
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
+
+
+# allauth's pages (sign-in, password reset links with live tokens) and the account settings.
+ACCOUNT_PATH_PREFIXES = ("/accounts/", "/account/")
+
+
+class PrivateResponsesMiddleware:
+    """`Cache-Control: private, no-store` on every response made for a signed-in person and
+    on every account page: a learner's notes, evidence and progress appear on most pages
+    (the catalog shows them beside each resource), so the rule is by person, not by URL."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(ACCOUNT_PATH_PREFIXES) or request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
