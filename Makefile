@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-lock
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run migrate seed test lint format check-deploy clean bench bench-quick cluster loadtest loadtest-short
+.PHONY: help install run migrate seed test lint format check-deploy clearsessions clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
@@ -35,6 +35,11 @@ seed: migrate
 
 run: seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Expired sessions stay in the database until removed: run daily from cron in production,
+# with the production environment (see README, "Production").
+clearsessions: install
+	$(BIN)/python manage.py clearsessions
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
