@@ -68,3 +68,12 @@ def labelled_by(page, heading_id):
     found = elements(page, **{"aria-labelledby": heading_id})
     assert found, f"nothing on the page is labelled by id={heading_id!r}"
     return found[0]
+
+
+def result_titles(page):
+    """The titles of the resource cards on a page or in an element, in order (without their
+    hidden "opens in a new tab" and search highlights)."""
+    return [
+        text(heading).removesuffix(" (opens in a new tab)")
+        for heading in elements(page, class_="resource__title")
+    ]

@@ -3,15 +3,13 @@
 Every test here runs on SQLite (FTS5) and on PostgreSQL (tsvector) alike.
 """
 
-import html
-import re
-
 import pytest
 from django.core.management import call_command
 
 from catalog.models import Resource, Topic
 from catalog.search import highlight, query_terms
 from tests.factories import make_resource, make_resources, make_topic
+from tests.html import result_titles as titles_on
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +20,7 @@ def found_titles(query):
 
 def result_titles(response):
     assert response.status_code == 200
-    titles = re.findall(r'class="resource__title"><a [^>]*>(.+?)<span', response.content.decode())
-    return [html.unescape(re.sub(r"</?mark>", "", title)) for title in titles]
+    return titles_on(response)
 
 
 @pytest.mark.parametrize("query", ["eigen", "eigenvalue", "eigenvalues", "EIGENVALUES"])

@@ -15,6 +15,7 @@ from tests.factories import (
     make_topic,
 )
 from tests.html import elements, parsed, text
+from tests.html import result_titles as result_titles_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +28,7 @@ def page_text(response):
 
 
 def result_titles(response):
-    """Titles of the resource cards on a page, in order (without the hidden "opens in a new
-    tab")."""
     return result_titles_in(page_text(response))
-
-
-def result_titles_in(element):
-    return [
-        text(heading).removesuffix(" (opens in a new tab)")
-        for heading in elements(element, class_="resource__title")
-    ]
 
 
 def attribute(element, name):
