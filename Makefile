@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-lock
 DEV_ENV := DEBUG=1
 
-.PHONY: help install run migrate seed test lint format check-deploy clearsessions clean bench bench-quick cluster loadtest loadtest-short
+.PHONY: help install run migrate seed test lint format check-deploy clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
@@ -40,6 +40,9 @@ run: seed
 # with the production environment (see README, "Production").
 clearsessions: install
 	$(BIN)/python manage.py clearsessions
+
+screenshots: install
+	MLMATH_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_layout.py -k screenshots
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -9,7 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 
 from tests.conftest import skip_or_fail
 
@@ -75,3 +77,19 @@ def axe_violations(page, impacts=("serious", "critical")):
         for violation in result["violations"]
         if violation["impact"] in impacts
     ]
+
+
+@pytest.fixture
+def sign_in(seeded_live_server):
+    """`sign_in(page, user)`: the browser context carries a session for `user`."""
+
+    def sign_in_page(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": seeded_live_server.url}]
+        )
+        return page
+
+    return sign_in_page

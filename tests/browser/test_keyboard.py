@@ -38,8 +38,7 @@ def tab_through(page, *, limit=400):
 
 def visible_controls(page):
     return page.locator(FOCUSABLE).evaluate_all(
-        "elements => elements.filter(e => e.offsetParent !== null "
-        "&& !e.closest('[inert]')).length"
+        "elements => elements.filter(e => e.offsetParent !== null && !e.closest('[inert]')).length"
     )
 
 
