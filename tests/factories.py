@@ -36,8 +36,10 @@ degree = Recipe(Degree, slug=seq("degree-"), title=seq("Degree "), rank=seq(100)
 requirement = Recipe(Requirement, degree=foreign_key(degree), slug=seq("requirement-"))
 
 
-def make_topic(**fields):
-    return topic.make(**fields)
+# `make_x(**fields)` makes one row; the functions below also take the parent row positionally.
+make_topic = topic.make
+make_milestone = milestone.make
+make_degree = degree.make
 
 
 def make_resource(topic=None, **fields):
@@ -49,14 +51,6 @@ def make_resource(topic=None, **fields):
 def make_resources(topic, count, **fields):
     """Many published resources of one topic, in a single INSERT."""
     return resource.make(topic=topic, _quantity=count, _bulk_create=True, **fields)
-
-
-def make_milestone(**fields):
-    return milestone.make(**fields)
-
-
-def make_degree(**fields):
-    return degree.make(**fields)
 
 
 def make_requirement(degree=None, **fields):

@@ -9,6 +9,7 @@
 The names below are the package's public interface; import them from `catalog.awesome`.
 """
 
+from catalog.awesome import base
 from catalog.awesome.apply import (
     PROVIDER_MAX_LENGTH,
     Change,
@@ -16,14 +17,7 @@ from catalog.awesome.apply import (
     import_awesome_list,
     plan_positions,
 )
-from catalog.awesome.base import (
-    DEGREES_HEADING,
-    AwesomeList,
-    AwesomeListError,
-    ParsedResource,
-    ParsedTopic,
-    Skipped,
-)
+from catalog.awesome.base import *  # noqa: F403 (the shared types: base.__all__)
 from catalog.awesome.export import (
     DEFAULT_EXPORT_DESCRIPTION,
     DEFAULT_EXPORT_TITLE,
@@ -40,20 +34,15 @@ from catalog.awesome.parse import (
 )
 
 __all__ = [
+    *base.__all__,
     "DEFAULT_EXPORT_DESCRIPTION",
     "DEFAULT_EXPORT_TITLE",
-    "DEGREES_HEADING",
     "PROVIDER_MAX_LENGTH",
     "TITLE_MAX_LENGTH",
     "TOPIC_TITLE_MAX_LENGTH",
     "URL_MAX_LENGTH",
-    "AwesomeList",
-    "AwesomeListError",
     "Change",
     "ImportReport",
-    "ParsedResource",
-    "ParsedTopic",
-    "Skipped",
     "decode_awesome_list",
     "guess_provider",
     "import_awesome_list",

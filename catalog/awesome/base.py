@@ -3,6 +3,15 @@ what was skipped and why, and the error for input that cannot be imported."""
 
 from dataclasses import dataclass, field
 
+__all__ = [
+    "DEGREES_HEADING",
+    "AwesomeList",
+    "AwesomeListError",
+    "ParsedResource",
+    "ParsedTopic",
+    "Skipped",
+]
+
 # The heading the export writes degrees under, and the parser skips (degrees are edited in the
 # admin, never imported).
 DEGREES_HEADING = "Degrees"

@@ -363,26 +363,20 @@ def _drop_repeated_urls(topics):
 
 
 def _check_lengths(awesome_list):
+    """Refuse a heading, URL or link text too long for its field, naming its line."""
+    values = []
     for topic in awesome_list.topics:
-        if len(topic.title) > TOPIC_TITLE_MAX_LENGTH:
-            raise AwesomeListError(
-                f"the heading is longer than {TOPIC_TITLE_MAX_LENGTH} characters.",
-                source=awesome_list.source,
-                line=topic.line,
-            )
+        values.append((topic.line, "the heading", topic.title, TOPIC_TITLE_MAX_LENGTH))
         for resource in topic.resources:
-            if len(resource.url) > URL_MAX_LENGTH:
-                raise AwesomeListError(
-                    f"the URL is longer than {URL_MAX_LENGTH} characters.",
-                    source=awesome_list.source,
-                    line=resource.line,
-                )
-            if len(resource.title) > TITLE_MAX_LENGTH:
-                raise AwesomeListError(
-                    f"the link text is longer than {TITLE_MAX_LENGTH} characters.",
-                    source=awesome_list.source,
-                    line=resource.line,
-                )
+            values.append((resource.line, "the URL", resource.url, URL_MAX_LENGTH))
+            values.append((resource.line, "the link text", resource.title, TITLE_MAX_LENGTH))
+    for line, what, value, max_length in values:
+        if len(value) > max_length:
+            raise AwesomeListError(
+                f"{what} is longer than {max_length} characters.",
+                source=awesome_list.source,
+                line=line,
+            )
 
 
 def _no_links_message(awesome_list):

@@ -1,5 +1,5 @@
 """Catalog test fixtures: a local HTTP site for the link checker (never the internet), and the
-management form of admin inlines."""
+POST data of admin pages with inlines."""
 
 import contextlib
 import socket
@@ -123,3 +123,23 @@ def management_form():
         }
 
     return fields
+
+
+@pytest.fixture
+def degree_form(management_form):
+    """The POST data of a degree's admin page with these requirement rows."""
+
+    def form(degree, rows):
+        data = {
+            "title": degree.title,
+            "slug": degree.slug,
+            "rank": degree.rank,
+            "summary": degree.summary,
+            "description": degree.description,
+            **management_form("requirements", total=len(rows)),
+        }
+        for index, row in enumerate(rows):
+            data.update({f"requirements-{index}-{name}": value for name, value in row.items()})
+        return data
+
+    return form

@@ -210,23 +210,18 @@ def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(
 
 @pytest.mark.parametrize("targets", ["both", "neither"])
 def test_admin_requirement_inline_demands_exactly_one_target(
-    curator_client, seed_catalog, targets, management_form
+    curator_client, seed_catalog, targets, degree_form
 ):
     degree = Degree.objects.get(slug="practitioner")
     keras = Resource.objects.get(slug="keras")
-    data = {
-        "title": degree.title,
-        "slug": degree.slug,
-        "rank": degree.rank,
-        "summary": degree.summary,
-        "description": degree.description,
-        **management_form("requirements", total=1),
-        "requirements-0-position": 30,
-        "requirements-0-slug": "extra",
-        "requirements-0-resource": keras.pk if targets == "both" else "",
-        "requirements-0-topic": keras.topic_id if targets == "both" else "",
-        "requirements-0-source_quote": "",
+    row = {
+        "position": 30,
+        "slug": "extra",
+        "resource": keras.pk if targets == "both" else "",
+        "topic": keras.topic_id if targets == "both" else "",
+        "source_quote": "",
     }
+    data = degree_form(degree, [row])
 
     response = curator_client.post(f"/admin/catalog/degree/{degree.pk}/change/", data)
 

@@ -110,17 +110,20 @@ def test_link_status_filter_is_labelled_for_curators(curator_client, link_states
 # The "Check links now" action
 
 
+def check_links_now(client, *resources):
+    """Run the admin action on these resources, as a curator ticking them and choosing it."""
+    selected = [resource.pk for resource in resources]
+    data = {"action": "check_links_now", "_selected_action": selected}
+    return client.post(RESOURCES_URL, data, follow=True)
+
+
 def test_check_links_now_checks_the_selected_resources_and_reports(curator_client, site):
     fine = make_resource(title="Fine", url=site.url("/ok"))
     gone = make_resource(title="Gone", url=site.url("/missing"))
     moved = make_resource(title="Relocated", url=site.url("/moved"))
     untouched = make_resource(title="Not selected", url=site.url("/error"))
 
-    response = curator_client.post(
-        RESOURCES_URL,
-        {"action": "check_links_now", "_selected_action": [fine.pk, gone.pk, moved.pk]},
-        follow=True,
-    )
+    response = check_links_now(curator_client, fine, gone, moved)
 
     assert response.status_code == 200
     (message,) = messages_of(response)
@@ -140,11 +143,7 @@ def test_check_links_now_uses_the_admin_timeout(curator_client, monkeypatch, sit
     slow = make_resource(title="Sluggish", url=site.url("/slow"))
     refused = make_resource(title="Nobody home", url=refused_url)
 
-    response = curator_client.post(
-        RESOURCES_URL,
-        {"action": "check_links_now", "_selected_action": [slow.pk, refused.pk]},
-        follow=True,
-    )
+    response = check_links_now(curator_client, slow, refused)
 
     (message,) = messages_of(response)
     assert "“Sluggish”: broken: timed out after 0.5 s" in message
@@ -155,11 +154,7 @@ def test_check_links_now_refuses_too_many_at_once(curator_client, monkeypatch):
     monkeypatch.setattr(ResourceAdmin, "link_check_limit", 1)
     first, second = make_resource(), make_resource()
 
-    response = curator_client.post(
-        RESOURCES_URL,
-        {"action": "check_links_now", "_selected_action": [first.pk, second.pk]},
-        follow=True,
-    )
+    response = check_links_now(curator_client, first, second)
 
     (message,) = messages_of(response)
     assert "Select at most 1 resources" in message

@@ -41,6 +41,15 @@ def test_milestone_natural_key_round_trip():
     assert restored.object.pk == milestone.pk
 
 
+def assert_refused_everywhere(requirement, message=""):
+    """Validation refuses the requirement (saying `message`), and so does the database."""
+    with pytest.raises(ValidationError) as error:
+        requirement.full_clean()
+    assert message in str(error.value)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        requirement.save()
+
+
 @pytest.mark.parametrize(
     "targets",
     [("resource", "milestone"), ("topic", "milestone"), ("resource", "topic", "milestone")],
@@ -56,10 +65,7 @@ def test_database_refuses_a_milestone_requirement_with_another_target(targets):
         slug="mixed",
         **{name: values[name] for name in targets},
     )
-    with pytest.raises(ValidationError):
-        requirement.full_clean()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        requirement.save()
+    assert_refused_everywhere(requirement)
 
 
 def test_at_least_count_is_refused_on_a_milestone_requirement():
@@ -69,11 +75,7 @@ def test_at_least_count_is_refused_on_a_milestone_requirement():
         milestone=Milestone.objects.get(slug="mlp-from-scratch"),
         min_count=2,
     )
-    with pytest.raises(ValidationError) as error:
-        requirement.full_clean()
-    assert "applies only to a topic requirement" in str(error.value)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        requirement.save()
+    assert_refused_everywhere(requirement, "applies only to a topic requirement")
 
 
 def test_a_milestone_alone_is_a_valid_requirement():
@@ -92,26 +94,6 @@ def test_a_milestone_in_use_cannot_be_deleted():
 
     with pytest.raises(ProtectedError):
         Milestone.objects.get(slug="mlp-from-scratch").delete()
-
-
-@pytest.fixture
-def degree_form(management_form):
-    """The POST data of a degree's admin page with these requirement rows."""
-
-    def form(degree, rows):
-        data = {
-            "title": degree.title,
-            "slug": degree.slug,
-            "rank": degree.rank,
-            "summary": degree.summary,
-            "description": degree.description,
-            **management_form("requirements", total=len(rows)),
-        }
-        for index, row in enumerate(rows):
-            data.update({f"requirements-{index}-{name}": value for name, value in row.items()})
-        return data
-
-    return form
 
 
 def test_admin_shows_milestones_under_their_degree(curator_client):
