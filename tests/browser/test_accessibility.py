@@ -44,3 +44,26 @@ def test_dark_scheme_follows_the_system_preference(page, seeded_live_server):
     assert light != dark
     red, green, blue = (int(part) for part in dark[dark.index("(") + 1 : -1].split(",")[:3])
     assert max(red, green, blue) < 64, f"dark background is not dark: {dark}"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_signed_in_and_account_pages_have_no_serious_axe_violations(
+    page, seeded_live_server, sign_in, learner, console_errors, scheme
+):
+    from accounts.models import Profile
+
+    profile = Profile.objects.for_user(learner)
+    profile.is_public = True
+    profile.save()
+    sign_in(page, learner)
+    page.emulate_media(color_scheme=scheme)
+    for path in [
+        "/progress/",
+        "/account/",
+        "/account/export/",
+        f"/u/{learner.username}/",
+        "/verify/",
+    ]:
+        response = page.goto(seeded_live_server.url + path)
+        assert response.status == 200, path
+        assert axe_violations(page) == [], path
