@@ -38,3 +38,11 @@ class EvidenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=f"A sentence or two, up to {EVIDENCE_DESCRIPTION_MAX_LENGTH} characters.",
     )
+
+
+class AwardSharingForm(forms.Form):
+    sharing = forms.ChoiceField(choices=[("shared", "Shareable"), ("private", "Private")])
+
+    @property
+    def shared(self):
+        return self.cleaned_data["sharing"] == "shared"

@@ -228,6 +228,12 @@ class DegreeAward(models.Model):
     def is_valid(self):
         return self.revoked_at is None
 
+    def set_shared(self, shared):
+        """Make the badge public (its page and documents answer) or private again (404)."""
+        self.is_shared = shared
+        self.save(update_fields=["is_shared"])
+        return self
+
     def revoke(self, *, reason, now=None):
         """Revoke this award with a reason. Revoking twice keeps the first date and reason."""
         reason = clean_revocation_reason(reason)

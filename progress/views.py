@@ -15,7 +15,8 @@ from catalog.models import Milestone, Resource
 from progress import services
 from progress.context_processors import first_safe_url
 from progress.dashboard import build_dashboard
-from progress.forms import EvidenceForm, NoteForm, StatusForm
+from progress.forms import AwardSharingForm, EvidenceForm, NoteForm, StatusForm
+from progress.models import DegreeAward
 
 
 def learner_required(view):
@@ -124,3 +125,27 @@ def withdraw_evidence(request, slug):
     if not request.htmx:
         messages.success(request, f"Evidence for “{milestone.title}” withdrawn.")
     return milestone_response(request, milestone)
+
+
+@require_POST
+@learner_required
+def set_award_sharing(request, public_id):
+    """Make one of the learner's own badges shareable or private; anyone else's is a 404."""
+    award = get_object_or_404(
+        DegreeAward.objects.for_learner(request.user).valid().select_related("degree"),
+        public_id=public_id,
+    )
+    form = AwardSharingForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            "Unknown sharing choice; use shared or private.",
+            content_type="text/plain; charset=utf-8",
+        )
+    award.set_shared(form.shared)
+    if request.htmx:
+        return render(request, "progress/dashboard.html#award-sharing", {"award": award})
+    if award.is_shared:
+        messages.success(request, f"Your {award.degree.title} badge is now shareable.")
+    else:
+        messages.success(request, f"Your {award.degree.title} badge is private again.")
+    return redirect(reverse("progress:dashboard") + f"#degree-{award.degree.slug}")

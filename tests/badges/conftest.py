@@ -1,4 +1,8 @@
-"""Fixtures for badge tests: a degree, a learner and their awards, shared or not."""
+"""Fixtures for badge tests: a degree, a learner and their awards, shared or not.
+
+Two kinds: `degree`/`make_award` build an award directly; `ada_award` has ada earn the
+seed's Practitioner degree for real, through her progress and evidence.
+"""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -6,6 +10,12 @@ from django.utils import timezone
 
 from catalog.models import Degree
 from progress.models import DegreeAward
+from tests.progress import conftest as progress_fixtures
+from tests.progress.helpers import complete, give_evidence
+
+make_learner = progress_fixtures.make_learner
+learner = progress_fixtures.learner
+learner_client = progress_fixtures.learner_client
 
 
 @pytest.fixture
@@ -42,3 +52,20 @@ def make_award(degree, badge_learner):
 @pytest.fixture
 def shared_award(make_award):
     return make_award(is_shared=True)
+
+
+def earn_practitioner(someone):
+    give_evidence(someone, "kaggle-keras-xgboost")
+    complete(someone, "keras", "xgboost")
+    return DegreeAward.objects.valid().get(learner=someone, degree__slug="practitioner")
+
+
+@pytest.fixture
+def ada_award(seed_catalog, learner):
+    """Ada's Practitioner award, earned through the seed catalog, still private."""
+    return earn_practitioner(learner)
+
+
+@pytest.fixture
+def ada_shared_award(ada_award):
+    return ada_award.set_shared(True)

@@ -1,0 +1,124 @@
+"""Learners make their own badges shareable or private; private badges answer 404 everywhere."""
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.badges.conftest import earn_practitioner
+from tests.progress.conftest import hx
+
+
+def sharing_url(award):
+    return reverse("progress:award_sharing", args=[award.public_id])
+
+
+def public_urls(award):
+    return [
+        reverse(name, args=[award.public_id])
+        for name in ("badges:award", "badges:assertion", "badges:baked_png", "badges:baked_svg")
+    ]
+
+
+def test_the_dashboard_offers_to_share_each_earned_badge(learner_client, ada_award):
+    page = learner_client.get("/progress/").content.decode()
+    assert "Private: only you see this badge." in page
+    assert f'action="{sharing_url(ada_award)}"' in page
+    assert 'name="sharing" value="shared"' in page
+    assert 'Make shareable<span class="visually-hidden"> your Practitioner badge</span>' in page
+    assert reverse("badges:award", args=[ada_award.public_id]) not in page
+
+
+def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner_client, ada_award):
+    response = learner_client.post(sharing_url(ada_award), {"sharing": "shared"})
+    assert response.status_code == 302
+    assert response["Location"] == "/progress/#degree-practitioner"
+    ada_award.refresh_from_db()
+    assert ada_award.is_shared
+    page = learner_client.get("/progress/").content.decode()
+    assert "Your Practitioner badge is now shareable." in page
+    assert f'href="{reverse("badges:award", args=[ada_award.public_id])}"' in page
+    assert 'name="sharing" value="private"' in page
+
+
+def test_htmx_post_returns_only_the_sharing_control(learner_client, ada_award):
+    response = learner_client.post(sharing_url(ada_award), {"sharing": "shared"}, **hx())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "<strong>Shared.</strong>" in html
+    assert reverse("badges:award", args=[ada_award.public_id]) in html
+    assert "Make private" in html
+
+    response = learner_client.post(sharing_url(ada_award), {"sharing": "private"}, **hx())
+    assert "Private: only you see this badge." in response.content.decode()
+    ada_award.refresh_from_db()
+    assert not ada_award.is_shared
+
+
+def test_making_a_badge_private_again_makes_every_public_url_a_404(
+    client, learner_client, ada_award
+):
+    learner_client.post(sharing_url(ada_award), {"sharing": "shared"})
+    assert [client.get(url).status_code for url in public_urls(ada_award)] == [200] * 4
+    learner_client.post(sharing_url(ada_award), {"sharing": "private"})
+    assert [client.get(url).status_code for url in public_urls(ada_award)] == [404] * 4
+
+
+def test_a_private_badge_answers_exactly_like_an_unknown_id(client, ada_award):
+    unknown = type("Unknown", (), {"public_id": uuid.uuid4()})
+    for private_url, unknown_url in zip(public_urls(ada_award), public_urls(unknown), strict=True):
+        private, missing = client.get(private_url), client.get(unknown_url)
+        assert private.status_code == missing.status_code == 404
+        assert private.content == missing.content
+
+
+def test_nobody_can_share_someone_elses_badge(client, ada_award, make_learner):
+    client.force_login(make_learner("mallory"))
+    assert client.post(sharing_url(ada_award), {"sharing": "shared"}).status_code == 404
+    assert client.post(sharing_url(ada_award), {"sharing": "shared"}, **hx()).status_code == 404
+    ada_award.refresh_from_db()
+    assert not ada_award.is_shared
+
+
+def test_visitors_are_sent_to_sign_in(client, ada_award):
+    response = client.post(sharing_url(ada_award), {"sharing": "shared"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    ada_award.refresh_from_db()
+    assert not ada_award.is_shared
+
+
+def test_sharing_needs_the_csrf_token_and_a_post(learner, ada_award):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    assert strict.post(sharing_url(ada_award), {"sharing": "shared"}).status_code == 403
+    assert strict.get(sharing_url(ada_award)).status_code == 405
+    ada_award.refresh_from_db()
+    assert not ada_award.is_shared
+
+
+def test_an_unknown_choice_is_a_400_that_changes_nothing(learner_client, ada_award):
+    response = learner_client.post(sharing_url(ada_award), {"sharing": "everyone"})
+    assert response.status_code == 400
+    assert "use shared or private" in response.content.decode()
+    ada_award.refresh_from_db()
+    assert not ada_award.is_shared
+
+
+def test_a_revoked_badge_cannot_be_toggled_from_the_dashboard(learner_client, ada_award):
+    ada_award.revoke(reason="Copied evidence.")
+    assert learner_client.post(sharing_url(ada_award), {"sharing": "shared"}).status_code == 404
+
+
+@pytest.mark.usefixtures("seed_catalog")
+def test_each_learner_shares_only_their_own(make_learner):
+    ada, bob = make_learner("ada"), make_learner("bob")
+    ada_award, bob_award = earn_practitioner(ada), earn_practitioner(bob)
+    client = Client()
+    client.force_login(ada)
+    client.post(sharing_url(ada_award), {"sharing": "shared"})
+    ada_award.refresh_from_db()
+    bob_award.refresh_from_db()
+    assert (ada_award.is_shared, bob_award.is_shared) == (True, False)
