@@ -203,6 +203,14 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[mlmath] "
 # front: 1). 0 (the default) ignores the header, which any client can forge.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Verifiable badges (README "Verifiable badges"). SITE_URL is the public origin that badge
+# documents name as their ids (e.g. https://mlmath.example.org); empty uses each request's own
+# origin, which suits development. The issuer fields describe the site as an Open Badges issuer.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+BADGES_ISSUER_NAME = os.environ.get("BADGES_ISSUER_NAME", "mlmath")
+BADGES_ISSUER_URL = os.environ.get("BADGES_ISSUER_URL", "")  # empty: the site's home page
+BADGES_ISSUER_EMAIL = os.environ.get("BADGES_ISSUER_EMAIL", "")  # empty: DEFAULT_FROM_EMAIL's
+
 # Email: printed to the console in development; SMTP from the environment in production.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mlmath <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

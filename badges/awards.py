@@ -1,0 +1,146 @@
+"""A shared award and everything its page and documents say, read in a fixed number of queries.
+
+The share page, the Open Badges documents and the baked images all start here, so that what
+they say about an award (who, which degree, what it asks, which evidence) is one account.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from accounts.models import display_name
+from progress.degrees import load_degree_specs
+from progress.models import DegreeAward, Evidence
+
+REVIEW_WORDS = {
+    Evidence.State.VERIFIED: "Verified by a curator",
+    Evidence.State.SUBMITTED: "Self-attested",
+    Evidence.State.REJECTED: "Rejected by a curator",
+}
+
+
+def shared_award_or_404(public_id):
+    """The shared award with this public id; a private one is a 404, just like an unknown id."""
+    try:
+        return (
+            DegreeAward.objects.shared()
+            .select_related("degree", "learner__profile")
+            .get(public_id=public_id)
+        )
+    except DegreeAward.DoesNotExist:
+        raise Http404("No shared badge has this id.") from None
+
+
+def requirement_sentence(spec):
+    """A requirement in plain words, as the criteria of a badge state it."""
+    if spec.milestone_id is not None:
+        return f"Show evidence: {spec.milestone_title}"
+    if spec.resource_id is not None:
+        return f"Complete {spec.resource_title}"
+    if spec.min_count is None:
+        return f"Complete every {spec.topic_title} resource"
+    noun = "resource" if spec.min_count == 1 else "resources"
+    return f"Complete at least {spec.min_count} {spec.topic_title} {noun}"
+
+
+def degree_requirements(degree, degree_specs):
+    """The degree's requirements, including those of every lower degree (they are cumulative)."""
+    return tuple(
+        requirement
+        for spec in sorted(degree_specs, key=lambda spec: spec.rank)
+        if spec.rank <= degree.rank
+        for requirement in spec.requirements
+    )
+
+
+def criteria_narrative(degree_title, requirements):
+    lines = [f"To earn the {degree_title} degree, a learner must:", ""]
+    lines += [f"- {requirement_sentence(spec)}" for spec in requirements]
+    lines += [
+        "",
+        "Learners mark the resources they complete; milestone evidence is a public link that "
+        "counts when submitted (self-attested), and curators may verify or reject it.",
+    ]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class MilestoneEvidence:
+    title: str
+    url: str = ""
+    description: str = ""
+    state: str = ""  # an Evidence.State value; empty when the learner has none
+
+    @property
+    def review_words(self):
+        return REVIEW_WORDS.get(self.state, "No evidence")
+
+
+@dataclass(frozen=True)
+class SharedBadge:
+    award: DegreeAward
+    display_name: str
+    requirements: tuple
+    milestones: tuple[MilestoneEvidence, ...]
+
+    @property
+    def degree(self):
+        return self.award.degree
+
+    @property
+    def requirement_sentences(self):
+        return [requirement_sentence(spec) for spec in self.requirements]
+
+    @property
+    def criteria_narrative(self):
+        return criteria_narrative(self.degree.title, self.requirements)
+
+    @property
+    def rests_on_rejected_evidence(self):
+        return any(m.state == Evidence.State.REJECTED for m in self.milestones)
+
+    @property
+    def all_evidence_verified(self):
+        return all(m.state == Evidence.State.VERIFIED for m in self.milestones)
+
+    @property
+    def accepted_evidence(self):
+        """Evidence that backs the badge: every milestone's link a curator did not reject."""
+        return [m for m in self.milestones if m.url and m.state != Evidence.State.REJECTED]
+
+
+def learner_name(learner):
+    return display_name(learner) if learner is not None else "A former learner"
+
+
+def load_shared_badge(award):
+    """Everything a badge says, for an award loaded by `shared_award_or_404` (four queries)."""
+    requirements = degree_requirements(award.degree, load_degree_specs())
+    milestone_ids = [spec.milestone_id for spec in requirements if spec.milestone_id is not None]
+    evidence_by_milestone = {}
+    if award.learner_id is not None and milestone_ids:
+        evidence_by_milestone = {
+            evidence.milestone_id: evidence
+            for evidence in Evidence.objects.filter(
+                learner_id=award.learner_id, milestone_id__in=milestone_ids
+            )
+        }
+    milestones = []
+    for spec in requirements:
+        if spec.milestone_id is None:
+            continue
+        evidence = evidence_by_milestone.get(spec.milestone_id)
+        milestones.append(
+            MilestoneEvidence(
+                title=spec.milestone_title,
+                url=evidence.url if evidence else "",
+                description=evidence.description if evidence else "",
+                state=evidence.state if evidence else "",
+            )
+        )
+    return SharedBadge(
+        award=award,
+        display_name=learner_name(award.learner),
+        requirements=requirements,
+        milestones=tuple(milestones),
+    )
