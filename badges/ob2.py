@@ -1,25 +1,14 @@
 """Open Badges 2.0 hosted verification: the issuer, a BadgeClass per degree, an Assertion per award.
 
 Plain functions from plain values to the JSON-LD documents; the views pass absolute URLs (each
-document's `id` is the URL it is served at) and the facts from `badges.awards`.
+document's `id` is the URL it is served at) and the facts from `badges.awards`. The recipient
+hash and timestamps are Open Badges 3.0's too, so they come from `badges.ob3`.
 """
 
-import hashlib
-from datetime import UTC
+from badges.ob3 import format_timestamp, recipient_identity_hash
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 LD_JSON = "application/ld+json"
-
-
-def recipient_identity(email, salt):
-    """`sha256$` + hex SHA-256 of the trimmed, lower-cased email followed by the salt."""
-    normalized = (email or "").strip().lower()
-    return "sha256$" + hashlib.sha256((normalized + salt).encode("utf-8")).hexdigest()
-
-
-def timestamp(moment):
-    """ISO 8601 in UTC with a Z, to the second."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def issuer_document(issuer):
@@ -57,12 +46,12 @@ def assertion_document(*, assertion_url, badge_class_url, image_url, badge, reci
             "type": "email",
             "hashed": True,
             "salt": award.recipient_salt,
-            "identity": recipient_identity(recipient_email, award.recipient_salt),
+            "identity": recipient_identity_hash(recipient_email, award.recipient_salt),
         },
         "badge": badge_class_url,
         "image": image_url,
         "verification": {"type": "hosted"},
-        "issuedOn": timestamp(award.awarded_at),
+        "issuedOn": format_timestamp(award.awarded_at),
     }
     evidence = [
         {
