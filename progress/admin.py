@@ -22,14 +22,75 @@ class ResourceProgressAdmin(admin.ModelAdmin):
     date_hierarchy = "updated_at"
 
 
+class RevocationForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Shown on the badge's page and in its documents, to anyone who checks it.",
+    )
+
+
+class RevokedFilter(admin.SimpleListFilter):
+    title = "revocation"
+    parameter_name = "revoked"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Valid"), ("yes", "Revoked")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.revoked()
+        if self.value() == "no":
+            return queryset.valid()
+        return queryset
+
+
 @admin.register(DegreeAward)
 class DegreeAwardAdmin(admin.ModelAdmin):
-    list_display = ["learner", "degree", "awarded_at", "public_id"]
-    list_filter = ["degree"]
+    """Awards are recorded by the rules; curators may only revoke them, with a reason."""
+
+    list_display = ["learner", "degree", "awarded_at", "is_shared", "revoked_at", "public_id"]
+    list_filter = [RevokedFilter, "degree", "is_shared"]
     list_select_related = ["learner", "degree"]
-    search_fields = ["learner__username", "learner__email"]
+    search_fields = ["learner__username", "learner__email", "=public_id"]
     raw_id_fields = ["learner"]
-    readonly_fields = ["public_id"]
+    readonly_fields = ["public_id", "revoked_at", "revocation_reason", "recipient_salt"]
+    date_hierarchy = "awarded_at"
+    actions = ["revoke"]
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("progress.revoke_degreeaward")
+
+    # Curators hold only the revoke permission: they must still see the list to act on it.
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or self.has_revoke_permission(request)
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self.has_revoke_permission(request)
+
+    @admin.action(description="Revoke selected awards, with a reason…", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        form = RevocationForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = queryset.revoke(reason=form.cleaned_data["reason"])
+            already = queryset.count() - count
+            message = f"Revoked {count} award(s)."
+            if already:
+                message += f" {already} already revoked award(s) keep their first reason."
+            self.message_user(request, message, messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/progress/degreeaward/revoke.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Revoke awards",
+                "opts": self.model._meta,
+                "queryset": queryset.select_related("learner", "degree"),
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Activity)

@@ -201,6 +201,7 @@ class DegreeAward(models.Model):
     class Meta:
         verbose_name = "degree award"
         ordering = ["degree__rank", "awarded_at"]
+        permissions = [("revoke_degreeaward", "Can revoke degree awards")]
         constraints = [
             models.UniqueConstraint(
                 fields=["learner", "degree"],

@@ -34,7 +34,7 @@ def test_curators_group_holds_every_catalog_permission():
     }
 
 
-def test_curators_group_holds_nothing_else_but_the_evidence_review():
+def test_curators_group_holds_nothing_else_but_evidence_review_and_revocation():
     curators = Group.objects.get(name="Curators")
 
     outside_catalog = set(
@@ -43,8 +43,12 @@ def test_curators_group_holds_nothing_else_but_the_evidence_review():
         )
     )
 
-    # Reviewing learners' milestone evidence is the one curator duty outside the catalog.
-    assert outside_catalog <= {("progress", "view_evidence"), ("progress", "change_evidence")}
+    # Outside the catalog, curators review learners' milestone evidence and revoke awards.
+    assert outside_catalog == {
+        ("progress", "view_evidence"),
+        ("progress", "change_evidence"),
+        ("progress", "revoke_degreeaward"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -93,7 +97,7 @@ def test_curator_can_open_a_degree_with_its_requirements_inline(curator_client, 
         "/admin/auth/user/add/",
         "/admin/auth/group/",
         "/admin/progress/resourceprogress/",
-        "/admin/progress/degreeaward/",
+        "/admin/progress/degreeaward/add/",
     ],
 )
 def test_curator_cannot_open_anything_outside_the_catalog(curator_client, url):

@@ -1,0 +1,109 @@
+"""Curators revoke awards in the admin, with a required reason; the badge then stops verifying."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from progress.models import DegreeAward
+from tests.badges.conftest import earn_practitioner
+
+pytestmark = pytest.mark.usefixtures("seed_catalog")
+
+CHANGELIST = "/admin/progress/degreeaward/"
+
+
+@pytest.fixture
+def curator(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="curator", email="curator@example.org", password="curator-password"
+    )
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(Group.objects.get(name="Curators"))
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+def revoke(client, award, **fields):
+    return client.post(CHANGELIST, {"action": "revoke", "_selected_action": [award.pk], **fields})
+
+
+def test_curators_see_awards_but_cannot_add_change_or_delete_them(curator_client, learner):
+    award = earn_practitioner(learner)
+    listing = curator_client.get(CHANGELIST)
+    assert listing.status_code == 200
+    assert "Revoke selected awards, with a reason…" in listing.content.decode()
+    assert curator_client.get(f"{CHANGELIST}add/").status_code == 403
+    change_url = f"{CHANGELIST}{award.pk}/change/"
+    assert curator_client.post(change_url, {"is_shared": "on"}).status_code == 403
+    assert (
+        curator_client.post(f"{CHANGELIST}{award.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    award.refresh_from_db()
+    assert not award.is_shared
+    assert DegreeAward.objects.filter(pk=award.pk).exists()
+
+
+def test_revoking_asks_for_a_reason_and_revokes_nothing_without_one(curator_client, learner):
+    award = earn_practitioner(learner)
+    confirm = revoke(curator_client, award)
+    assert confirm.status_code == 200
+    assert "Revoke with this reason" in confirm.content.decode()
+    no_reason = revoke(curator_client, award, apply="1", reason="  ")
+    assert "This field is required." in no_reason.content.decode()
+    award.refresh_from_db()
+    assert award.is_valid
+
+
+def test_a_revoked_badge_says_so_and_its_assertion_is_gone(client, curator_client, learner):
+    award = earn_practitioner(learner).set_shared(True)
+    response = revoke(curator_client, award, apply="1", reason="The notebook is not theirs.")
+    assert response.status_code == 302
+    award.refresh_from_db()
+    assert award.is_revoked
+    assert award.revocation_reason == "The notebook is not theirs."
+    messages = curator_client.get(CHANGELIST).content.decode()
+    assert "Revoked 1 award(s)." in messages
+
+    page = client.get(reverse("badges:award", args=[award.public_id])).content.decode()
+    assert "Revoked" in page
+    assert "The notebook is not theirs." in page
+    assertion = client.get(reverse("badges:assertion", args=[award.public_id]))
+    assert assertion.status_code == 410
+    assert assertion.json()["revocationReason"] == "The notebook is not theirs."
+
+
+def test_revoking_again_keeps_the_first_reason(curator_client, learner):
+    award = earn_practitioner(learner)
+    revoke(curator_client, award, apply="1", reason="First.")
+    revoke(curator_client, award, apply="1", reason="Second.")
+    award.refresh_from_db()
+    assert award.revocation_reason == "First."
+    assert "1 already revoked award(s) keep their first reason." in (
+        curator_client.get(CHANGELIST).content.decode()
+    )
+
+
+def test_staff_without_the_permission_cannot_revoke(client, django_user_model, learner):
+    award = earn_practitioner(learner)
+    staff = django_user_model.objects.create_user(username="staff", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get(CHANGELIST).status_code == 403
+    revoke(client, award, apply="1", reason="No right to.")
+    award.refresh_from_db()
+    assert award.is_valid
+
+
+def test_the_list_filters_valid_and_revoked_awards(curator_client, make_learner):
+    ada_award = earn_practitioner(make_learner("ada"))
+    bob_award = earn_practitioner(make_learner("bob"))
+    bob_award.revoke(reason="Revoked.")
+    revoked = curator_client.get(f"{CHANGELIST}?revoked=yes").context["cl"].result_list
+    valid = curator_client.get(f"{CHANGELIST}?revoked=no").context["cl"].result_list
+    assert list(revoked) == [bob_award]
+    assert list(valid) == [ada_award]
