@@ -170,7 +170,7 @@ def credential_url(request, award):
 def award_detail(request, public_id):
     award = shared_award_or_404(public_id)
     badge = load_shared_badge(award)
-    share_url = absolute_url(request, reverse("badges:award", args=[award.public_id]))
+    share_url = absolute_url(request, reverse("badges:share", args=[award.public_id]))
     issuer = site_issuer(request)
     fields = linkedin_fields(badge, share_url, issuer.name)
     context = {

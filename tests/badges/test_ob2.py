@@ -88,14 +88,14 @@ def test_an_unknown_degree_is_a_404(client, db):
     assert client.get(path).status_code == 404
 
 
-def test_the_assertion_of_a_shared_award(client, shared_award):
-    path = assertion_path(shared_award)
+def test_the_assertion_of_a_shared_award(client, ada_shared_award):
+    path = assertion_path(ada_shared_award)
     response, assertion = get_json(client, path)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/ld+json"
-    salt = shared_award.recipient_salt
+    salt = ada_shared_award.recipient_salt
     expected_hash = hashlib.sha256(("ada@example.com" + salt).encode()).hexdigest()
-    degree_id = shared_award.degree.public_id
+    degree_id = ada_shared_award.degree.public_id
     assert assertion == {
         "@context": CONTEXT,
         "id": absolute(path),
@@ -107,9 +107,9 @@ def test_the_assertion_of_a_shared_award(client, shared_award):
             "identity": f"sha256${expected_hash}",
         },
         "badge": absolute(f"/badges/degrees/{degree_id}.json"),
-        "image": absolute(f"/badges/{shared_award.public_id}/badge.png"),
+        "image": absolute(f"/badges/{ada_shared_award.public_id}/badge.png"),
         "verification": {"type": "hosted"},
-        "issuedOn": shared_award.awarded_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "issuedOn": ada_shared_award.awarded_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "evidence": [
             {
                 "id": "https://example.org/ada/kaggle-keras-xgboost",
@@ -120,23 +120,23 @@ def test_the_assertion_of_a_shared_award(client, shared_award):
     }
 
 
-def test_the_identity_hashes_the_trimmed_lower_cased_email(client, shared_award, learner):
+def test_the_identity_hashes_the_trimmed_lower_cased_email(client, ada_shared_award, learner):
     learner.email = "  Ada@Example.COM "
     learner.save()
-    _, assertion = get_json(client, assertion_path(shared_award))
-    salt = shared_award.recipient_salt
+    _, assertion = get_json(client, assertion_path(ada_shared_award))
+    salt = ada_shared_award.recipient_salt
     expected = hashlib.sha256(("ada@example.com" + salt).encode()).hexdigest()
     assert assertion["recipient"]["identity"] == f"sha256${expected}"
 
 
-def test_rejected_evidence_is_left_out_of_the_assertion(client, shared_award):
+def test_rejected_evidence_is_left_out_of_the_assertion(client, ada_shared_award):
     review_evidence(
         evidence_ids=list(Evidence.objects.values_list("pk", flat=True)),
         state=Evidence.State.REJECTED,
         reviewer=None,
         note="No.",
     )
-    _, assertion = get_json(client, assertion_path(shared_award))
+    _, assertion = get_json(client, assertion_path(ada_shared_award))
     assert "evidence" not in assertion
 
 
@@ -150,23 +150,25 @@ def test_rejected_evidence_is_left_out_of_the_assertion(client, shared_award):
         ("text/html", "application/ld+json"),
     ],
 )
-def test_json_ld_unless_the_client_accepts_only_json(client, shared_award, accept, content_type):
-    response = client.get(assertion_path(shared_award), HTTP_ACCEPT=accept)
+def test_json_ld_unless_the_client_accepts_only_json(
+    client, ada_shared_award, accept, content_type
+):
+    response = client.get(assertion_path(ada_shared_award), HTTP_ACCEPT=accept)
     assert response["Content-Type"] == content_type
     assert "Accept" in response["Vary"]
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_ids_use_site_url_when_set(client, shared_award, settings):
+def test_ids_use_site_url_when_set(client, ada_shared_award, settings):
     settings.SITE_URL = "https://mlmath.example.org"
-    _, assertion = get_json(client, assertion_path(shared_award))
-    assert assertion["id"] == f"https://mlmath.example.org{assertion_path(shared_award)}"
+    _, assertion = get_json(client, assertion_path(ada_shared_award))
+    assert assertion["id"] == f"https://mlmath.example.org{assertion_path(ada_shared_award)}"
     assert assertion["badge"].startswith("https://mlmath.example.org/badges/degrees/")
 
 
-def test_a_revoked_assertion_answers_410_gone_with_the_reason(client, shared_award):
-    shared_award.revoke(reason="Evidence was plagiarised.")
-    path = assertion_path(shared_award)
+def test_a_revoked_assertion_answers_410_gone_with_the_reason(client, ada_shared_award):
+    ada_shared_award.revoke(reason="Evidence was plagiarised.")
+    path = assertion_path(ada_shared_award)
     response, document = get_json(client, path)
     assert response.status_code == 410
     assert document == {
@@ -178,20 +180,20 @@ def test_a_revoked_assertion_answers_410_gone_with_the_reason(client, shared_awa
     }
 
 
-def test_a_private_or_unknown_assertion_is_a_404(client, award):
-    assert client.get(assertion_path(award)).status_code == 404
-    award.revoke(reason="Revoked while private.")
-    assert client.get(assertion_path(award)).status_code == 404
+def test_a_private_or_unknown_assertion_is_a_404(client, ada_award):
+    assert client.get(assertion_path(ada_award)).status_code == 404
+    ada_award.revoke(reason="Revoked while private.")
+    assert client.get(assertion_path(ada_award)).status_code == 404
 
 
-def test_baked_images_carry_the_assertion_url(client, shared_award):
-    assertion_url = absolute(assertion_path(shared_award))
-    png = client.get(reverse("badges:baked_png", args=[shared_award.public_id]))
+def test_baked_images_carry_the_assertion_url(client, ada_shared_award):
+    assertion_url = absolute(assertion_path(ada_shared_award))
+    png = client.get(reverse("badges:baked_png", args=[ada_shared_award.public_id]))
     assert png["Content-Type"] == "image/png"
     assert png["Content-Disposition"] == 'attachment; filename="mlmath-practitioner-badge.png"'
     assert Image.open(io.BytesIO(png.content)).text["openbadges"] == assertion_url
     assert unbake_png(png.content) == assertion_url
-    svg = client.get(reverse("badges:baked_svg", args=[shared_award.public_id]))
+    svg = client.get(reverse("badges:baked_svg", args=[ada_shared_award.public_id]))
     assert svg["Content-Type"] == "image/svg+xml"
     assert unbake_svg(svg.content.decode()) == assertion_url
     # Follow the baked URL as a verifier would.
@@ -199,8 +201,8 @@ def test_baked_images_carry_the_assertion_url(client, shared_award):
     assert assertion["id"] == assertion_url
 
 
-def test_documents_answer_get_only(client, shared_award):
-    assert client.post(assertion_path(shared_award)).status_code == 405
+def test_documents_answer_get_only(client, ada_shared_award):
+    assert client.post(assertion_path(ada_shared_award)).status_code == 405
 
 
 @pytest.mark.parametrize("learners", [1, 4])
@@ -208,13 +210,13 @@ def test_documents_cost_a_fixed_number_of_queries(
     client, seed_catalog, make_learner, django_assert_max_num_queries, learners
 ):
     awards = [earn_practitioner(make_learner(f"l{n}")).set_shared(True) for n in range(learners)]
-    award = awards[-1]
-    degree = award.degree
+    ada_award = awards[-1]
+    degree = ada_award.degree
     with django_assert_max_num_queries(5):
-        client.get(assertion_path(award))
+        client.get(assertion_path(ada_award))
     with django_assert_max_num_queries(4):
         client.get(reverse("badges:badge_class", args=[degree.public_id]))
     with django_assert_max_num_queries(1):
-        client.get(reverse("badges:baked_png", args=[award.public_id]))
+        client.get(reverse("badges:baked_png", args=[ada_award.public_id]))
     with django_assert_max_num_queries(0):
         client.get(reverse("badges:issuer"))

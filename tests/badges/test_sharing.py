@@ -17,7 +17,7 @@ def sharing_url(award):
 def public_urls(award):
     return [
         reverse(name, args=[award.public_id])
-        for name in ("badges:award", "badges:assertion", "badges:baked_png", "badges:baked_svg")
+        for name in ("badges:share", "badges:assertion", "badges:baked_png", "badges:baked_svg")
     ]
 
 
@@ -27,7 +27,7 @@ def test_the_dashboard_offers_to_share_each_earned_badge(learner_client, ada_awa
     assert f'action="{sharing_url(ada_award)}"' in page
     assert 'name="sharing" value="shared"' in page
     assert 'Make shareable<span class="visually-hidden"> your Practitioner badge</span>' in page
-    assert reverse("badges:award", args=[ada_award.public_id]) not in page
+    assert reverse("badges:share", args=[ada_award.public_id]) not in page
 
 
 def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner_client, ada_award):
@@ -38,7 +38,7 @@ def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner
     assert ada_award.is_shared
     page = learner_client.get("/progress/").content.decode()
     assert "Your Practitioner badge is now shareable." in page
-    assert f'href="{reverse("badges:award", args=[ada_award.public_id])}"' in page
+    assert f'href="{reverse("badges:share", args=[ada_award.public_id])}"' in page
     assert 'name="sharing" value="private"' in page
 
 
@@ -48,7 +48,7 @@ def test_htmx_post_returns_only_the_sharing_control(learner_client, ada_award):
     html = response.content.decode()
     assert "<html" not in html
     assert "<strong>Shared.</strong>" in html
-    assert reverse("badges:award", args=[ada_award.public_id]) in html
+    assert reverse("badges:share", args=[ada_award.public_id]) in html
     assert "Make private" in html
 
     response = learner_client.post(sharing_url(ada_award), {"sharing": "private"}, **hx())

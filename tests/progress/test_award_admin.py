@@ -70,7 +70,7 @@ def test_a_revoked_badge_says_so_and_its_assertion_is_gone(client, curator_clien
     messages = curator_client.get(CHANGELIST).content.decode()
     assert "Revoked 1 award(s)." in messages
 
-    page = client.get(reverse("badges:award", args=[award.public_id])).content.decode()
+    page = client.get(reverse("badges:share", args=[award.public_id])).content.decode()
     assert "Revoked" in page
     assert "The notebook is not theirs." in page
     assertion = client.get(reverse("badges:assertion", args=[award.public_id]))
