@@ -10,12 +10,7 @@ from django.utils import timezone
 
 from catalog.models import Degree
 from progress.models import DegreeAward
-from tests.progress import conftest as progress_fixtures
 from tests.progress.helpers import complete, give_evidence
-
-make_learner = progress_fixtures.make_learner
-learner = progress_fixtures.learner
-learner_client = progress_fixtures.learner_client
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.badges.conftest import earn_practitioner
-from tests.progress.conftest import hx
 
 
 def sharing_url(award):
@@ -42,7 +41,7 @@ def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner
     assert 'name="sharing" value="private"' in page
 
 
-def test_htmx_post_returns_only_the_sharing_control(learner_client, ada_award):
+def test_htmx_post_returns_only_the_sharing_control(learner_client, ada_award, hx):
     response = learner_client.post(sharing_url(ada_award), {"sharing": "shared"}, **hx())
     assert response.status_code == 200
     html = response.content.decode()
@@ -74,7 +73,7 @@ def test_a_private_badge_answers_exactly_like_an_unknown_id(client, ada_award):
         assert private.content == missing.content
 
 
-def test_nobody_can_share_someone_elses_badge(client, ada_award, make_learner):
+def test_nobody_can_share_someone_elses_badge(client, ada_award, make_learner, hx):
     client.force_login(make_learner("mallory"))
     assert client.post(sharing_url(ada_award), {"sharing": "shared"}).status_code == 404
     assert client.post(sharing_url(ada_award), {"sharing": "shared"}, **hx()).status_code == 404

@@ -1,7 +1,6 @@
 """Curators revoke awards in the admin, with a required reason; the badge then stops verifying."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from progress.models import DegreeAward
@@ -10,23 +9,6 @@ from tests.badges.conftest import earn_practitioner
 pytestmark = pytest.mark.usefixtures("seed_catalog")
 
 CHANGELIST = "/admin/progress/degreeaward/"
-
-
-@pytest.fixture
-def curator(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="curator", email="curator@example.org", password="curator-password"
-    )
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.groups.add(Group.objects.get(name="Curators"))
-    return user
-
-
-@pytest.fixture
-def curator_client(client, curator):
-    client.force_login(curator)
-    return client
 
 
 def revoke(client, award, **fields):
