@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from catalog.models import Degree
+from catalog.models import Degree, Milestone, Resource
 from progress.models import DegreeAward
-from tests.progress.helpers import complete, give_evidence
+from tests.factories import complete, give_evidence
 
 
 @pytest.fixture
@@ -50,8 +50,9 @@ def shared_award(make_award):
 
 
 def earn_practitioner(someone):
-    give_evidence(someone, "kaggle-keras-xgboost")
-    complete(someone, "keras", "xgboost")
+    """Meet the seed's Practitioner requirements the way a learner does; return the award."""
+    give_evidence(someone, Milestone.objects.get(slug="kaggle-keras-xgboost"))
+    complete(someone, *Resource.objects.filter(slug__in=["keras", "xgboost"]))
     return DegreeAward.objects.valid().get(learner=someone, degree__slug="practitioner")
 
 
