@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from badges import ob2
 from badges.awards import (
@@ -63,12 +63,12 @@ def degree_urls(request, degree):
     }
 
 
-@require_GET
+@require_safe
 def issuer(request):
     return json_ld_response(request, ob2.issuer_document(site_issuer(request)))
 
 
-@require_GET
+@require_safe
 def badge_class(request, public_id):
     degree = get_object_or_404(Degree, public_id=public_id)
     urls = degree_urls(request, degree)
@@ -85,13 +85,13 @@ def badge_class(request, public_id):
     return json_ld_response(request, document)
 
 
-@require_GET
+@require_safe
 def degree_png(request, public_id):
     degree = get_object_or_404(Degree, public_id=public_id)
     return image_response(badge_png(degree.title, degree.rank), "image/png")
 
 
-@require_GET
+@require_safe
 def degree_svg(request, public_id):
     degree = get_object_or_404(Degree, public_id=public_id)
     return image_response(badge_svg(degree.title, degree.rank), "image/svg+xml")
@@ -101,7 +101,7 @@ def assertion_url(request, award):
     return absolute_url(request, reverse("badges:assertion", args=[award.public_id]))
 
 
-@require_GET
+@require_safe
 def assertion(request, public_id):
     award = shared_award_or_404(public_id)
     url = assertion_url(request, award)
@@ -125,14 +125,14 @@ def download_name(award, extension):
     return f"mlmath-{award.degree.slug}-badge.{extension}"
 
 
-@require_GET
+@require_safe
 def baked_png(request, public_id):
     award = shared_award_or_404(public_id)
     png = bake_png(badge_png(award.degree.title, award.degree.rank), assertion_url(request, award))
     return image_response(png, "image/png", filename=download_name(award, "png"))
 
 
-@require_GET
+@require_safe
 def baked_svg(request, public_id):
     award = shared_award_or_404(public_id)
     svg = bake_svg(
@@ -166,7 +166,7 @@ def credential_url(request, award):
         return None
 
 
-@require_GET
+@require_safe
 def award_detail(request, public_id):
     award = shared_award_or_404(public_id)
     badge = load_shared_badge(award)

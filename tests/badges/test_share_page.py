@@ -136,6 +136,18 @@ def test_downloads_and_verification_documents_are_linked(client, ada_shared_awar
     )
     assert f'<link rel="alternate" type="application/ld+json" href="{assertion_url}"' in html
     assert f'<a href="{assertion_url}" type="application/ld+json">' in html
+    credential_url = (
+        f"http://testserver{reverse('badges:credential_jwt', args=[ada_shared_award.public_id])}"
+    )
+    assert f'<link rel="alternate" type="application/vc+jwt" href="{credential_url}"' in html
+    assert client.get(credential_url)["Content-Type"] == "application/vc+jwt"
+
+
+def test_head_requests_answer_like_get_without_a_body(client, ada_shared_award):
+    for name in ("badges:share", "badges:assertion", "badges:baked_png"):
+        response = client.head(reverse(name, args=[ada_shared_award.public_id]))
+        assert response.status_code == 200
+        assert response.content == b""
 
 
 def test_the_badge_image_has_alt_text(client, ada_shared_award):
