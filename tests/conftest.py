@@ -11,6 +11,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -72,6 +73,12 @@ def curator(make_learner):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def fresh_rate_limits(db):
+    """Sign-in rate limits (kept in the cache) start empty, whatever ran before."""
+    cache.clear()
 
 
 @pytest.fixture

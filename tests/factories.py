@@ -6,9 +6,12 @@ Learners are made with a real password (`PASSWORD`), and their progress goes thr
 services the views call, so awards and activity are recorded as they would be for a user.
 """
 
+from datetime import UTC, datetime
+
 from django.contrib.auth import get_user_model
 from model_bakery.recipe import Recipe, foreign_key, seq
 
+from badges.ob3 import CredentialFacts, recipient_identity_hash
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
 from progress.services import set_resource_status, submit_evidence
 
@@ -81,3 +84,27 @@ def give_evidence(learner, *milestones):
             url=f"https://example.org/{learner.username}/{milestone.slug}",
             description=f"My work for {milestone.slug}.",
         )
+
+
+BADGE_ORIGIN = "https://mlmath.example.org"
+
+
+def make_credential_facts(**changes):
+    """The facts of an Open Badges 3.0 credential, as plain data, before it is signed."""
+    facts = {
+        "credential_id": f"{BADGE_ORIGIN}/badges/6f1c/credential.jwt",
+        "subject_id": "urn:uuid:0f0c2ad5-65a5-5a1d-9a5a-3d0e9f6c1b2a",
+        "issuer_id": f"{BADGE_ORIGIN}/badges/issuer",
+        "issuer_name": "mlmath",
+        "issuer_url": BADGE_ORIGIN,
+        "achievement_id": f"{BADGE_ORIGIN}/badges/degrees/1234",
+        "achievement_name": "Practitioner",
+        "achievement_description": "Can use the mathematics of machine learning.",
+        "criteria_narrative": "Complete every Calculus resource.",
+        "achievement_image_url": f"{BADGE_ORIGIN}/badges/degrees/1234/image.png",
+        "awarded_at": datetime(2026, 3, 4, 5, 6, 7, 890, tzinfo=UTC),
+        "identity_hash": recipient_identity_hash("Ada@Example.org ", "pepper"),
+        "identity_salt": "pepper",
+        "revocation_list_url": f"{BADGE_ORIGIN}/badges/revocations",
+    }
+    return CredentialFacts(**{**facts, **changes})

@@ -1,6 +1,9 @@
-"""Run the real app in other processes (as gunicorn's workers are) against the test database."""
+"""Run the real app in other processes: against the test database (as gunicorn's workers are),
+or with only the environment production starts with (to read its settings)."""
 
+import json
 import os
+import secrets
 import sqlite3
 import subprocess
 import sys
@@ -58,3 +61,51 @@ def run_app_process(script, *arguments, database_url, **environment):
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     return stdout
+
+
+PROJECT_DIR = settings.BASE_DIR
+
+# Printed by a fresh interpreter that imports the real settings module under a given environment.
+DUMP_SETTINGS = """
+import json
+from mlmath import settings as s
+database = s.DATABASES["default"]
+print(json.dumps({
+    "DEBUG": s.DEBUG,
+    "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
+    "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
+    "ENGINE": database["ENGINE"],
+    "NAME": database["NAME"],
+    "HOST": database.get("HOST", ""),
+    "CONN_MAX_AGE": database["CONN_MAX_AGE"],
+    "CONN_HEALTH_CHECKS": database["CONN_HEALTH_CHECKS"],
+    "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
+    "MIDDLEWARE": s.MIDDLEWARE,
+    "ALLAUTH_TRUSTED_PROXY_COUNT": s.ALLAUTH_TRUSTED_PROXY_COUNT,
+}))
+"""
+
+
+def production_secret_key():
+    return secrets.token_urlsafe(50)
+
+
+def run_python(args, **environment):
+    """Run the project's Python with only these variables set (plus PATH), from the project."""
+    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "mlmath.settings"}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def settings_under(**environment):
+    result = run_python(["-c", DUMP_SETTINGS], **environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)

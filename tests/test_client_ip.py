@@ -1,19 +1,13 @@
 """Behind reverse proxies, rate limits count per client, not per proxy (TRUSTED_PROXY_COUNT)."""
 
 import pytest
-from django.core.cache import cache
 
-from tests.test_settings import production_secret_key, settings_under
+from tests.processes import production_secret_key, settings_under
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
 
 PROXY = "127.0.0.1"  # nginx, on the same machine: every request comes from it
 LIMITED = "Too many failed login attempts"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    cache.clear()
 
 
 def sign_in_through_the_proxy(client, username, forwarded_for):

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mlmath.checks import email_is_sent_in_production
-from tests.test_settings import production_secret_key, run_python
+from tests.processes import production_secret_key, run_python
 
 
 def test_deploy_check_fails_in_production_when_email_would_go_to_the_log():

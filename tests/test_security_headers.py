@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.test_settings import production_secret_key, run_python
+from tests.processes import production_secret_key, run_python
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
 
@@ -62,12 +62,6 @@ def test_pages_refuse_browser_features_they_do_not_use(client):
 
     for feature in ("camera", "microphone", "geolocation", "payment"):
         assert f"{feature}=()" in policy
-
-
-@pytest.fixture
-def learner_client(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("ada", password="x-unused-x"))
-    return client
 
 
 @pytest.mark.parametrize(

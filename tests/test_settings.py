@@ -1,63 +1,18 @@
 """Settings from the environment, checked in fresh processes the way production starts them."""
 
 import json
-import os
-import secrets
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from tests.badges.keys import private_key_pem
-
-PROJECT_DIR = settings.BASE_DIR
-
-# Printed by a fresh interpreter that imports the real settings module under a given environment.
-DUMP_SETTINGS = """
-import json
-from mlmath import settings as s
-database = s.DATABASES["default"]
-print(json.dumps({
-    "DEBUG": s.DEBUG,
-    "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
-    "CSRF_TRUSTED_ORIGINS": s.CSRF_TRUSTED_ORIGINS,
-    "ENGINE": database["ENGINE"],
-    "NAME": database["NAME"],
-    "HOST": database.get("HOST", ""),
-    "CONN_MAX_AGE": database["CONN_MAX_AGE"],
-    "CONN_HEALTH_CHECKS": database["CONN_HEALTH_CHECKS"],
-    "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
-    "MIDDLEWARE": s.MIDDLEWARE,
-    "ALLAUTH_TRUSTED_PROXY_COUNT": s.ALLAUTH_TRUSTED_PROXY_COUNT,
-}))
-"""
-
-
-def production_secret_key():
-    return secrets.token_urlsafe(50)
-
-
-def run_python(args, **environment):
-    """Run the project's Python with only these variables set (plus PATH), from the project."""
-    env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "mlmath.settings"}
-    env.update(environment)
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def settings_under(**environment):
-    result = run_python(["-c", DUMP_SETTINGS], **environment)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+from tests.processes import (
+    DUMP_SETTINGS,
+    PROJECT_DIR,
+    production_secret_key,
+    run_python,
+    settings_under,
+)
 
 
 def test_production_settings_pass_the_deployment_checks():

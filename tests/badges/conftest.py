@@ -1,6 +1,6 @@
-"""Fixtures for badge tests: a degree, a learner and their awards, shared or not.
+"""Fixtures for badge tests: a degree, a learner and their awards, shared or not; a key ring.
 
-Two kinds: `degree`/`make_award` build an award directly; `ada_award` has ada earn the
+Two kinds of award: `degree`/`make_award` build an award directly; `ada_award` has ada earn the
 seed's Practitioner degree for real, through her progress and evidence.
 """
 
@@ -8,8 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from badges.signing import parse_key_ring
 from catalog.models import Degree, Milestone, Resource
 from progress.models import DegreeAward
+from tests.badges.keys import private_key_pem
 from tests.factories import complete, give_evidence
 
 
@@ -65,3 +67,9 @@ def ada_award(seed_catalog, learner):
 @pytest.fixture
 def ada_shared_award(ada_award):
     return ada_award.set_shared(True)
+
+
+@pytest.fixture(scope="module")
+def key_ring():
+    """A signing key ring of one test key."""
+    return parse_key_ring(private_key_pem(1))

@@ -8,7 +8,6 @@ import pytest
 
 from badges.ob3 import (
     CREDENTIAL_CONTEXT,
-    CredentialFacts,
     build_credential,
     recipient_identity_hash,
     recipient_matches,
@@ -18,34 +17,9 @@ from badges.ob3 import (
 from badges.signing import parse_key_ring, public_jwk
 from tests.badges.keys import private_key_pem
 from tests.badges.schema import FULL_EXAMPLE, schema_errors
+from tests.factories import BADGE_ORIGIN, make_credential_facts
 
-ORIGIN = "https://mlmath.example.org"
-KID = f"{ORIGIN}/badges/keys/abc.json"
-
-
-def sample_facts(**changes):
-    facts = {
-        "credential_id": f"{ORIGIN}/badges/6f1c/credential.jwt",
-        "subject_id": "urn:uuid:0f0c2ad5-65a5-5a1d-9a5a-3d0e9f6c1b2a",
-        "issuer_id": f"{ORIGIN}/badges/issuer",
-        "issuer_name": "mlmath",
-        "issuer_url": ORIGIN,
-        "achievement_id": f"{ORIGIN}/badges/degrees/1234",
-        "achievement_name": "Practitioner",
-        "achievement_description": "Can use the mathematics of machine learning.",
-        "criteria_narrative": "Complete every Calculus resource.",
-        "achievement_image_url": f"{ORIGIN}/badges/degrees/1234/image.png",
-        "awarded_at": datetime(2026, 3, 4, 5, 6, 7, 890, tzinfo=UTC),
-        "identity_hash": recipient_identity_hash("Ada@Example.org ", "pepper"),
-        "identity_salt": "pepper",
-        "revocation_list_url": f"{ORIGIN}/badges/revocations",
-    }
-    return CredentialFacts(**{**facts, **changes})
-
-
-@pytest.fixture(scope="module")
-def key_ring():
-    return parse_key_ring(private_key_pem(1))
+KID = f"{BADGE_ORIGIN}/badges/keys/abc.json"
 
 
 def jwks_for(ring):
@@ -57,7 +31,7 @@ def test_the_schema_copy_accepts_the_specifications_own_example():
 
 
 def test_the_credential_satisfies_the_achievement_credential_schema():
-    credential = build_credential(sample_facts())
+    credential = build_credential(make_credential_facts())
 
     assert schema_errors(credential) == []
     assert credential["@context"] == [
@@ -74,7 +48,7 @@ def test_the_credential_satisfies_the_achievement_credential_schema():
 
 
 def test_the_schema_check_catches_a_broken_credential():
-    credential = build_credential(sample_facts())
+    credential = build_credential(make_credential_facts())
     del credential["credentialSubject"]["achievement"]["criteria"]
     credential["@context"] = list(reversed(CREDENTIAL_CONTEXT))
 
@@ -94,7 +68,7 @@ def test_the_recipient_hash_ignores_case_and_surrounding_spaces_of_the_email():
 
 
 def test_an_independent_library_verifies_the_vc_jwt_with_the_public_keys_only(key_ring):
-    credential = build_credential(sample_facts())
+    credential = build_credential(make_credential_facts())
 
     token = sign_credential(credential, key_ring.signing_key, KID)
 
@@ -111,7 +85,7 @@ def test_an_independent_library_verifies_the_vc_jwt_with_the_public_keys_only(ke
 
 
 def test_a_tampered_payload_fails_verification(key_ring):
-    token = sign_credential(build_credential(sample_facts()), key_ring.signing_key, KID)
+    token = sign_credential(build_credential(make_credential_facts()), key_ring.signing_key, KID)
     header, payload, signature = token.split(".")
     claims = json.loads(pyjwt.utils.base64url_decode(payload))
     claims["credentialSubject"]["achievement"]["name"] = "Researcher"
@@ -124,7 +98,7 @@ def test_a_tampered_payload_fails_verification(key_ring):
 
 def test_a_credential_signed_with_another_key_fails_verification(key_ring):
     other_ring = parse_key_ring(private_key_pem(2))
-    token = sign_credential(build_credential(sample_facts()), other_ring.signing_key, KID)
+    token = sign_credential(build_credential(make_credential_facts()), other_ring.signing_key, KID)
     public_key = pyjwt.PyJWKSet.from_dict(jwks_for(key_ring))[KID].key
 
     with pytest.raises(pyjwt.InvalidSignatureError):
@@ -133,15 +107,18 @@ def test_a_credential_signed_with_another_key_fails_verification(key_ring):
 
 def test_the_revocation_list_names_each_revoked_credential_with_its_reason():
     document = revocation_list(
-        list_url=f"{ORIGIN}/badges/revocations",
-        issuer_id=f"{ORIGIN}/badges/issuer",
-        revoked=[(f"{ORIGIN}/badges/1/credential.jwt", "Plagiarised evidence")],
+        list_url=f"{BADGE_ORIGIN}/badges/revocations",
+        issuer_id=f"{BADGE_ORIGIN}/badges/issuer",
+        revoked=[(f"{BADGE_ORIGIN}/badges/1/credential.jwt", "Plagiarised evidence")],
     )
 
     assert document == {
-        "id": f"{ORIGIN}/badges/revocations",
-        "issuer": f"{ORIGIN}/badges/issuer",
+        "id": f"{BADGE_ORIGIN}/badges/revocations",
+        "issuer": f"{BADGE_ORIGIN}/badges/issuer",
         "revokedCredentials": [
-            {"id": f"{ORIGIN}/badges/1/credential.jwt", "revocationReason": "Plagiarised evidence"}
+            {
+                "id": f"{BADGE_ORIGIN}/badges/1/credential.jwt",
+                "revocationReason": "Plagiarised evidence",
+            }
         ],
     }

@@ -8,7 +8,7 @@ from django.urls import reverse
 from badges.ob3 import build_credential, sign_credential
 from badges.signing import parse_key_ring
 from tests.badges.keys import private_key_pem
-from tests.badges.test_ob3 import sample_facts
+from tests.factories import make_credential_facts
 
 VERIFY = "/verify/"
 
@@ -109,7 +109,9 @@ def test_a_page_of_this_site_that_is_not_a_badge_is_explained(client, db):
 def test_a_jwt_from_another_issuer_is_not_ours(client, db):
     other = parse_key_ring(private_key_pem(2))
     token = sign_credential(
-        build_credential(sample_facts()), other.signing_key, "https://elsewhere.example/k.json"
+        build_credential(make_credential_facts()),
+        other.signing_key,
+        "https://elsewhere.example/k.json",
     )
 
     text = verdict_text(client.post(VERIFY, {"badge": token}))

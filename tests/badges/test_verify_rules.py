@@ -16,20 +16,17 @@ from badges.verify import (
     verify_credential_jwt,
 )
 from tests.badges.keys import private_key_pem
-from tests.badges.test_ob3 import ORIGIN, sample_facts
+from tests.factories import BADGE_ORIGIN, make_credential_facts
 
-KEY_PREFIX = f"{ORIGIN}/badges/keys/"
-ISSUER = sample_facts().issuer_id
-
-
-@pytest.fixture(scope="module")
-def key_ring():
-    return parse_key_ring(private_key_pem(1))
+KEY_PREFIX = f"{BADGE_ORIGIN}/badges/keys/"
+ISSUER = make_credential_facts().issuer_id
 
 
 def signed(ring, **changes):
     kid = f"{KEY_PREFIX}{key_id(ring.signing_key)}.json"
-    return sign_credential(build_credential(sample_facts(**changes)), ring.signing_key, kid)
+    return sign_credential(
+        build_credential(make_credential_facts(**changes)), ring.signing_key, kid
+    )
 
 
 def our_key_id(kid):
@@ -73,7 +70,7 @@ def test_a_credential_signed_with_a_retired_key_still_verifies(key_ring):
     )  # the old key is now only published
 
     assert rotated.signing_key_id != key_ring.signing_key_id
-    assert check(old_token, rotated)["jti"] == sample_facts().credential_id
+    assert check(old_token, rotated)["jti"] == make_credential_facts().credential_id
 
 
 def test_a_tampered_payload_is_reported_as_a_bad_signature(key_ring):
@@ -89,7 +86,7 @@ def test_a_tampered_payload_is_reported_as_a_bad_signature(key_ring):
 def test_a_credential_from_another_site_is_not_ours(key_ring):
     other_ring = parse_key_ring(private_key_pem(2))
     token = sign_credential(
-        build_credential(sample_facts(issuer_id="https://elsewhere.example/issuer")),
+        build_credential(make_credential_facts(issuer_id="https://elsewhere.example/issuer")),
         other_ring.signing_key,
         "https://elsewhere.example/keys/1",
     )
@@ -102,7 +99,7 @@ def test_a_credential_from_another_site_is_not_ours(key_ring):
 def test_our_key_url_with_a_key_we_never_published_is_refused(key_ring):
     other_ring = parse_key_ring(private_key_pem(2))
     kid = f"{KEY_PREFIX}{key_id(other_ring.signing_key)}.json"
-    token = sign_credential(build_credential(sample_facts()), other_ring.signing_key, kid)
+    token = sign_credential(build_credential(make_credential_facts()), other_ring.signing_key, kid)
 
     with pytest.raises(VerificationProblem, match="never published"):
         check(token, key_ring)

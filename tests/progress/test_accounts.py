@@ -5,17 +5,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
-from django.core.cache import cache
 
 from tests.factories import PASSWORD
 from tests.html import elements, parsed
 
-pytestmark = pytest.mark.usefixtures("study_catalog")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(db):
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("study_catalog", "fresh_rate_limits")
 
 
 def test_sign_up_signs_in_at_once_and_sends_a_confirmation_link(client):
