@@ -69,6 +69,11 @@ def make_learner(username="ada", **fields):
     )
 
 
+def at(text):
+    """An aware UTC datetime from ISO text such as "2026-03-11T14:30", for rows made at a time."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
 def complete(learner, *resources, status="completed"):
     """Mark resources completed (or another status) the way the learner's button does."""
     for resource in resources:

@@ -12,7 +12,7 @@ from accounts.activity import (
     streaks,
 )
 from progress.models import Activity, Status
-from tests.accounts.conftest import at
+from tests.factories import at
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
