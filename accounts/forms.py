@@ -3,6 +3,8 @@
 from django import forms
 
 from accounts.models import Profile, time_zone_names
+from accounts.transfer.base import MAX_IMPORT_BYTES, MAX_IMPORT_MB, ImportFileError
+from accounts.transfer.parse import parse_import
 
 
 class ProfileForm(forms.ModelForm):
@@ -35,3 +37,24 @@ class ProfileForm(forms.ModelForm):
     def save(self, commit=True):
         self.instance.time_zone_chosen = True
         return super().save(commit=commit)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Your mlmath-progress file (.json)",
+        help_text=f"The JSON file from Export, on this or another mlmath site; at most "
+        f"{MAX_IMPORT_MB} MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_IMPORT_MB} "
+                "MB. Nothing was imported."
+            )
+        try:
+            return parse_import(upload.read())
+        except ImportFileError as error:
+            raise forms.ValidationError(f"{error} Nothing was imported.") from error

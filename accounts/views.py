@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.forms import ProfileForm
+from accounts.forms import ImportForm, ProfileForm
 from accounts.models import Profile, profile_for
 from accounts.public import public_profile
+from accounts.transfer.apply import import_progress
 from accounts.transfer.export import export_document, export_progress_csv
 
 
@@ -83,3 +84,26 @@ def export_csv(request):
         "text/csv; charset=utf-8",
         export_filename(request, "csv"),
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def import_view(request):
+    """Upload an export: "Preview" shows what would change, "Import" merges it."""
+    report = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            report = import_progress(
+                learner=request.user,
+                parsed=form.cleaned_data["file"],
+                dry_run=request.POST.get("action") != "import",
+            )
+            form = ImportForm()
+    else:
+        form = ImportForm()
+    template = "accounts/import.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#import-panel"
+    status = 422 if form.errors else 200
+    return render(request, template, {"form": form, "report": report}, status=status)

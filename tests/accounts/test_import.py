@@ -1,0 +1,276 @@
+import datetime
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.transfer.apply import RowState, import_progress, merge_row
+from accounts.transfer.base import ImportFileError
+from accounts.transfer.parse import parse_import
+from catalog.models import Degree, Resource
+from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
+from tests.accounts.conftest import HX
+from tests.progress.helpers import complete
+
+T = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+
+
+def hours(n):
+    return T + datetime.timedelta(hours=n)
+
+
+def row(slug="keras", url="", status="completed", updated=10, note="", completed=None):
+    completed_at = hours(completed if completed is not None else updated)
+    return {
+        "resource": {"url": url, "slug": slug, "title": slug.title()},
+        "status": status,
+        "started_at": hours(0).isoformat(),
+        "completed_at": completed_at.isoformat() if status == "completed" else None,
+        "updated_at": hours(updated).isoformat(),
+        "note": note,
+    }
+
+
+def document(*rows, **sections):
+    return {"format": "mlmath-progress", "version": 1, "progress": list(rows), **sections}
+
+
+def upload(doc, name="export.json"):
+    data = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+    return SimpleUploadedFile(name, data, content_type="application/json")
+
+
+def post(client, doc, action="import", **extra):
+    return client.post("/account/import/", {"file": upload(doc), "action": action}, **extra)
+
+
+def state(status, updated, note="", completed=None):
+    return RowState(
+        status,
+        hours(0),
+        hours(completed if completed is not None else updated) if status == "completed" else None,
+        hours(updated),
+        note,
+    )
+
+
+# The merge rule, as a plain function.
+
+
+def test_the_later_change_wins():
+    merged = merge_row(state("in_progress", 5, "old"), state("skipped", 9, "new"))
+    assert (merged.status, merged.note) == ("skipped", "new")
+    merged = merge_row(state("in_progress", 9, "mine"), state("skipped", 5, "theirs"))
+    assert (merged.status, merged.note) == ("in_progress", "mine")
+
+
+def test_an_older_row_never_downgrades_a_completion():
+    merged = merge_row(state("completed", 5), state("not_started", 3))
+    assert merged.status == "completed"
+    assert merged.completed_at == hours(5)
+
+
+def test_a_later_completion_keeps_the_first_completion_date():
+    merged = merge_row(state("completed", 5, completed=2), state("completed", 9, completed=8))
+    assert merged.completed_at == hours(2)
+
+
+def test_an_empty_note_does_not_erase_one():
+    assert merge_row(state("in_progress", 5, "keep me"), state("in_progress", 9)).note == "keep me"
+
+
+# Parsing: bad files say what is wrong.
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe not utf8", "not UTF-8"),
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2]", "not an mlmath progress file"),
+        (json.dumps({"format": "trello-board"}).encode(), "not an mlmath progress file"),
+        (json.dumps({"format": "mlmath-progress", "version": 7}).encode(), "version 7"),
+        (
+            json.dumps(document({"resource": {"slug": "keras"}, "status": "done"})).encode(),
+            "progress[0].status: 'done' is not one of",
+        ),
+        (
+            json.dumps(document({**row(), "completed_at": "yesterday"})).encode(),
+            "progress[0].completed_at: “yesterday” is not a date and time",
+        ),
+        (json.dumps(document({**row(), "note": "x" * 1001})).encode(), "longer than 1000"),
+        (json.dumps(document({"status": "completed"})).encode(), "progress[0].resource must be"),
+    ],
+)
+def test_malformed_and_foreign_files_are_refused_with_the_reason(data, message):
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        parse_import(data)
+
+
+def test_oversized_files_are_refused():
+    with pytest.raises(ImportFileError, match="the limit is 5 MB"):
+        parse_import(b" " * (5 * 1024 * 1024 + 1))
+
+
+# Applying, through the database.
+
+
+def test_import_matches_by_url_then_slug_and_lists_unknown_resources(seed_catalog, learner):
+    keras = Resource.objects.get(slug="keras")
+    parsed = parse_import(
+        json.dumps(
+            document(
+                row(slug="renamed-elsewhere", url=keras.url),
+                row(slug="xgboost", url="https://elsewhere.example/xgb", status="in_progress"),
+                row(slug="not-here", url="https://example.org/unknown"),
+            )
+        ).encode()
+    )
+    report = import_progress(learner=learner, parsed=parsed)
+    statuses = dict(
+        ResourceProgress.objects.for_learner(learner).values_list("resource__slug", "status")
+    )
+    assert statuses == {"keras": "completed", "xgboost": "in_progress"}
+    assert [r.slug for r in report.unknown] == ["not-here"]
+
+
+def test_import_merges_with_existing_progress(seed_catalog, learner):
+    complete(learner, "keras")  # completed now: later than the file
+    complete(learner, "xgboost", status="in_progress")
+    ResourceProgress.objects.filter(resource__slug="xgboost").update(updated_at=hours(1))
+    parsed = parse_import(
+        json.dumps(
+            document(
+                row("keras", status="not_started", updated=20),
+                row("xgboost", status="completed", updated=20, note="done it"),
+            )
+        ).encode()
+    )
+    report = import_progress(learner=learner, parsed=parsed)
+    rows = {p.resource.slug: p for p in ResourceProgress.objects.for_learner(learner)}
+    assert rows["keras"].status == Status.COMPLETED
+    assert rows["xgboost"].status == Status.COMPLETED
+    assert rows["xgboost"].note == "done it"
+    assert report.unchanged == 1
+    assert len(report.updated) == 1
+
+
+def test_import_grants_awards_it_now_meets_but_never_imports_awards_or_evidence(
+    seed_catalog, learner
+):
+    practitioner = Degree.objects.get(slug="practitioner")
+    needed = Resource.objects.filter(pk__in=practitioner_resource_ids(practitioner))
+    parsed = parse_import(
+        json.dumps(
+            document(
+                *[row(r.slug) for r in needed],
+                awards=[{"degree": {"slug": "researcher"}, "public_id": "x"}],
+                evidence=[{"milestone": {"slug": "anything"}, "url": "https://x.org"}],
+            )
+        ).encode()
+    )
+    report = import_progress(learner=learner, parsed=parsed)
+    assert report.ignored_sections == ("awards", "evidence")
+    assert not Evidence.objects.for_learner(learner).exists()
+    assert not DegreeAward.objects.filter(degree__slug="researcher").exists()
+    earned = set(DegreeAward.objects.for_learner(learner).values_list("degree__slug", flat=True))
+    assert earned == {a.degree.slug for a in report.new_awards}
+
+
+def practitioner_resource_ids(degree):
+    from progress.degrees import load_degree_specs
+
+    spec = next(s for s in load_degree_specs() if s.slug == degree.slug)
+    ids = set()
+    for requirement in spec.requirements:
+        if requirement.resource_id:
+            ids.add(requirement.resource_id)
+        ids.update(requirement.topic_resource_ids)
+    return ids
+
+
+def test_dry_run_reports_and_writes_nothing(seed_catalog, learner_client, learner):
+    doc = document(
+        row("keras"),
+        activity=[{"resource": {"slug": "keras"}, "status": "completed", "at": T.isoformat()}],
+    )
+    response = post(learner_client, doc, action="preview")
+    assert response.status_code == 200
+    assert "Preview: this is what an import would change (nothing was saved)" in response.text
+    assert "1 new resource" in response.text
+    assert not ResourceProgress.objects.for_learner(learner).exists()
+    assert not Activity.objects.for_learner(learner).exists()
+
+
+def test_real_import_writes_and_reimport_changes_nothing(seed_catalog, learner_client, learner):
+    doc = document(
+        row("keras", note="from the other site"),
+        activity=[{"resource": {"slug": "keras"}, "status": "completed", "at": T.isoformat()}],
+    )
+    response = post(learner_client, doc)
+    assert "Imported" in response.text
+    assert ResourceProgress.objects.get(learner=learner).note == "from the other site"
+    assert Activity.objects.for_learner(learner).count() == 1
+    again = post(learner_client, doc, **HX)
+    assert "<html" not in again.text
+    assert "Nothing changed" in again.text
+    assert Activity.objects.for_learner(learner).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"{broken", "not valid JSON"),
+        (json.dumps({"format": "other"}).encode(), "not an mlmath progress file"),
+        (
+            json.dumps(document(row("keras"), {"resource": {"slug": "x"}, "status": "?"})).encode(),
+            "progress[1].status",
+        ),
+    ],
+)
+def test_bad_files_get_a_clear_message_and_write_nothing(
+    seed_catalog, learner_client, learner, data, message
+):
+    for extra in [{}, HX]:
+        response = post(learner_client, data, **extra)
+        assert response.status_code == 422
+        assert message in response.text
+        assert "Nothing was imported." in response.text
+    assert not ResourceProgress.objects.for_learner(learner).exists()
+
+
+def test_an_oversized_upload_is_refused(seed_catalog, learner_client, learner):
+    response = post(learner_client, b" " * (5 * 1024 * 1024 + 10))
+    assert response.status_code == 422
+    assert "the limit is 5 MB" in response.text
+
+
+def test_import_is_one_transaction(seed_catalog, learner, monkeypatch):
+    """A failure part-way (here, while recording awards) leaves no progress behind."""
+    from accounts.transfer import apply
+
+    def fail(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(apply, "record_new_awards", fail)
+    parsed = parse_import(json.dumps(document(row("keras"))).encode())
+    with pytest.raises(RuntimeError):
+        import_progress(learner=learner, parsed=parsed)
+    assert not ResourceProgress.objects.for_learner(learner).exists()
+
+
+def test_export_then_import_elsewhere_round_trips(
+    seed_catalog, learner_client, learner, make_learner, client
+):
+    complete(learner, "keras")
+    exported = learner_client.get("/account/export/progress.json").content
+    grace = make_learner("grace")
+    client.force_login(grace)
+    post(client, exported)
+    assert ResourceProgress.objects.get(learner=grace).status == Status.COMPLETED
+    assert Activity.objects.for_learner(grace).count() == 1
+
+
+def test_visitors_cannot_import(client, db):
+    assert client.post("/account/import/", {}).status_code == 302
