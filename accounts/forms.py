@@ -58,3 +58,24 @@ class ImportForm(forms.Form):
             return parse_import(upload.read())
         except ImportFileError as error:
             raise forms.ValidationError(f"{error} Nothing was imported.") from error
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To be sure it is you.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                "That is not your password. Nothing was deleted.", code="wrong_password"
+            )
+        return password

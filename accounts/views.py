@@ -3,16 +3,19 @@
 import json
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.forms import ImportForm, ProfileForm
+from accounts.forms import DeleteAccountForm, ImportForm, ProfileForm
 from accounts.models import Profile, profile_for
 from accounts.public import public_profile
+from accounts.services import delete_account
 from accounts.transfer.apply import import_progress
 from accounts.transfer.export import export_document, export_progress_csv
 
@@ -107,3 +110,31 @@ def import_view(request):
         template += "#import-panel"
     status = 422 if form.errors else 200
     return render(request, template, {"form": form, "report": report}, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def delete(request):
+    """Delete the account after the password is typed again; sign out and say what happened."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        deleted = delete_account(user=request.user)
+        logout(request)
+        badges = (
+            f" Your {deleted.revoked_awards} badge{'s' if deleted.revoked_awards > 1 else ''} "
+            "now show as revoked to anyone who checks them."
+            if deleted.revoked_awards
+            else ""
+        )
+        messages.success(
+            request,
+            f"The account “{deleted.username}” and everything in it (progress, notes, evidence, "
+            f"activity, settings) were deleted, and you were signed out everywhere.{badges}",
+        )
+        if request.htmx:
+            return HttpResponseClientRedirect("/")
+        return redirect("catalog:index")
+    template = "accounts/delete.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#delete-form"
+    return render(request, template, {"form": form}, status=422 if form.errors else 200)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "mlmath",
+    # Records each sign-in's session, so that deleting an account can end all of them.
+    "allauth.usersessions",
     "catalog",
     "progress",
     "accounts",

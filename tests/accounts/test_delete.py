@@ -1,0 +1,105 @@
+from allauth.account.models import EmailAddress
+from allauth.usersessions.models import UserSession
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from accounts.models import Profile
+from catalog.models import Degree
+from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
+from tests.accounts.conftest import HX, PASSWORD
+from tests.progress.helpers import complete, give_evidence
+
+
+def sign_in(client, username="ada"):
+    response = client.post("/accounts/login/", {"login": username, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def give_history(learner):
+    complete(learner, "keras")
+    complete(learner, "xgboost", status="in_progress")
+    ResourceProgress.objects.filter(learner=learner).update(note="private thoughts")
+    give_evidence(learner, "kaggle-keras-xgboost")
+    Profile.objects.filter(user=learner).update(is_public=True)
+    return DegreeAward.objects.create(
+        learner=learner,
+        degree=Degree.objects.get(slug="researcher"),
+        awarded_at=timezone.now(),
+        is_shared=True,
+    )
+
+
+def test_the_delete_page_is_linked_from_settings_and_asks_for_the_password(learner_client):
+    assert 'href="/account/delete/"' in learner_client.get("/account/").text
+    page = learner_client.get("/account/delete/").text
+    assert 'type="password"' in page
+    assert 'autocomplete="current-password"' in page
+
+
+def test_a_wrong_password_deletes_nothing(seed_catalog, client, learner):
+    sign_in(client)
+    give_history(learner)
+    for extra in [{}, HX]:
+        response = client.post("/account/delete/", {"password": "not it"}, **extra)
+        assert response.status_code == 422
+        assert "That is not your password. Nothing was deleted." in response.text
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
+    assert ResourceProgress.objects.for_learner(learner).count() == 2
+    assert client.get("/account/").status_code == 200  # still signed in
+
+
+def test_deleting_leaves_nothing_of_theirs_readable(seed_catalog, client, learner, make_learner):
+    other_device = sign_in(type(client)())
+    sign_in(client)
+    grace = make_learner("grace")
+    complete(grace, "keras")
+    award = give_history(learner)
+    earned = list(DegreeAward.objects.filter(learner=learner).values_list("public_id", flat=True))
+    user_id = learner.pk
+    assert UserSession.objects.filter(user_id=user_id).count() == 2
+
+    response = client.post("/account/delete/", {"password": PASSWORD}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/"
+    assert "The account “ada” and everything in it" in response.text
+    assert "signed out everywhere" in response.text
+    assert 'href="/accounts/login/' in response.text  # signed out
+    assert not get_user_model().objects.filter(pk=user_id).exists()
+    for model in (ResourceProgress, Activity, Evidence, Profile, UserSession, EmailAddress):
+        assert not model.objects.filter(**{model_user_field(model): user_id}).exists(), model
+    assert not any(
+        session.get_decoded().get("_auth_user_id") == str(user_id)
+        for session in Session.objects.all()
+    )
+    # The other device is signed out too.
+    assert other_device.get("/account/").status_code == 302
+    # Awards stay only as revoked stubs without a learner.
+    stubs = DegreeAward.objects.filter(public_id__in=earned)
+    assert stubs.count() == len(earned)
+    assert all(s.learner_id is None and s.revoked_at is not None for s in stubs)
+    assert {s.revocation_reason for s in stubs} == {"The learner deleted their account."}
+    assert award.public_id in {s.public_id for s in stubs}
+    # Nothing public remains.
+    assert client.get("/u/ada/").status_code == 404
+    # Another learner is untouched.
+    assert ResourceProgress.objects.for_learner(grace).count() == 1
+
+
+def model_user_field(model):
+    return "user_id" if model in (Profile, UserSession, EmailAddress) else "learner_id"
+
+
+def test_htmx_deletion_redirects_the_browser(seed_catalog, learner_client, learner):
+    response = learner_client.post("/account/delete/", {"password": PASSWORD}, **HX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/"
+    assert not get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+def test_deleting_needs_a_post_with_csrf(learner, client):
+    client = type(client)(enforce_csrf_checks=True)
+    client.force_login(learner)
+    assert client.post("/account/delete/", {"password": PASSWORD}).status_code == 403
+    assert get_user_model().objects.filter(pk=learner.pk).exists()
