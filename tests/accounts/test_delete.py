@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from catalog.models import Degree
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
-from tests.accounts.conftest import HX, PASSWORD
+from tests.factories import PASSWORD
 from tests.progress.helpers import complete, give_evidence
 
 
@@ -38,10 +38,10 @@ def test_the_delete_page_is_linked_from_settings_and_asks_for_the_password(learn
     assert 'autocomplete="current-password"' in page
 
 
-def test_a_wrong_password_deletes_nothing(seed_catalog, client, learner):
+def test_a_wrong_password_deletes_nothing(seed_catalog, client, learner, hx):
     sign_in(client)
     give_history(learner)
-    for extra in [{}, HX]:
+    for extra in [{}, hx()]:
         response = client.post("/account/delete/", {"password": "not it"}, **extra)
         assert response.status_code == 422
         assert "That is not your password. Nothing was deleted." in response.text
@@ -91,8 +91,8 @@ def model_user_field(model):
     return "user_id" if model in (Profile, UserSession, EmailAddress) else "learner_id"
 
 
-def test_htmx_deletion_redirects_the_browser(seed_catalog, learner_client, learner):
-    response = learner_client.post("/account/delete/", {"password": PASSWORD}, **HX)
+def test_htmx_deletion_redirects_the_browser(seed_catalog, learner_client, learner, hx):
+    response = learner_client.post("/account/delete/", {"password": PASSWORD}, **hx())
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/"
     assert not get_user_model().objects.filter(pk=learner.pk).exists()

@@ -10,7 +10,6 @@ from accounts.transfer.base import ImportFileError
 from accounts.transfer.parse import parse_import
 from catalog.models import Degree, Resource
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
-from tests.accounts.conftest import HX
 from tests.progress.helpers import complete
 
 T = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
@@ -203,7 +202,7 @@ def test_dry_run_reports_and_writes_nothing(seed_catalog, learner_client, learne
     assert not Activity.objects.for_learner(learner).exists()
 
 
-def test_real_import_writes_and_reimport_changes_nothing(seed_catalog, learner_client, learner):
+def test_real_import_writes_and_reimport_changes_nothing(seed_catalog, learner_client, learner, hx):
     doc = document(
         row("keras", note="from the other site"),
         activity=[{"resource": {"slug": "keras"}, "status": "completed", "at": T.isoformat()}],
@@ -212,7 +211,7 @@ def test_real_import_writes_and_reimport_changes_nothing(seed_catalog, learner_c
     assert "Imported" in response.text
     assert ResourceProgress.objects.get(learner=learner).note == "from the other site"
     assert Activity.objects.for_learner(learner).count() == 1
-    again = post(learner_client, doc, **HX)
+    again = post(learner_client, doc, **hx())
     assert "<html" not in again.text
     assert "Nothing changed" in again.text
     assert Activity.objects.for_learner(learner).count() == 1
@@ -230,9 +229,9 @@ def test_real_import_writes_and_reimport_changes_nothing(seed_catalog, learner_c
     ],
 )
 def test_bad_files_get_a_clear_message_and_write_nothing(
-    seed_catalog, learner_client, learner, data, message
+    seed_catalog, learner_client, learner, data, message, hx
 ):
-    for extra in [{}, HX]:
+    for extra in [{}, hx()]:
         response = post(learner_client, data, **extra)
         assert response.status_code == 422
         assert message in response.text
