@@ -34,7 +34,17 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 class ResourceInline(admin.TabularInline):
     model = Resource
-    fields = ["position", "title", "slug", "url", "provider", "kind", "level", "is_published"]
+    fields = [
+        "position",
+        "title",
+        "slug",
+        "url",
+        "provider",
+        "kind",
+        "level",
+        "estimated_hours",
+        "is_published",
+    ]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0
