@@ -5,10 +5,9 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accounts.models import Profile
-from catalog.models import Degree
+from catalog.models import Degree, Milestone, Resource
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
-from tests.factories import PASSWORD
-from tests.progress.helpers import complete, give_evidence
+from tests.factories import PASSWORD, complete, give_evidence
 
 
 def sign_in(client, username="ada"):
@@ -18,10 +17,10 @@ def sign_in(client, username="ada"):
 
 
 def give_history(learner):
-    complete(learner, "keras")
-    complete(learner, "xgboost", status="in_progress")
+    complete(learner, Resource.objects.get(slug="keras"))
+    complete(learner, Resource.objects.get(slug="xgboost"), status="in_progress")
     ResourceProgress.objects.filter(learner=learner).update(note="private thoughts")
-    give_evidence(learner, "kaggle-keras-xgboost")
+    give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
     Profile.objects.filter(user=learner).update(is_public=True)
     return DegreeAward.objects.create(
         learner=learner,
@@ -54,7 +53,7 @@ def test_deleting_leaves_nothing_of_theirs_readable(seed_catalog, client, learne
     other_device = sign_in(type(client)())
     sign_in(client)
     grace = make_learner("grace")
-    complete(grace, "keras")
+    complete(grace, Resource.objects.get(slug="keras"))
     award = give_history(learner)
     earned = list(DegreeAward.objects.filter(learner=learner).values_list("public_id", flat=True))
     user_id = learner.pk

@@ -10,7 +10,7 @@ from accounts.transfer.base import ImportFileError
 from accounts.transfer.parse import parse_import
 from catalog.models import Degree, Resource
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
-from tests.progress.helpers import complete
+from tests.factories import complete
 
 T = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
 
@@ -135,8 +135,8 @@ def test_import_matches_by_url_then_slug_and_lists_unknown_resources(seed_catalo
 
 
 def test_import_merges_with_existing_progress(seed_catalog, learner):
-    complete(learner, "keras")  # completed now: later than the file
-    complete(learner, "xgboost", status="in_progress")
+    complete(learner, Resource.objects.get(slug="keras"))  # completed now: later than the file
+    complete(learner, Resource.objects.get(slug="xgboost"), status="in_progress")
     ResourceProgress.objects.filter(resource__slug="xgboost").update(updated_at=hours(1))
     parsed = parse_import(
         json.dumps(
@@ -262,7 +262,7 @@ def test_import_is_one_transaction(seed_catalog, learner, monkeypatch):
 def test_export_then_import_elsewhere_round_trips(
     seed_catalog, learner_client, learner, make_learner, client
 ):
-    complete(learner, "keras")
+    complete(learner, Resource.objects.get(slug="keras"))
     exported = learner_client.get("/account/export/progress.json").content
     grace = make_learner("grace")
     client.force_login(grace)
