@@ -80,8 +80,17 @@ def test_deleting_leaves_nothing_of_theirs_readable(seed_catalog, client, learne
     assert all(s.learner_id is None and s.revoked_at is not None for s in stubs)
     assert {s.revocation_reason for s in stubs} == {"The learner deleted their account."}
     assert award.public_id in {s.public_id for s in stubs}
-    # Nothing public remains.
+    # Nothing public remains: the profile is gone, the shared badge says revoked.
     assert client.get("/u/ada/").status_code == 404
+    share_page = client.get(f"/badges/{award.public_id}/")
+    assert share_page.status_code == 200
+    assert "Revoked" in share_page.text
+    assert "The learner deleted their account." in share_page.text
+    assert "ada@example.com" not in share_page.text
+    assertion = client.get(f"/badges/{award.public_id}/assertion.json")
+    assert assertion.status_code == 410
+    assert assertion.json()["revoked"] is True
+    assert "ada@example.com" not in assertion.text
     # Another learner is untouched.
     assert ResourceProgress.objects.for_learner(grace).count() == 1
 
