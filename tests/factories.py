@@ -13,6 +13,7 @@ from model_bakery.recipe import Recipe, foreign_key, seq
 
 from badges.ob3 import CredentialFacts, recipient_identity_hash
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from progress.models import DegreeAward
 from progress.services import set_resource_status, submit_evidence
 
 PASSWORD = "correct-horse-battery-staple-42"
@@ -92,6 +93,14 @@ def give_evidence(learner, *milestones):
 
 
 BADGE_ORIGIN = "https://mlmath.example.org"
+
+
+def earn_seed_practitioner(learner):
+    """With the seed catalog loaded: meet the Practitioner requirements the way a learner does
+    (Keras, XGboost, evidence for the Kaggle milestone); return the award."""
+    give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
+    complete(learner, *Resource.objects.filter(slug__in=["keras", "xgboost"]))
+    return DegreeAward.objects.valid().get(learner=learner, degree__slug="practitioner")
 
 
 def make_credential_facts(**changes):

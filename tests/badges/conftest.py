@@ -9,10 +9,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from badges.signing import parse_key_ring
-from catalog.models import Degree, Milestone, Resource
+from catalog.models import Degree
 from progress.models import DegreeAward
 from tests.badges.keys import private_key_pem
-from tests.factories import complete, give_evidence
+from tests.factories import earn_seed_practitioner
 
 
 @pytest.fixture
@@ -51,17 +51,10 @@ def shared_award(make_award):
     return make_award(is_shared=True)
 
 
-def earn_practitioner(someone):
-    """Meet the seed's Practitioner requirements the way a learner does; return the award."""
-    give_evidence(someone, Milestone.objects.get(slug="kaggle-keras-xgboost"))
-    complete(someone, *Resource.objects.filter(slug__in=["keras", "xgboost"]))
-    return DegreeAward.objects.valid().get(learner=someone, degree__slug="practitioner")
-
-
 @pytest.fixture
 def ada_award(seed_catalog, learner):
     """Ada's Practitioner award, earned through the seed catalog, still private."""
-    return earn_practitioner(learner)
+    return earn_seed_practitioner(learner)
 
 
 @pytest.fixture

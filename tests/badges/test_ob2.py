@@ -12,7 +12,7 @@ from badges.baking import unbake_png, unbake_svg
 from catalog.models import Degree
 from progress.models import Evidence
 from progress.services import review_evidence
-from tests.badges.conftest import earn_practitioner
+from tests.factories import earn_seed_practitioner
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 ORIGIN = "http://testserver"
@@ -209,7 +209,9 @@ def test_documents_answer_get_only(client, ada_shared_award):
 def test_documents_cost_a_fixed_number_of_queries(
     client, seed_catalog, make_learner, django_assert_max_num_queries, learners
 ):
-    awards = [earn_practitioner(make_learner(f"l{n}")).set_shared(True) for n in range(learners)]
+    awards = [
+        earn_seed_practitioner(make_learner(f"l{n}")).set_shared(True) for n in range(learners)
+    ]
     ada_award = awards[-1]
     degree = ada_award.degree
     with django_assert_max_num_queries(5):

@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from progress.models import DegreeAward
-from tests.badges.conftest import earn_practitioner
 from tests.conftest import skip_or_fail
+from tests.factories import earn_seed_practitioner
 
 pytestmark = pytest.mark.ob2_validator
 
@@ -81,7 +81,7 @@ def origin(live_server, transactional_db, settings):
 
 @pytest.fixture
 def hosted_assertion_url(origin, make_learner):
-    award = earn_practitioner(make_learner("ada")).set_shared(True)
+    award = earn_seed_practitioner(make_learner("ada")).set_shared(True)
     return origin + reverse("badges:assertion", args=[award.public_id])
 
 

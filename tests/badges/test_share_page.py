@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Profile
 from progress.models import Evidence
 from progress.services import review_evidence
-from tests.badges.conftest import earn_practitioner
+from tests.factories import earn_seed_practitioner
 
 
 def page_url(award):
@@ -188,7 +188,7 @@ def test_the_page_costs_a_fixed_number_of_queries(
     client, seed_catalog, make_learner, django_assert_max_num_queries, catalog_scale
 ):
     awards = [
-        earn_practitioner(make_learner(f"learner{n}")).set_shared(True)
+        earn_seed_practitioner(make_learner(f"learner{n}")).set_shared(True)
         for n in range(catalog_scale)
     ]
     with django_assert_max_num_queries(5):

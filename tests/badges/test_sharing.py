@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.badges.conftest import earn_practitioner
+from tests.factories import earn_seed_practitioner
 
 
 def sharing_url(award):
@@ -114,7 +114,7 @@ def test_a_revoked_badge_cannot_be_toggled_from_the_dashboard(learner_client, ad
 @pytest.mark.usefixtures("seed_catalog")
 def test_each_learner_shares_only_their_own(make_learner):
     ada, bob = make_learner("ada"), make_learner("bob")
-    ada_award, bob_award = earn_practitioner(ada), earn_practitioner(bob)
+    ada_award, bob_award = earn_seed_practitioner(ada), earn_seed_practitioner(bob)
     client = Client()
     client.force_login(ada)
     client.post(sharing_url(ada_award), {"sharing": "shared"})

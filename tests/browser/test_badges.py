@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.badges.conftest import earn_practitioner
 from tests.browser.conftest import axe_violations
+from tests.factories import earn_seed_practitioner
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ def ada(seeded_live_server, make_learner):
 def test_sharing_from_the_dashboard_swaps_the_control_and_links_the_page(
     page, seeded_live_server, sign_in, ada, console_errors
 ):
-    award = earn_practitioner(ada)
+    award = earn_seed_practitioner(ada)
     sign_in(page, ada)
     page.goto(seeded_live_server.url + "/progress/")
     page.get_by_role("button", name="Make shareable your Practitioner badge").click()
@@ -33,7 +33,7 @@ def test_sharing_from_the_dashboard_swaps_the_control_and_links_the_page(
 def test_the_share_page_has_no_serious_axe_violations(
     page, seeded_live_server, ada, console_errors, scheme
 ):
-    award = earn_practitioner(ada).set_shared(True)
+    award = earn_seed_practitioner(ada).set_shared(True)
     page.emulate_media(color_scheme=scheme)
     response = page.goto(f"{seeded_live_server.url}/badges/{award.public_id}/")
     assert response.status == 200
@@ -44,7 +44,7 @@ def test_the_share_page_has_no_serious_axe_violations(
 
 
 def test_copy_link_copies_the_share_url_and_says_so(page, seeded_live_server, ada, console_errors):
-    award = earn_practitioner(ada).set_shared(True)
+    award = earn_seed_practitioner(ada).set_shared(True)
     page.context.grant_permissions(
         ["clipboard-read", "clipboard-write"], origin=seeded_live_server.url
     )

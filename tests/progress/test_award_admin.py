@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from progress.models import DegreeAward
-from tests.badges.conftest import earn_practitioner
+from tests.factories import earn_seed_practitioner
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
 
@@ -16,7 +16,7 @@ def revoke(client, award, **fields):
 
 
 def test_curators_see_awards_but_cannot_add_change_or_delete_them(curator_client, learner):
-    award = earn_practitioner(learner)
+    award = earn_seed_practitioner(learner)
     listing = curator_client.get(CHANGELIST)
     assert listing.status_code == 200
     assert "Revoke selected awards, with a reason…" in listing.content.decode()
@@ -32,7 +32,7 @@ def test_curators_see_awards_but_cannot_add_change_or_delete_them(curator_client
 
 
 def test_revoking_asks_for_a_reason_and_revokes_nothing_without_one(curator_client, learner):
-    award = earn_practitioner(learner)
+    award = earn_seed_practitioner(learner)
     confirm = revoke(curator_client, award)
     assert confirm.status_code == 200
     assert "Revoke with this reason" in confirm.content.decode()
@@ -43,7 +43,7 @@ def test_revoking_asks_for_a_reason_and_revokes_nothing_without_one(curator_clie
 
 
 def test_a_revoked_badge_says_so_and_its_assertion_is_gone(client, curator_client, learner):
-    award = earn_practitioner(learner).set_shared(True)
+    award = earn_seed_practitioner(learner).set_shared(True)
     response = revoke(curator_client, award, apply="1", reason="The notebook is not theirs.")
     assert response.status_code == 302
     award.refresh_from_db()
@@ -61,7 +61,7 @@ def test_a_revoked_badge_says_so_and_its_assertion_is_gone(client, curator_clien
 
 
 def test_revoking_again_keeps_the_first_reason(curator_client, learner):
-    award = earn_practitioner(learner)
+    award = earn_seed_practitioner(learner)
     revoke(curator_client, award, apply="1", reason="First.")
     revoke(curator_client, award, apply="1", reason="Second.")
     award.refresh_from_db()
@@ -72,7 +72,7 @@ def test_revoking_again_keeps_the_first_reason(curator_client, learner):
 
 
 def test_staff_without_the_permission_cannot_revoke(client, django_user_model, learner):
-    award = earn_practitioner(learner)
+    award = earn_seed_practitioner(learner)
     staff = django_user_model.objects.create_user(username="staff", password="x", is_staff=True)
     client.force_login(staff)
     assert client.get(CHANGELIST).status_code == 403
@@ -82,8 +82,8 @@ def test_staff_without_the_permission_cannot_revoke(client, django_user_model, l
 
 
 def test_the_list_filters_valid_and_revoked_awards(curator_client, make_learner):
-    ada_award = earn_practitioner(make_learner("ada"))
-    bob_award = earn_practitioner(make_learner("bob"))
+    ada_award = earn_seed_practitioner(make_learner("ada"))
+    bob_award = earn_seed_practitioner(make_learner("bob"))
     bob_award.revoke(reason="Revoked.")
     revoked = curator_client.get(f"{CHANGELIST}?revoked=yes").context["cl"].result_list
     valid = curator_client.get(f"{CHANGELIST}?revoked=no").context["cl"].result_list
