@@ -74,3 +74,15 @@ def test_the_deployment_check_passes_with_a_usable_key(settings):
     settings.BADGES_SIGNING_KEY = private_key_pem(1)
 
     assert badge_signing_key_check(None) == []
+
+
+def test_rotating_a_missing_key_file_creates_the_first_key(settings, tmp_path):
+    key_file = tmp_path / "secrets" / "keys.pem"
+    settings.BADGES_SIGNING_KEY_FILE = str(key_file)
+
+    output = rotate()
+
+    ring = parse_key_ring(key_file.read_text())
+    assert f"New signing key {ring.signing_key_id}" in output
+    assert "previous key" not in output
+    assert len(ring.public_keys) == 1
