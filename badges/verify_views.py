@@ -15,6 +15,7 @@ from badges.ob3 import issuer_profile, key_id_for_kid, same_origin
 from badges.ob3_views import public_origin, signed_credential
 from badges.signing import load_key_ring
 from badges.verify import (
+    Verdict,
     VerificationProblem,
     read_submission,
     verdict_for_claims,
@@ -86,7 +87,7 @@ def check_link(url, *, email, origin):
     public_id = badge_route(url, origin)
     award = (
         DegreeAward.objects.shared()
-        .filter(learner__isnull=False, public_id=public_id)
+        .filter(public_id=public_id)
         .select_related("degree", "learner")
         .first()
     )
@@ -94,6 +95,16 @@ def check_link(url, *, email, origin):
         raise VerificationProblem(
             "There is no shared badge at this address: it does not exist, or its owner has made "
             "it private."
+        )
+    if award.learner is None:
+        # The account was deleted, which revokes its awards; there is nothing left to sign.
+        return Verdict(
+            source=LINK,
+            issued_here=True,
+            revoked=True,
+            revocation_reason=award.revocation_reason or "The account was deleted.",
+            degree_name=award.degree.title,
+            awarded_at=award.awarded_at,
         )
     token = signed_credential(award, origin=origin)
     return check_jwt(token, email=email, origin=origin, source=LINK)

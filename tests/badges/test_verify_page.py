@@ -205,3 +205,14 @@ def test_checking_a_jwt_costs_one_query(client, shared_award, django_assert_max_
 
     with django_assert_max_num_queries(1):
         client.post(VERIFY, {"badge": token})
+
+
+def test_a_badge_of_a_deleted_account_is_revoked(client, shared_award):
+    shared_award.revoke(reason="The account was deleted.")
+    shared_award.learner.delete()
+
+    text = verdict_text(client.post(VERIFY, {"badge": share_link(shared_award)}))
+
+    assert "Not valid" in text
+    assert "Revoked: The account was deleted." in text
+    assert "Practitioner" in text
