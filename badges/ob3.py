@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
 from joserfc import jwt
 
@@ -172,30 +171,24 @@ def key_id_for_kid(kid, origin):
     return match.kwargs["key_id"] if match.view_name == "badges:signing_key" else None
 
 
-def issuer_profile(origin):
-    """The issuer's id, name and URL in OB 3.0 credentials: the site itself."""
-    return {
-        "id": origin + "/",
-        "name": getattr(settings, "BADGES_ISSUER_NAME", "mlmath"),
-        "url": origin + "/",
-    }
+def credential_facts(award, *, origin, issuer, criteria_narrative):
+    """The facts of a shared award (degree and learner loaded) for `build_credential`.
 
-
-def credential_facts(award, *, origin):
-    """The facts of a shared award (degree and learner loaded) for `build_credential`."""
-    issuer = issuer_profile(origin)
+    `issuer` is the site's (`badges.site.site_issuer`). The achievement is named by the degree's
+    Open Badges 2.0 BadgeClass URL, so both versions call it by the same permanent id.
+    """
     degree = award.degree
     return CredentialFacts(
         credential_id=credential_url(origin, award.public_id),
         subject_id=subject_id_for(award.public_id),
-        issuer_id=issuer["id"],
-        issuer_name=issuer["name"],
-        issuer_url=issuer["url"],
-        achievement_id=f"urn:uuid:{degree.public_id}",
+        issuer_id=issuer.id,
+        issuer_name=issuer.name,
+        issuer_url=issuer.url,
+        achievement_id=origin + reverse("badges:badge_class", args=[degree.public_id]),
         achievement_name=degree.title,
         achievement_description=degree.summary or degree.title,
-        criteria_narrative=degree.description or degree.summary or degree.title,
-        achievement_image_url=origin + reverse("catalog:degree_detail", args=[degree.slug]),
+        criteria_narrative=criteria_narrative,
+        achievement_image_url=origin + reverse("badges:degree_png", args=[degree.public_id]),
         awarded_at=award.awarded_at,
         identity_hash=recipient_identity_hash(award.learner.email, award.recipient_salt),
         identity_salt=award.recipient_salt,

@@ -2,79 +2,106 @@
 
 import json
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
+from badges.awards import criteria_narrative, degree_requirements
+from badges.baking import OB3_CREDENTIAL, bake_png, bake_svg
+from badges.images import badge_png, badge_svg
 from badges.ob3 import (
     VC_JWT_CONTENT_TYPE,
     build_credential,
     credential_facts,
     credential_url,
-    issuer_profile,
     revocation_list,
     sign_credential,
     signing_key_url,
 )
 from badges.signing import load_key_ring, public_jwk
+from badges.site import site_issuer, site_origin
+from badges.views import image_response
+from progress.degrees import load_degree_specs
 from progress.models import DegreeAward
 
 
-def public_origin(request):
-    """The site's public origin: `SITE_URL` when set, else the origin of this request."""
-    site_url = getattr(settings, "SITE_URL", "")
-    if site_url:
-        return site_url.rstrip("/")
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def json_response(document, content_type):
-    return HttpResponse(json.dumps(document, indent=2), content_type=content_type)
+    response = HttpResponse(json.dumps(document, indent=2), content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
-def signed_credential(award, *, origin):
+def signed_credential(request, award):
     """The award (degree and learner loaded) as a VC-JWT signed with the current key."""
+    origin = site_origin(request)
+    degree = award.degree
+    facts = credential_facts(
+        award,
+        origin=origin,
+        issuer=site_issuer(request),
+        criteria_narrative=criteria_narrative(
+            degree.title, degree_requirements(degree, load_degree_specs())
+        ),
+    )
     key_ring = load_key_ring()
-    credential = build_credential(credential_facts(award, origin=origin))
     kid = signing_key_url(origin, key_ring.signing_key_id)
-    return sign_credential(credential, key_ring.signing_key, kid)
+    return sign_credential(build_credential(facts), key_ring.signing_key, kid)
 
 
-def shared_award_or_404(public_id):
+def signable_award_or_404(public_id):
     """A shared award whose learner still exists; anything else is indistinguishable from none."""
     awards = DegreeAward.objects.shared().filter(learner__isnull=False)
     return get_object_or_404(awards.select_related("degree", "learner"), public_id=public_id)
 
 
-@require_GET
+@require_safe
 def credential_jwt(request, public_id):
-    award = shared_award_or_404(public_id)
-    token = signed_credential(award, origin=public_origin(request))
-    return HttpResponse(token, content_type=VC_JWT_CONTENT_TYPE)
+    award = signable_award_or_404(public_id)
+    response = HttpResponse(signed_credential(request, award), content_type=VC_JWT_CONTENT_TYPE)
+    response["Access-Control-Allow-Origin"] = "*"
+    # Sharing, revocation and key rotation change the answer: caches must check back.
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
-@require_GET
+@require_safe
+def baked_credential_png(request, public_id):
+    award = signable_award_or_404(public_id)
+    image = badge_png(award.degree.title, award.degree.rank)
+    png = bake_png(image, signed_credential(request, award), OB3_CREDENTIAL)
+    return image_response(png, "image/png", filename=f"mlmath-{award.degree.slug}-ob3.png")
+
+
+@require_safe
+def baked_credential_svg(request, public_id):
+    award = signable_award_or_404(public_id)
+    image = badge_svg(award.degree.title, award.degree.rank)
+    svg = bake_svg(image, baking_format=OB3_CREDENTIAL, content=signed_credential(request, award))
+    return image_response(svg, "image/svg+xml", filename=f"mlmath-{award.degree.slug}-ob3.svg")
+
+
+@require_safe
 def jwks(request):
-    origin = public_origin(request)
+    origin = site_origin(request)
     # Newest first: clients that take the first key pick the one signing new credentials.
     newest_first = reversed(load_key_ring().public_keys)
     keys = [public_jwk(key, signing_key_url(origin, key.thumbprint())) for key in newest_first]
     return json_response({"keys": keys}, "application/jwk-set+json")
 
 
-@require_GET
+@require_safe
 def signing_key(request, key_id):
     key = load_key_ring().public_key(key_id)
     if key is None:
         raise Http404("No signing key with this id.")
-    jwk = public_jwk(key, signing_key_url(public_origin(request), key_id))
+    jwk = public_jwk(key, signing_key_url(site_origin(request), key_id))
     return json_response(jwk, "application/jwk+json")
 
 
-@require_GET
+@require_safe
 def revocation_list_view(request):
-    origin = public_origin(request)
+    origin = site_origin(request)
     revoked = (
         DegreeAward.objects.revoked()
         .order_by("revoked_at", "pk")
@@ -82,7 +109,7 @@ def revocation_list_view(request):
     )
     document = revocation_list(
         list_url=origin + request.path,
-        issuer_id=issuer_profile(origin)["id"],
+        issuer_id=site_issuer(request).id,
         revoked=[(credential_url(origin, public_id), reason) for public_id, reason in revoked],
     )
     return json_response(document, "application/json")

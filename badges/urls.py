@@ -24,6 +24,16 @@ urlpatterns = [
         ob3_views.credential_jwt,
         name="credential_jwt",
     ),
+    path(
+        "badges/<uuid:public_id>/credential.png",
+        ob3_views.baked_credential_png,
+        name="credential_png",
+    ),
+    path(
+        "badges/<uuid:public_id>/credential.svg",
+        ob3_views.baked_credential_svg,
+        name="credential_svg",
+    ),
     path(".well-known/jwks.json", ob3_views.jwks, name="jwks"),
     re_path(
         r"^badges/keys/(?P<key_id>[A-Za-z0-9_-]{43})\.json$",

@@ -10,11 +10,21 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_http_methods
 
+from badges.baking import (
+    OB2_ASSERTION,
+    OB3_CREDENTIAL,
+    PNG_SIGNATURE,
+    BakingError,
+    unbake_png,
+    unbake_svg,
+)
 from badges.forms import VerifyBadgeForm
-from badges.ob3 import issuer_profile, key_id_for_kid, same_origin
-from badges.ob3_views import public_origin, signed_credential
+from badges.ob3 import key_id_for_kid, same_origin
+from badges.ob3_views import signed_credential
 from badges.signing import load_key_ring
+from badges.site import site_issuer, site_origin
 from badges.verify import (
+    Submission,
     Verdict,
     VerificationProblem,
     read_submission,
@@ -47,6 +57,32 @@ def badge_route(url, origin):
     return match.kwargs["public_id"]
 
 
+def read_baked_image(upload):
+    """What a baked PNG or SVG carries, with words for its source; else a VerificationProblem."""
+    content = upload.read()
+    if content.startswith(PNG_SIGNATURE):
+        kind, unbake = "PNG", unbake_png
+    elif b"<svg" in content[:4096].lower():
+        kind, unbake = "SVG", unbake_svg
+    else:
+        raise VerificationProblem(
+            "This file is neither a PNG nor an SVG image. Upload the badge image as downloaded "
+            "from its share page."
+        )
+    try:
+        token = unbake(content, OB3_CREDENTIAL)
+        assertion_url = None if token else unbake(content, OB2_ASSERTION)
+    except BakingError as error:
+        raise VerificationProblem(f"{error} Upload the badge image as downloaded.") from error
+    if token:
+        return Submission("jwt", "".join(token.split())), f"A baked {kind} (Open Badges 3.0)"
+    if assertion_url:
+        return Submission("url", assertion_url.strip()), f"A baked {kind} (Open Badges 2.0)"
+    raise VerificationProblem(
+        f"This {kind} image carries no badge: it was never baked, or its badge data was removed."
+    )
+
+
 def award_state(credential_id, origin):
     """(revoked, reason) of the award a credential id names; a VerificationProblem if none."""
     try:
@@ -70,12 +106,13 @@ def award_state(credential_id, origin):
     return revoked_at is not None, reason
 
 
-def check_jwt(token, *, email, origin, source):
+def check_jwt(request, token, *, email, source):
+    origin = site_origin(request)
     claims = verify_credential_jwt(
         token,
         key_ring=load_key_ring(),
         key_id_for_kid=lambda kid: key_id_for_kid(kid, origin),
-        issuer_id=issuer_profile(origin)["id"],
+        issuer_id=site_issuer(request).id,
     )
     revoked, reason = award_state(claims["jti"], origin)
     return verdict_for_claims(
@@ -83,8 +120,8 @@ def check_jwt(token, *, email, origin, source):
     )
 
 
-def check_link(url, *, email, origin):
-    public_id = badge_route(url, origin)
+def check_link(request, url, *, email, source):
+    public_id = badge_route(url, site_origin(request))
     award = (
         DegreeAward.objects.shared()
         .filter(public_id=public_id)
@@ -99,26 +136,29 @@ def check_link(url, *, email, origin):
     if award.learner is None:
         # The account was deleted, which revokes its awards; there is nothing left to sign.
         return Verdict(
-            source=LINK,
+            source=source,
             issued_here=True,
             revoked=True,
             revocation_reason=award.revocation_reason or "The account was deleted.",
             degree_name=award.degree.title,
             awarded_at=award.awarded_at,
         )
-    token = signed_credential(award, origin=origin)
-    return check_jwt(token, email=email, origin=origin, source=LINK)
+    token = signed_credential(request, award)
+    return check_jwt(request, token, email=email, source=source)
 
 
-def check_submission(*, text, email, origin):
+def check_submission(request, *, text, image, email):
     """The verdict on what was submitted; every problem becomes a verdict, never an error."""
-    source = LINK
+    source = "A badge image" if image else LINK
     try:
-        submission = read_submission(text)
+        if image:
+            submission, source = read_baked_image(image)
+        else:
+            submission = read_submission(text)
+            source = PASTED_JWT if submission.kind == "jwt" else LINK
         if submission.kind == "jwt":
-            source = PASTED_JWT
-            return check_jwt(submission.value, email=email, origin=origin, source=source)
-        return check_link(submission.value, email=email, origin=origin)
+            return check_jwt(request, submission.value, email=email, source=source)
+        return check_link(request, submission.value, email=email, source=source)
     except VerificationProblem as problem:
         return problem.verdict(source)
 
@@ -133,9 +173,10 @@ def verify(request):
         form = VerifyBadgeForm(bound, request.FILES or None)
         if form.is_valid():
             verdict = check_submission(
+                request,
                 text=form.cleaned_data["badge"],
+                image=form.cleaned_data["image"],
                 email=form.cleaned_data["email"],
-                origin=public_origin(request),
             )
         else:
             status = 422

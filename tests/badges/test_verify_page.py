@@ -14,8 +14,7 @@ VERIFY = "/verify/"
 
 
 def share_link(award):
-    # The share page is i9a's; any badges URL naming the award identifies it.
-    return f"http://testserver/badges/{award.public_id}/credential.jwt"
+    return "http://testserver" + reverse("badges:share", args=[award.public_id])
 
 
 def credential_token(client, award):
@@ -63,6 +62,17 @@ def test_the_recipient_is_checked_against_the_email_given(client, shared_award, 
     text = verdict_text(response)
     assert expected in text
     assert ("Not valid" in text) is (expected.startswith("Not"))
+
+
+@pytest.mark.parametrize("url_name", ["badges:assertion", "badges:credential_jwt"])
+def test_an_assertion_or_credential_url_is_verified_like_the_share_link(
+    client, shared_award, url_name
+):
+    url = "http://testserver" + reverse(url_name, args=[shared_award.public_id])
+
+    text = verdict_text(client.post(VERIFY, {"badge": url}))
+
+    assert "Valid: a badge issued by this site" in text
 
 
 def test_a_pasted_vc_jwt_is_verified(client, shared_award):
@@ -194,7 +204,7 @@ def test_a_get_with_a_badge_link_shows_its_verdict(client, shared_award):
 def test_checking_a_link_costs_a_fixed_number_of_queries(
     client, shared_award, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(4):
         response = client.post(VERIFY, {"badge": share_link(shared_award)})
 
     assert "Valid" in verdict_text(response)
@@ -216,3 +226,100 @@ def test_a_badge_of_a_deleted_account_is_revoked(client, shared_award):
     assert "Not valid" in text
     assert "Revoked: The account was deleted." in text
     assert "Practitioner" in text
+
+
+def upload(name, content, content_type):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "filename", "content_type", "source"),
+    [
+        ("badges:credential_png", "badge.png", "image/png", "A baked PNG (Open Badges 3.0)"),
+        ("badges:credential_svg", "badge.svg", "image/svg+xml", "A baked SVG (Open Badges 3.0)"),
+        ("badges:baked_png", "badge.png", "image/png", "A baked PNG (Open Badges 2.0)"),
+        ("badges:baked_svg", "badge.svg", "image/svg+xml", "A baked SVG (Open Badges 2.0)"),
+    ],
+)
+def test_a_baked_image_is_verified(client, shared_award, url_name, filename, content_type, source):
+    image = client.get(reverse(url_name, args=[shared_award.public_id])).content
+
+    response = client.post(
+        VERIFY,
+        {"image": upload(filename, image, content_type), "email": "ada@example.org"},
+    )
+
+    text = verdict_text(response)
+    assert "Valid: a badge issued by this site" in text
+    assert source in text
+    assert "Awarded to this email address" in text
+
+
+def test_a_revoked_baked_image_is_not_valid(client, shared_award):
+    image = client.get(reverse("badges:credential_png", args=[shared_award.public_id])).content
+    shared_award.revoke(reason="Evidence was copied")
+
+    text = verdict_text(client.post(VERIFY, {"image": upload("b.png", image, "image/png")}))
+
+    assert "Revoked: Evidence was copied" in text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.7 not an image", "neither a PNG nor an SVG image"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00", "Corrupt PNG"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg>&x;</svg>',
+            "declares a DTD or entities",
+        ),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><unclosed></svg>", "Not a readable SVG"),
+    ],
+)
+def test_a_file_that_is_not_a_baked_badge_gets_a_plain_message(client, db, content, message):
+    response = client.post(VERIFY, {"image": upload("file.png", content, "image/png")})
+
+    assert response.status_code == 200
+    text = verdict_text(response)
+    assert "Not valid" in text
+    assert message in text
+
+
+def test_an_image_that_was_never_baked_says_so(client, shared_award):
+    plain = client.get(reverse("badges:degree_png", args=[shared_award.degree.public_id])).content
+
+    text = verdict_text(client.post(VERIFY, {"image": upload("b.png", plain, "image/png")}))
+
+    assert "This PNG image carries no badge" in text
+
+
+def test_a_link_and_an_image_together_are_refused(client, shared_award):
+    image = client.get(reverse("badges:credential_png", args=[shared_award.public_id])).content
+
+    response = client.post(
+        VERIFY, {"badge": share_link(shared_award), "image": upload("b.png", image, "image/png")}
+    )
+
+    assert response.status_code == 422
+    assert "Give one thing to check" in verdict_text(response)
+
+
+def test_checking_a_baked_image_costs_a_fixed_number_of_queries(
+    client, shared_award, django_assert_max_num_queries
+):
+    image = client.get(reverse("badges:credential_png", args=[shared_award.public_id])).content
+
+    with django_assert_max_num_queries(1):
+        response = client.post(VERIFY, {"image": upload("b.png", image, "image/png")})
+
+    assert "Valid" in verdict_text(response)
+
+
+def test_the_share_page_links_its_baked_credentials_and_its_verdict(client, shared_award):
+    page = client.get(reverse("badges:share", args=[shared_award.public_id])).content.decode()
+
+    assert reverse("badges:credential_png", args=[shared_award.public_id]) in page
+    assert reverse("badges:credential_svg", args=[shared_award.public_id]) in page
+    verify_link = f"/verify/?badge=http%3A%2F%2Ftestserver%2Fbadges%2F{shared_award.public_id}%2F"
+    assert verify_link in page
+    assert "Valid: a badge issued by this site" in verdict_text(client.get(verify_link))
