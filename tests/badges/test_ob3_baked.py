@@ -4,7 +4,7 @@ import jwt as pyjwt
 from django.urls import reverse
 
 from badges.baking import OB3_CREDENTIAL, png_chunks, unbake_png, unbake_svg
-from tests.badges.test_ob3_views import fetch_credential, verified_claims
+from tests.badges.credentials import fetch_credential, verified_claims
 
 
 def test_the_baked_png_carries_the_signed_credential_in_one_itxt_chunk(client, shared_award):
