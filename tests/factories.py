@@ -96,8 +96,9 @@ BADGE_ORIGIN = "https://mlmath.example.org"
 
 
 def earn_seed_practitioner(learner):
-    """With the seed catalog loaded: meet the Practitioner requirements the way a learner does
-    (Keras, XGboost, evidence for the Kaggle milestone); return the award."""
+    """With the seed catalog (or the progress tests' `study_catalog`, which keeps its slugs)
+    loaded: meet the Practitioner requirements the way a learner does (Keras, XGboost, evidence
+    for the Kaggle milestone); return the award."""
     give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
     complete(learner, *Resource.objects.filter(slug__in=["keras", "xgboost"]))
     return DegreeAward.objects.valid().get(learner=learner, degree__slug="practitioner")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from progress.models import DegreeAward
 from tests.factories import earn_seed_practitioner
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 CHANGELIST = "/admin/progress/degreeaward/"
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from progress.context_processors import first_safe_url, safe_local_path
 from progress.models import ResourceProgress, Status
 
-pytestmark = pytest.mark.usefixtures("seed_catalog")
+pytestmark = pytest.mark.usefixtures("study_catalog")
 
 BACK_TO_THE_RESOURCE = "/topics/calculus/#resource-khan-academy-calculus"
 
