@@ -47,3 +47,11 @@ def test_private_badges_have_no_baked_credential(client, make_award):
 
     for name in ("badges:credential_png", "badges:credential_svg"):
         assert client.get(reverse(name, args=[award.public_id])).status_code == 404
+
+
+def test_a_baked_credential_image_costs_a_fixed_number_of_queries(
+    client, shared_award, django_assert_num_queries
+):
+    for name in ("badges:credential_png", "badges:credential_svg"):
+        with django_assert_num_queries(3):
+            assert client.get(reverse(name, args=[shared_award.public_id])).status_code == 200

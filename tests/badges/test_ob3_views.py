@@ -162,3 +162,11 @@ def test_the_credential_costs_a_fixed_number_of_queries(
     # The award with its degree and learner, then the degree requirements (two queries).
     with django_assert_num_queries(3):
         fetch_credential(client, shared_award)
+
+
+def test_the_keys_cost_no_query(client, shared_award, django_assert_num_queries):
+    kid = pyjwt.get_unverified_header(fetch_credential(client, shared_award))["kid"]
+
+    with django_assert_num_queries(0):
+        assert client.get(reverse("badges:jwks")).status_code == 200
+        assert client.get(kid.removeprefix(ORIGIN)).status_code == 200
