@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+
 from catalog.models import Milestone, Resource, Topic
 from progress.context_processors import LearnerProgress
 from progress.curriculum import CurriculumItem, next_up
-from progress.degrees import award_standing, evaluate_degrees, load_degree_specs
+from progress.degrees import award_standing, degree_credit, load_degree_specs
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
 
 NEXT_UP_COUNT = 5
@@ -24,23 +26,20 @@ class TopicProgress:
 
 
 def build_dashboard(learner):
-    statuses = dict(
-        ResourceProgress.objects.for_learner(learner)
-        .filter(resource__is_published=True)
-        .values_list("resource_id", "status")
-    )
-    completed_ids = {rid for rid, status in statuses.items() if status == Status.COMPLETED}
-    in_progress_ids = {rid for rid, status in statuses.items() if status == Status.IN_PROGRESS}
-    skipped_ids = {rid for rid, status in statuses.items() if status == Status.SKIPPED}
-
+    credit = degree_credit(learner)
+    completed_ids = credit.completed_resource_ids
+    learner_status = ResourceProgress.objects.for_learner(learner).filter(resource=OuterRef("pk"))
     published = list(
         Resource.objects.published()
+        .annotate(status=Subquery(learner_status.values("status")[:1]))
         .order_by("topic__position", "topic__title", "topic_id", "position", "title")
-        .values_list("id", "topic_id")
+        .values_list("id", "topic_id", "status")
     )
+    in_progress_ids = {rid for rid, _, status in published if status == Status.IN_PROGRESS}
+    skipped_ids = {rid for rid, _, status in published if status == Status.SKIPPED}
     topics = list(Topic.objects.order_by("position", "title").prefetch_related("prerequisites"))
     completed_by_topic, published_by_topic = {}, {}
-    for resource_id, topic_id in published:
+    for resource_id, topic_id, _ in published:
         published_by_topic[topic_id] = published_by_topic.get(topic_id, 0) + 1
         if resource_id in completed_ids:
             completed_by_topic[topic_id] = completed_by_topic.get(topic_id, 0) + 1
@@ -52,7 +51,7 @@ def build_dashboard(learner):
     ]
 
     next_ids = next_up(
-        [CurriculumItem(resource_id, topic_id) for resource_id, topic_id in published],
+        [CurriculumItem(resource_id, topic_id) for resource_id, topic_id, _ in published],
         {topic.pk: {p.pk for p in topic.prerequisites.all()} for topic in topics},
         done_ids=completed_ids | skipped_ids,
         in_progress_ids=in_progress_ids,
@@ -64,11 +63,7 @@ def build_dashboard(learner):
         evidence.milestone_id: evidence for evidence in Evidence.objects.for_learner(learner)
     }
     evidence_states = {mid: e.state for mid, e in evidence_by_milestone_id.items()}
-    degree_results = evaluate_degrees(
-        completed_ids,
-        load_degree_specs(),
-        {mid for mid, state in evidence_states.items() if state != Evidence.State.REJECTED},
-    )
+    degree_results = credit.evaluate(load_degree_specs())
     awards = {
         award.degree.slug: award
         for award in DegreeAward.objects.for_learner(learner).valid().select_related("degree")

@@ -1,7 +1,10 @@
-"""Which degrees a learner has earned: a plain function over plain data, plus its loader.
+"""Which degrees a learner has earned: a plain function over plain data, plus its loaders.
 
-`evaluate_degrees` knows nothing of HTTP, templates or the ORM; `load_degree_specs` reads the
-catalog into the plain shapes it takes, in a fixed number of queries.
+`evaluate_degrees` knows nothing of HTTP, templates or the ORM. `degree_credit` is the one
+place that decides what of a learner's work counts toward a degree, and `load_degree_specs`
+reads the catalog into the plain shapes `evaluate_degrees` takes; each runs a fixed number of
+queries. `degree_credit(learner).evaluate(load_degree_specs())` is what the award service and
+the dashboard both ask.
 """
 
 from dataclasses import dataclass, field
@@ -9,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from catalog.models import Degree, Requirement, Resource
+from progress.models import Evidence, ResourceProgress
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,36 @@ class DegreeResult:
     @property
     def remaining(self):
         return [result.remaining for result in self.requirements if not result.met]
+
+
+@dataclass(frozen=True)
+class DegreeCredit:
+    """What of a learner's work counts toward degrees."""
+
+    completed_resource_ids: frozenset[int] = frozenset()
+    evidenced_milestone_ids: frozenset[int] = frozenset()
+
+    def evaluate(self, degrees):
+        """`evaluate_degrees` for this credit."""
+        return evaluate_degrees(self.completed_resource_ids, degrees, self.evidenced_milestone_ids)
+
+
+def degree_credit(learner):
+    """What counts toward a degree for `learner`, in two queries.
+
+    Completed resources count while they are published; milestone evidence counts unless a
+    curator rejected it. Everything that shows or awards degrees asks this function.
+    """
+    return DegreeCredit(
+        completed_resource_ids=frozenset(
+            ResourceProgress.objects.for_learner(learner)
+            .completed()
+            .values_list("resource_id", flat=True)
+        ),
+        evidenced_milestone_ids=frozenset(
+            Evidence.objects.for_learner(learner).accepted().values_list("milestone_id", flat=True)
+        ),
+    )
 
 
 def evaluate_requirement(spec, completed_resource_ids, evidenced_milestone_ids):

@@ -5,22 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Degree
-from progress.degrees import evaluate_degrees, load_degree_specs
+from progress.degrees import degree_credit, load_degree_specs
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
-
-
-def completed_resource_ids(learner):
-    return set(
-        ResourceProgress.objects.for_learner(learner)
-        .completed()
-        .values_list("resource_id", flat=True)
-    )
-
-
-def evidenced_milestone_ids(learner):
-    return set(
-        Evidence.objects.for_learner(learner).accepted().values_list("milestone_id", flat=True)
-    )
 
 
 def record_new_awards(*, learner, now=None):
@@ -30,10 +16,11 @@ def record_new_awards(*, learner, now=None):
     Only a curator's revocation ends an award.
     """
     now = now or timezone.now()
-    results = evaluate_degrees(
-        completed_resource_ids(learner), load_degree_specs(), evidenced_milestone_ids(learner)
-    )
-    met_slugs = {result.degree.slug for result in results if result.met}
+    met_slugs = {
+        result.degree.slug
+        for result in degree_credit(learner).evaluate(load_degree_specs())
+        if result.met
+    }
     if not met_slugs:
         return []
     # A revoked award is not held: meeting the degree again records a new award.

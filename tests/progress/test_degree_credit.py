@@ -1,0 +1,95 @@
+"""What counts toward a degree is decided once: the dashboard promises what gets awarded."""
+
+import pytest
+from django.utils import timezone
+from model_bakery import baker
+
+from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from progress.degrees import degree_credit
+from progress.models import DegreeAward, Evidence, ResourceProgress, Status
+from progress.services import record_new_awards
+
+NO_EVIDENCE = None
+
+
+@pytest.fixture
+def small_catalog(db):
+    """One degree asking for one resource and one milestone."""
+    topic = baker.make(Topic, slug="algebra", title="Algebra")
+    resource = baker.make(
+        Resource, topic=topic, slug="vectors", title="Vectors", url="https://example.org/v"
+    )
+    milestone = baker.make(Milestone, slug="notebook", title="Publish a notebook")
+    degree = baker.make(Degree, slug="starter", title="Starter", rank=1)
+    baker.make(Requirement, degree=degree, slug="vectors", resource=resource)
+    baker.make(Requirement, degree=degree, slug="notebook", milestone=milestone)
+    return resource, milestone, degree
+
+
+def give_work(learner, resource, milestone, evidence_state, resource_published=True):
+    """Rows written directly, so that no award is recorded before the test asks."""
+    ResourceProgress.objects.create(
+        learner=learner, resource=resource, status=Status.COMPLETED, completed_at=timezone.now()
+    )
+    if not resource_published:
+        Resource.objects.filter(pk=resource.pk).update(is_published=False)
+    if evidence_state is not NO_EVIDENCE:
+        Evidence.objects.create(
+            learner=learner,
+            milestone=milestone,
+            url="https://example.org/mine",
+            description="My notebook.",
+            state=evidence_state,
+            submitted_at=timezone.now(),
+        )
+
+
+def dashboard_says_met(client):
+    degree_section = client.get("/progress/").content.decode().split('id="degree-starter"')[1]
+    return "Requirements met" in degree_section.split("</h3>")[0]
+
+
+CASES = [
+    pytest.param(Evidence.State.SUBMITTED, True, True, id="self-attested"),
+    pytest.param(Evidence.State.VERIFIED, True, True, id="verified"),
+    pytest.param(Evidence.State.REJECTED, True, False, id="rejected"),
+    pytest.param(NO_EVIDENCE, True, False, id="no-evidence"),
+    pytest.param(Evidence.State.VERIFIED, False, False, id="resource-unpublished"),
+]
+
+
+@pytest.mark.parametrize(("evidence_state", "resource_published", "counts"), CASES)
+def test_dashboard_promises_exactly_what_is_awarded(
+    small_catalog, learner, learner_client, evidence_state, resource_published, counts
+):
+    resource, milestone, degree = small_catalog
+    give_work(learner, resource, milestone, evidence_state, resource_published)
+
+    promised = dashboard_says_met(learner_client)
+    record_new_awards(learner=learner)
+    awarded = DegreeAward.objects.filter(learner=learner, degree=degree).exists()
+
+    assert promised == awarded == counts
+
+
+@pytest.mark.parametrize(("evidence_state", "resource_published", "counts"), CASES)
+def test_credit_counts_published_completions_and_evidence_not_rejected(
+    small_catalog, learner, evidence_state, resource_published, counts
+):
+    resource, milestone, _ = small_catalog
+    give_work(learner, resource, milestone, evidence_state, resource_published)
+
+    credit = degree_credit(learner)
+
+    assert (resource.pk in credit.completed_resource_ids) == resource_published
+    assert (milestone.pk in credit.evidenced_milestone_ids) == (
+        evidence_state in (Evidence.State.SUBMITTED, Evidence.State.VERIFIED)
+    )
+
+
+def test_another_learners_work_gives_no_credit(small_catalog, learner, make_learner):
+    resource, milestone, _ = small_catalog
+    give_work(make_learner("grace"), resource, milestone, Evidence.State.VERIFIED)
+
+    assert degree_credit(learner).completed_resource_ids == frozenset()
+    assert degree_credit(learner).evidenced_milestone_ids == frozenset()
