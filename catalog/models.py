@@ -2,11 +2,12 @@
 
 import graphlib
 import uuid
+from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
 from catalog.search import search_resources
@@ -200,6 +201,17 @@ class Resource(models.Model):
         return (self.slug,)
 
 
+class DegreeQuerySet(models.QuerySet):
+    def with_requirements(self):
+        """Degrees in rank order, each with its requirements and what they name, in two queries."""
+        requirements = Requirement.objects.select_related(
+            "resource__topic", "topic", "milestone"
+        ).order_by("position", "pk")
+        return self.order_by("rank").prefetch_related(
+            Prefetch("requirements", queryset=requirements)
+        )
+
+
 class Degree(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     public_id = models.UUIDField(
@@ -218,7 +230,7 @@ class Degree(models.Model):
         blank=True, help_text="What the degree means, quoting the source list (Markdown)."
     )
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(DegreeQuerySet)()
 
     class Meta:
         ordering = ["rank"]
@@ -262,6 +274,17 @@ class Milestone(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class RequirementWording(NamedTuple):
+    """A requirement in words: `before`, the title of `target` (what it names), `after`."""
+
+    before: str
+    target: models.Model  # a Resource, a Topic or a Milestone
+    after: str = ""
+
+    def __str__(self):
+        return " ".join(part for part in (self.before, self.target.title, self.after) if part)
 
 
 class RequirementManager(models.Manager):
@@ -364,13 +387,17 @@ class Requirement(models.Model):
         if self.min_count is not None and not self.topic_id:
             raise ValidationError({"min_count": "“At least” applies only to a topic requirement."})
 
-    def describe(self):
-        """The requirement in plain words."""
+    def wording(self):
+        """How the requirement reads, around the title of what it names (for a link to it)."""
         if self.resource_id:
-            return f"Complete {self.resource.title}"
+            return RequirementWording("Complete", self.resource)
         if self.milestone_id:
-            return f"Show evidence: {self.milestone.title}"
+            return RequirementWording("Show evidence:", self.milestone)
         if self.min_count is None:
-            return f"Complete every {self.topic.title} resource"
+            return RequirementWording("Complete every", self.topic, "resource")
         noun = "resource" if self.min_count == 1 else "resources"
-        return f"Complete at least {self.min_count} {self.topic.title} {noun}"
+        return RequirementWording(f"Complete at least {self.min_count}", self.topic, noun)
+
+    def describe(self):
+        """The requirement in plain words: "Complete at least 2 Calculus resources"."""
+        return str(self.wording())

@@ -7,19 +7,12 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from catalog.forms import SearchForm
-from catalog.models import Degree, Requirement, Resource, Topic
+from catalog.models import Degree, Resource, Topic
 
 TOPICS_PER_PAGE = 20
 RESOURCES_PER_TOPIC_PREVIEW = 5
 RESOURCES_PER_PAGE = 25
 SEARCH_RESULTS_PER_PAGE = 25
-
-
-def degrees_with_requirements():
-    requirements = Requirement.objects.select_related(
-        "resource__topic", "topic", "milestone"
-    ).order_by("position", "pk")
-    return Degree.objects.prefetch_related(Prefetch("requirements", queryset=requirements))
 
 
 @require_safe
@@ -64,7 +57,7 @@ def topic_detail(request, slug):
 
 @require_safe
 def degree_list(request):
-    degrees = list(degrees_with_requirements())
+    degrees = list(Degree.objects.with_requirements())
     for lower_degree, degree in zip([None, *degrees], degrees, strict=False):
         degree.includes_degree = lower_degree
     return render(request, "catalog/degree_list.html", {"degrees": degrees})
@@ -72,12 +65,8 @@ def degree_list(request):
 
 @require_safe
 def degree_detail(request, slug):
-    degree = get_object_or_404(Degree, slug=slug)
-    requirements = list(
-        degree.requirements.select_related("resource__topic", "topic", "milestone").order_by(
-            "position", "pk"
-        )
-    )
+    degree = get_object_or_404(Degree.objects.with_requirements(), slug=slug)
+    requirements = degree.requirements.all()
     return render(
         request,
         "catalog/degree_detail.html",

@@ -9,9 +9,7 @@ the dashboard both ask.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
-from catalog.models import Degree, Requirement, Resource
+from catalog.models import Degree, Resource
 from progress.models import Evidence, ResourceProgress
 
 
@@ -169,14 +167,7 @@ def highest_met(results):
 
 def load_degree_specs():
     """The catalog's degrees as DegreeSpecs, in three queries whatever the catalog's size."""
-    requirements = Requirement.objects.select_related(
-        "resource__topic", "topic", "milestone"
-    ).order_by("position", "pk")
-    degrees = list(
-        Degree.objects.order_by("rank").prefetch_related(
-            Prefetch("requirements", queryset=requirements)
-        )
-    )
+    degrees = list(Degree.objects.with_requirements())
     topic_ids = {r.topic_id for d in degrees for r in d.requirements.all() if r.topic_id}
     published_by_topic = {}
     for topic_id, resource_id in (

@@ -6,7 +6,7 @@ import re
 from django.db.models import Prefetch
 
 from catalog.awesome.base import DEGREES_HEADING
-from catalog.models import Degree, Requirement, Resource, Topic
+from catalog.models import Degree, Resource, Topic
 
 DEFAULT_EXPORT_TITLE = "awesomeMLmath"
 DEFAULT_EXPORT_DESCRIPTION = (
@@ -24,16 +24,7 @@ def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPOR
             )
         )
     )
-    degrees = list(
-        Degree.objects.order_by("rank").prefetch_related(
-            Prefetch(
-                "requirements",
-                queryset=Requirement.objects.select_related(
-                    "resource", "topic", "milestone"
-                ).order_by("position", "pk"),
-            )
-        )
-    )
+    degrees = list(Degree.objects.with_requirements())
     anchors = {}
     lines = [f"# {_escape(title)}", "", _escape(description), "", "## Contents", ""]
     for topic in topics:
