@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from accounts.activity import learner_activity
 from catalog.models import Topic
-from progress.context_processors import LearnerProgress
+from progress.learner import LearnerProgress
 from progress.models import DegreeAward
 
 

@@ -1,56 +1,10 @@
-"""Give every page the signed-in learner's progress, loaded lazily in one query per kind."""
+"""Give every page the signed-in learner's progress (loaded lazily) and where forms return to."""
 
-from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
-from django.db.models import Count
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from progress.models import DegreeAward, Evidence, ResourceProgress
-
-
-class LearnerProgress:
-    """A learner's statuses for whatever a page shows; nothing is queried until a page asks."""
-
-    def __init__(self, learner, **already_loaded):
-        self.learner = learner
-        # A view that has already loaded some of this (the dashboard) saves the queries.
-        self.__dict__.update(already_loaded)
-
-    @cached_property
-    def by_resource_id(self):
-        rows = ResourceProgress.objects.for_learner(self.learner).only(
-            "id", "resource_id", "status", "note", "completed_at"
-        )
-        return {row.resource_id: row for row in rows}
-
-    def for_resource(self, resource):
-        return self.by_resource_id.get(resource.pk)
-
-    @cached_property
-    def completed_by_topic_id(self):
-        rows = (
-            ResourceProgress.objects.for_learner(self.learner)
-            .completed()
-            .values("resource__topic_id")
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
-        return {row["resource__topic_id"]: row["count"] for row in rows}
-
-    @cached_property
-    def evidence_by_milestone_id(self):
-        return {e.milestone_id: e for e in Evidence.objects.for_learner(self.learner)}
-
-    def evidence_for(self, milestone):
-        return self.evidence_by_milestone_id.get(milestone.pk)
-
-    @cached_property
-    def highest_award(self):
-        return DegreeAward.objects.for_learner(self.learner).highest()
-
-    def completed_in_topic(self, topic):
-        return self.completed_by_topic_id.get(topic.pk, 0)
+from progress.learner import LearnerProgress
 
 
 def learner_progress(request):

@@ -1,14 +1,14 @@
 """Everything the learner's dashboard shows, gathered in a fixed number of queries."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
 
 from catalog.models import Milestone, Resource, Topic
-from progress.context_processors import LearnerProgress
 from progress.curriculum import CurriculumItem, next_up
-from progress.degrees import award_standing, degree_credit, load_degree_specs
-from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
+from progress.degrees import DegreeResult, award_standing, load_degree_specs
+from progress.models import Activity, DegreeAward, ResourceProgress, Status
 
 NEXT_UP_COUNT = 5
 RECENT_ACTIVITY_COUNT = 8
@@ -25,70 +25,74 @@ class TopicProgress:
         return round(100 * self.completed / self.published) if self.published else 0
 
 
-def build_dashboard(learner):
-    credit = degree_credit(learner)
-    completed_ids = credit.completed_resource_ids
+class DegreeRow(NamedTuple):
+    """A degree on the dashboard: how far the learner is, their award and how it stands."""
+
+    result: DegreeResult
+    award: DegreeAward | None
+    standing: str | None  # a Standing, for a held award
+
+
+def build_dashboard(learner_progress):
+    """The dashboard's context for the learner of `learner_progress` (a LearnerProgress)."""
+    learner = learner_progress.learner
+    credit = learner_progress.credit
+
+    topics = list(
+        learner_progress.with_completed_counts(Topic.objects.with_published_counts())
+        .order_by("position", "title")
+        .prefetch_related("prerequisites")
+    )
+    topic_progress = [
+        TopicProgress(topic, topic.completed_count, topic.published_resource_count)
+        for topic in topics
+    ]
+
     learner_status = ResourceProgress.objects.for_learner(learner).filter(resource=OuterRef("pk"))
-    published = list(
+    curriculum = list(
         Resource.objects.published()
         .annotate(status=Subquery(learner_status.values("status")[:1]))
         .order_by("topic__position", "topic__title", "topic_id", "position", "title")
         .values_list("id", "topic_id", "status")
     )
-    in_progress_ids = {rid for rid, _, status in published if status == Status.IN_PROGRESS}
-    skipped_ids = {rid for rid, _, status in published if status == Status.SKIPPED}
-    topics = list(Topic.objects.order_by("position", "title").prefetch_related("prerequisites"))
-    completed_by_topic, published_by_topic = {}, {}
-    for resource_id, topic_id, _ in published:
-        published_by_topic[topic_id] = published_by_topic.get(topic_id, 0) + 1
-        if resource_id in completed_ids:
-            completed_by_topic[topic_id] = completed_by_topic.get(topic_id, 0) + 1
-    topic_progress = [
-        TopicProgress(
-            topic, completed_by_topic.get(topic.pk, 0), published_by_topic.get(topic.pk, 0)
-        )
-        for topic in topics
-    ]
-
+    in_progress_ids = {rid for rid, _, status in curriculum if status == Status.IN_PROGRESS}
+    skipped_ids = {rid for rid, _, status in curriculum if status == Status.SKIPPED}
     next_ids = next_up(
-        [CurriculumItem(resource_id, topic_id) for resource_id, topic_id, _ in published],
+        [CurriculumItem(resource_id, topic_id) for resource_id, topic_id, _ in curriculum],
         {topic.pk: {p.pk for p in topic.prerequisites.all()} for topic in topics},
-        done_ids=completed_ids | skipped_ids,
+        done_ids=credit.completed_resource_ids | skipped_ids,
         in_progress_ids=in_progress_ids,
         limit=NEXT_UP_COUNT,
     )
     next_resources = Resource.objects.select_related("topic").in_bulk(next_ids)
 
-    evidence_by_milestone_id = {
-        evidence.milestone_id: evidence for evidence in Evidence.objects.for_learner(learner)
+    evidence_states = {
+        milestone_id: evidence.state
+        for milestone_id, evidence in learner_progress.evidence_by_milestone_id.items()
     }
-    evidence_states = {mid: e.state for mid, e in evidence_by_milestone_id.items()}
     degree_results = credit.evaluate(load_degree_specs())
-    awards = {
-        award.degree.slug: award
-        for award in DegreeAward.objects.for_learner(learner).valid().select_related("degree")
-    }
+    awards = {award.degree.slug: award for award in learner_progress.awards}
+    degree_rows = []
     for result in degree_results:
-        if result.degree.slug in awards:
-            awards[result.degree.slug].standing = award_standing(result, evidence_states)
-    highest_award = max(awards.values(), key=lambda a: a.degree.rank, default=None)
+        award = awards.get(result.degree.slug)
+        standing = award_standing(result, evidence_states) if award else None
+        degree_rows.append(DegreeRow(result, award, standing))
+    highest_award = learner_progress.highest_award
+    standing_by_slug = {row.result.degree.slug: row.standing for row in degree_rows}
 
-    total_published = len(published)
+    completed_count = len(credit.completed_resource_ids)
+    published_count = sum(topic.published_resource_count for topic in topics)
     return {
-        "learner_progress": LearnerProgress(
-            learner,
-            evidence_by_milestone_id=evidence_by_milestone_id,
-            highest_award=highest_award,
-        ),
-        "completed_count": len(completed_ids),
+        "learner_progress": learner_progress,
+        "completed_count": completed_count,
         "in_progress_count": len(in_progress_ids),
-        "published_count": total_published,
-        "overall_percent": round(100 * len(completed_ids) / total_published)
-        if total_published
-        else 0,
+        "published_count": published_count,
+        "overall_percent": round(100 * completed_count / published_count) if published_count else 0,
         "topic_progress": topic_progress,
-        "degree_results": [(result, awards.get(result.degree.slug)) for result in degree_results],
+        "degree_results": degree_results,
+        "degree_rows": degree_rows,
         "highest_award": highest_award,
+        "highest_award_standing": highest_award and standing_by_slug.get(highest_award.degree.slug),
         "milestones": Milestone.objects.all(),
         "next_up": [next_resources[rid] for rid in next_ids if rid in next_resources],
         "recent_activity": Activity.objects.for_learner(learner).select_related("resource")[

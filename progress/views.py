@@ -16,6 +16,7 @@ from progress import services
 from progress.context_processors import first_safe_url
 from progress.dashboard import build_dashboard
 from progress.forms import AwardSharingForm, EvidenceForm, NoteForm, StatusForm
+from progress.learner import LearnerProgress
 from progress.models import DegreeAward
 
 
@@ -43,7 +44,8 @@ def safe_next_url(request):
 @require_safe
 @login_required
 def dashboard(request):
-    return render(request, "progress/dashboard.html", build_dashboard(request.user))
+    context = build_dashboard(LearnerProgress(request.user))
+    return render(request, "progress/dashboard.html", context)
 
 
 def resource_response(request, resource, note_form=None, status=200):

@@ -21,9 +21,9 @@ def activity_panel(learner, heading="Your activity"):
 
 @register.inclusion_tag("accounts/includes/study_plan.html")
 def study_plan(learner, degree_results):
-    """The plan for the next degree, from the degree results the dashboard already computed
-    (pairs of result and award); one more query for the resources' estimates."""
-    results = [result for result, _award in degree_results]
+    """The plan for the next degree, from the degree results the dashboard already computed;
+    one more query for the resources' estimates."""
+    results = list(degree_results)
     profile = profile_for(learner)
     plan = plan_next_degree(
         results,
