@@ -2,12 +2,12 @@
 
 import pytest
 from django.utils import timezone
-from model_bakery import baker
 
-from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from catalog.models import Resource
 from progress.degrees import degree_credit
 from progress.models import DegreeAward, Evidence, ResourceProgress, Status
 from progress.services import record_new_awards
+from tests.factories import make_degree, make_milestone, make_requirement, make_resource
 
 NO_EVIDENCE = None
 
@@ -15,14 +15,11 @@ NO_EVIDENCE = None
 @pytest.fixture
 def small_catalog(db):
     """One degree asking for one resource and one milestone."""
-    topic = baker.make(Topic, slug="algebra", title="Algebra")
-    resource = baker.make(
-        Resource, topic=topic, slug="vectors", title="Vectors", url="https://example.org/v"
-    )
-    milestone = baker.make(Milestone, slug="notebook", title="Publish a notebook")
-    degree = baker.make(Degree, slug="starter", title="Starter", rank=1)
-    baker.make(Requirement, degree=degree, slug="vectors", resource=resource)
-    baker.make(Requirement, degree=degree, slug="notebook", milestone=milestone)
+    resource = make_resource()
+    milestone = make_milestone()
+    degree = make_degree(slug="starter")
+    make_requirement(degree, resource=resource)
+    make_requirement(degree, milestone=milestone)
     return resource, milestone, degree
 
 
