@@ -1,12 +1,14 @@
 """Writes that touch several tables, each in one transaction."""
 
+from dataclasses import dataclass, field
+
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from catalog.models import Degree
 from progress.degrees import degree_credit, load_degree_specs
-from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
+from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
 
 
 def record_new_awards(*, learner, now=None):
@@ -43,23 +45,41 @@ def lock_learner(learner):
     get_user_model().objects.select_for_update().filter(pk=learner.pk).exists()
 
 
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write saved (`row`, a ResourceProgress or an Evidence), whether it changed what
+    counts toward degrees, and any award it earned: the view renders these without reading
+    them again."""
+
+    row: models.Model
+    credit_changed: bool = False
+    new_awards: list[DegreeAward] = field(default_factory=list)
+
+
 def set_resource_status(*, learner, resource, status, now=None):
     """Set a learner's status on a resource; log the change and record any new degree award.
 
-    Setting the same status again changes nothing. Safe under concurrent requests: the unique
-    constraint and get_or_create keep one row per learner and resource.
+    Setting the same status again changes nothing. Only a completion can meet a degree, so
+    only a completion looks for new awards. The learner's lock keeps one row per learner and
+    resource (and the unique constraint would refuse a second).
     """
     now = now or timezone.now()
+    new_awards = []
     with transaction.atomic():
         lock_learner(learner)
-        progress, _ = ResourceProgress.objects.get_or_create(learner=learner, resource=resource)
+        progress = ResourceProgress.objects.filter(
+            learner=learner, resource=resource
+        ).first() or ResourceProgress(learner=learner, resource=resource)
+        was_completed = progress.status == Status.COMPLETED
         if progress.apply_status(status, now):
             progress.save()
             Activity.objects.create(
                 learner=learner, resource=resource, status=status, created_at=now
             )
-            record_new_awards(learner=learner, now=now)
-    return progress
+            if status == Status.COMPLETED:
+                new_awards = record_new_awards(learner=learner, now=now)
+    credit_changed = was_completed != (progress.status == Status.COMPLETED)
+    return WriteResult(progress, credit_changed, new_awards)
 
 
 def set_resource_note(*, learner, resource, note):
@@ -68,7 +88,7 @@ def set_resource_note(*, learner, resource, note):
         progress, _ = ResourceProgress.objects.update_or_create(
             learner=learner, resource=resource, defaults={"note": note}
         )
-    return progress
+    return WriteResult(progress)
 
 
 def submit_evidence(*, learner, milestone, url, description, now=None):
@@ -92,8 +112,8 @@ def submit_evidence(*, learner, milestone, url, description, now=None):
                 "reviewed_by": None,
             },
         )
-        record_new_awards(learner=learner, now=now)
-    return evidence
+        new_awards = record_new_awards(learner=learner, now=now)
+    return WriteResult(evidence, credit_changed=True, new_awards=new_awards)
 
 
 def withdraw_evidence(*, learner, milestone):

@@ -5,6 +5,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Count, Q
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from progress.context_processors import first_safe_url
 from progress.dashboard import build_dashboard
 from progress.forms import AwardSharingForm, EvidenceForm, NoteForm, StatusForm
 from progress.learner import LearnerProgress
-from progress.models import DegreeAward
+from progress.models import DegreeAward, Evidence, ResourceProgress
 
 
 def learner_required(view):
@@ -48,26 +49,37 @@ def dashboard(request):
     return render(request, "progress/dashboard.html", context)
 
 
-def resource_response(request, resource, note_form=None, status=200):
-    """The changed resource for HTMX (the learner's row is re-read by the card's template tag);
-    otherwise back to the page, or the note form again with its errors."""
+def published_resource(slug):
+    """The published resource, with its topic and how many resources the topic publishes."""
+    resources = (
+        Resource.objects.published()
+        .select_related("topic")
+        .annotate(
+            topic_published_count=Count(
+                "topic__resources", filter=Q(topic__resources__is_published=True)
+            )
+        )
+    )
+    return get_object_or_404(resources, slug=slug)
+
+
+def resource_response(request, resource, written):
+    """For HTMX, the resource's card rendered from the row just written (with the topic's bar
+    and the header badge, out of band, when a completion changed); otherwise back to the page."""
     if request.htmx:
         context = {
             "resource": resource,
-            "note_form": note_form,
-            "published_count": resource.topic.resources.published().count(),
+            "progress": written.row,
+            "credit_changed": written.credit_changed,
         }
-        return render(request, "progress/resource_changed.html", context, status=status)
-    if status != 200:
-        context = {"resource": resource, "note_form": note_form}
-        return render(request, "progress/note_form.html", context, status=status)
+        return render(request, "progress/resource_changed.html", context)
     return redirect(safe_next_url(request) or resource.get_absolute_url())
 
 
 @require_POST
 @learner_required
 def set_status(request, slug):
-    resource = get_object_or_404(Resource.objects.published().select_related("topic"), slug=slug)
+    resource = published_resource(slug)
     form = StatusForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(
@@ -75,32 +87,42 @@ def set_status(request, slug):
             "Use not_started, in_progress, completed or skipped.",
             content_type="text/plain; charset=utf-8",
         )
-    services.set_resource_status(
+    written = services.set_resource_status(
         learner=request.user, resource=resource, status=form.cleaned_data["status"]
     )
-    return resource_response(request, resource)
+    return resource_response(request, resource, written)
 
 
 @require_POST
 @learner_required
 def update_note(request, slug):
-    resource = get_object_or_404(Resource.objects.published().select_related("topic"), slug=slug)
+    resource = published_resource(slug)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        return resource_response(request, resource, note_form=form, status=422)
-    services.set_resource_note(
+        context = {
+            "resource": resource,
+            "progress": ResourceProgress.objects.filter(
+                learner=request.user, resource=resource
+            ).first(),
+            "note_form": form,
+        }
+        template = "includes/resource_card.html" if request.htmx else "progress/note_form.html"
+        return render(request, template, context, status=422)
+    written = services.set_resource_note(
         learner=request.user, resource=resource, note=form.cleaned_data["note"]
     )
-    return resource_response(request, resource)
+    return resource_response(request, resource, written)
 
 
-def milestone_response(request, milestone, evidence_form=None, status=200):
+def milestone_response(request, milestone, evidence, *, evidence_form=None):
+    """For HTMX, the milestone's section rendered from the evidence just written (or None),
+    with the header badge; otherwise back to the page, or the form again with its errors."""
+    context = {"milestone": milestone, "evidence": evidence, "evidence_form": evidence_form}
     if request.htmx:
-        context = {"milestone": milestone, "evidence_form": evidence_form}
+        status = 422 if evidence_form else 200
         return render(request, "progress/milestone_changed.html", context, status=status)
-    if status != 200:
-        context = {"milestone": milestone, "evidence_form": evidence_form}
-        return render(request, "progress/evidence_form.html", context, status=status)
+    if evidence_form:
+        return render(request, "progress/evidence_form.html", context, status=422)
     return redirect(
         safe_next_url(request) or reverse("progress:dashboard") + f"#milestone-{milestone.slug}"
     )
@@ -112,11 +134,14 @@ def submit_evidence(request, slug):
     milestone = get_object_or_404(Milestone, slug=slug)
     form = EvidenceForm(request.POST)
     if not form.is_valid():
-        return milestone_response(request, milestone, evidence_form=form, status=422)
-    services.submit_evidence(learner=request.user, milestone=milestone, **form.cleaned_data)
+        evidence = Evidence.objects.filter(learner=request.user, milestone=milestone).first()
+        return milestone_response(request, milestone, evidence, evidence_form=form)
+    written = services.submit_evidence(
+        learner=request.user, milestone=milestone, **form.cleaned_data
+    )
     if not request.htmx:
         messages.success(request, f"Evidence for “{milestone.title}” saved. It counts right away.")
-    return milestone_response(request, milestone)
+    return milestone_response(request, milestone, written.row)
 
 
 @require_POST
@@ -126,7 +151,7 @@ def withdraw_evidence(request, slug):
     services.withdraw_evidence(learner=request.user, milestone=milestone)
     if not request.htmx:
         messages.success(request, f"Evidence for “{milestone.title}” withdrawn.")
-    return milestone_response(request, milestone)
+    return milestone_response(request, milestone, None)
 
 
 @require_POST
