@@ -99,19 +99,13 @@ def submit_evidence(*, learner, milestone, url, description, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         lock_learner(learner)
-        evidence, _ = Evidence.objects.update_or_create(
-            learner=learner,
-            milestone=milestone,
-            defaults={
-                "url": url,
-                "description": description,
-                "state": Evidence.State.SUBMITTED,
-                "curator_note": "",
-                "submitted_at": now,
-                "reviewed_at": None,
-                "reviewed_by": None,
-            },
-        )
+        # The learner's lock keeps one row per learner and milestone, so no get_or_create.
+        evidence = Evidence.objects.filter(learner=learner, milestone=milestone).first()
+        evidence = evidence or Evidence(learner=learner, milestone=milestone)
+        evidence.url, evidence.description, evidence.submitted_at = url, description, now
+        evidence.state, evidence.curator_note = Evidence.State.SUBMITTED, ""
+        evidence.reviewed_at = evidence.reviewed_by = None
+        evidence.save()
         new_awards = record_new_awards(learner=learner, now=now)
     return WriteResult(evidence, credit_changed=True, new_awards=new_awards)
 

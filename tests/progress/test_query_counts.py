@@ -101,3 +101,43 @@ def test_marking_runs_a_fixed_number_of_queries(
             "/progress/resources/keras/status/", {"status": "completed"}, HTTP_HX_REQUEST="true"
         )
     assert response.status_code == 200
+
+
+def untouched_resource_url(learner, action="status"):
+    """A published resource the learner has no row for (after `complete_many`)."""
+    resource = Resource.objects.published().exclude(learner_progress__learner=learner).last()
+    return f"/progress/resources/{resource.slug}/{action}/"
+
+
+def test_one_htmx_status_change_reads_no_rows_again(
+    seed_catalog, learner_client, learner, django_assert_max_num_queries
+):
+    """A status change renders the row it wrote: 21 queries before, 9 now."""
+    grow(1000)
+    complete_many(learner, 500)
+    url = untouched_resource_url(learner)
+    with django_assert_max_num_queries(10):
+        response = learner_client.post(url, {"status": "in_progress"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "In progress" in response.content.decode()
+    # A completion also looks for new awards and redraws the topic's bar and the badge.
+    with django_assert_max_num_queries(16):
+        response = learner_client.post(url, {"status": "completed"}, HTTP_HX_REQUEST="true")
+    assert 'hx-swap-oob="true"' in response.content.decode()
+
+
+def test_one_htmx_evidence_submission_runs_a_fixed_number_of_queries(
+    seed_catalog, learner_client, learner, django_assert_max_num_queries
+):
+    """19 queries before evidence submissions passed their row on, 14 now."""
+    grow(1000)
+    complete_many(learner, 500)
+    add_milestones_with_evidence(learner, 50)
+    with django_assert_max_num_queries(14):
+        response = learner_client.post(
+            "/progress/milestones/mlp-from-scratch/evidence/",
+            {"url": "https://example.org/mlp", "description": "My perceptron."},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    assert "https://example.org/mlp" in response.content.decode()
