@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Subquery
 
 from catalog.models import Milestone, Resource, Topic
 from progress.curriculum import CurriculumItem, next_up
-from progress.degrees import DegreeResult, award_standing, load_degree_specs
+from progress.degrees import DegreeResult, Standing, award_standing, load_degree_specs
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
 
 NEXT_UP_COUNT = 5
@@ -30,7 +30,7 @@ class DegreeRow(NamedTuple):
 
     result: DegreeResult
     award: DegreeAward | None
-    standing: str | None  # a Standing, for a held award
+    standing: Standing | None  # for a held award
 
 
 def build_dashboard(learner_progress):

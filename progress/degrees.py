@@ -9,6 +9,8 @@ the dashboard both ask.
 
 from dataclasses import dataclass, field
 
+from django.db import models
+
 from catalog.models import Degree, Resource
 from progress.models import Evidence, ResourceProgress
 
@@ -216,13 +218,13 @@ def _requirement_spec(requirement, published_by_topic):
     )
 
 
-class Standing:
+class Standing(models.TextChoices):
     """How well an earned degree's milestone evidence holds up."""
 
-    VERIFIED = "verified"  # every milestone's evidence verified by a curator
-    SELF_ATTESTED = "self_attested"  # some evidence not reviewed yet
-    REJECTED = "rejected"  # some milestone rests on rejected evidence
-    INCOMPLETE = "incomplete"  # some milestone has no evidence (withdrawn, or added later)
+    VERIFIED = "verified", "Verified"  # every milestone's evidence verified by a curator
+    SELF_ATTESTED = "self_attested", "Self-attested"  # some evidence not reviewed yet
+    REJECTED = "rejected", "Rests on rejected evidence"  # some milestone's evidence rejected
+    INCOMPLETE = "incomplete", "Incomplete"  # a milestone without evidence (withdrawn, or new)
 
 
 def award_standing(result, evidence_state_by_milestone_id):
@@ -232,10 +234,10 @@ def award_standing(result, evidence_state_by_milestone_id):
         for requirement in result.requirements
         if requirement.spec.milestone_id is not None
     ]
-    if "rejected" in states:
+    if Evidence.State.REJECTED in states:
         return Standing.REJECTED
     if None in states:
         return Standing.INCOMPLETE
-    if all(state == "verified" for state in states):
+    if all(state == Evidence.State.VERIFIED for state in states):
         return Standing.VERIFIED
     return Standing.SELF_ATTESTED

@@ -21,10 +21,14 @@ class Status(models.TextChoices):
     SKIPPED = "skipped", "Skipped (already known)"
 
 
-class ResourceProgressQuerySet(models.QuerySet):
+class LearnerRowsQuerySet(models.QuerySet):
+    """Rows that belong to one learner: progress, activity, awards and evidence."""
+
     def for_learner(self, learner):
         return self.filter(learner=learner)
 
+
+class ResourceProgressQuerySet(LearnerRowsQuerySet):
     def completed(self):
         """Completions that count: the resource must still be published."""
         return self.filter(status=Status.COMPLETED, resource__is_published=True)
@@ -91,11 +95,6 @@ class ResourceProgress(models.Model):
         return True
 
 
-class ActivityQuerySet(models.QuerySet):
-    def for_learner(self, learner):
-        return self.filter(learner=learner)
-
-
 class Activity(models.Model):
     """One status change, kept so that streaks and an activity heatmap can be drawn later."""
 
@@ -108,7 +107,7 @@ class Activity(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(db_index=True)
 
-    objects = ActivityQuerySet.as_manager()
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "activities"
@@ -124,10 +123,7 @@ def new_recipient_salt():
     return secrets.token_hex(16)
 
 
-class DegreeAwardQuerySet(models.QuerySet):
-    def for_learner(self, learner):
-        return self.filter(learner=learner)
-
+class DegreeAwardQuerySet(LearnerRowsQuerySet):
     def valid(self):
         """Awards that still count: a revoked award never does."""
         return self.filter(revoked_at__isnull=True)
@@ -248,22 +244,22 @@ class DegreeAward(models.Model):
         return True
 
 
-class EvidenceQuerySet(models.QuerySet):
-    def for_learner(self, learner):
-        return self.filter(learner=learner)
+class EvidenceState(models.TextChoices):
+    SUBMITTED = "submitted", "Self-attested"
+    VERIFIED = "verified", "Verified"
+    REJECTED = "rejected", "Rejected"
 
+
+class EvidenceQuerySet(LearnerRowsQuerySet):
     def accepted(self):
         """Evidence that counts toward degrees: self-attested or verified, not rejected."""
-        return self.exclude(state=Evidence.State.REJECTED)
+        return self.exclude(state=EvidenceState.REJECTED)
 
 
 class Evidence(models.Model):
     """A learner's proof of a milestone. It counts at once, unless a curator rejects it."""
 
-    class State(models.TextChoices):
-        SUBMITTED = "submitted", "Self-attested"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+    State = EvidenceState
 
     learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
@@ -304,7 +300,7 @@ class Evidence(models.Model):
                 fields=["learner", "milestone"], name="one_evidence_per_learner_and_milestone"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["submitted", "verified", "rejected"]),
+                condition=Q(state__in=EvidenceState.values),
                 name="evidence_state_valid",
             ),
         ]

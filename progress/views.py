@@ -18,7 +18,7 @@ from progress.context_processors import first_safe_url
 from progress.dashboard import build_dashboard
 from progress.forms import AwardSharingForm, EvidenceForm, NoteForm, StatusForm
 from progress.learner import LearnerProgress
-from progress.models import DegreeAward, Evidence, ResourceProgress
+from progress.models import DegreeAward, Evidence, ResourceProgress, Status
 
 
 def learner_required(view):
@@ -84,7 +84,7 @@ def set_status(request, slug):
     if not form.is_valid():
         return HttpResponseBadRequest(
             f"Unknown status “{request.POST.get('status', '')}”. "
-            "Use not_started, in_progress, completed or skipped.",
+            f"Use {', '.join(Status.values[:-1])} or {Status.values[-1]}.",
             content_type="text/plain; charset=utf-8",
         )
     written = services.set_resource_status(
