@@ -1,43 +1,54 @@
-from django import forms
-from django.core.validators import URLValidator
+"""Forms for a learner's own progress: a status, a private note, milestone evidence.
 
-from progress.models import EVIDENCE_DESCRIPTION_MAX_LENGTH, NOTE_MAX_LENGTH, Status
+Lengths, validators and help texts come from the models; the forms add only labels, widgets
+and the wording of errors a learner sees.
+"""
+
+from django import forms
+from django.db import models
+
+from progress.models import Evidence, ResourceProgress, Status
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(
-        label="Private note",
-        required=False,
-        max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"Only you can see it. Up to {NOTE_MAX_LENGTH} characters.",
-    )
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = ResourceProgress
+        fields = ["note"]
+        labels = {"note": "Private note"}
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, resource, **kwargs):
+        # One form per resource card: ids say which resource, the label which title.
+        super().__init__(*args, auto_id=f"note-%s-{resource.slug}", label_suffix="", **kwargs)
+        self.fields["note"].label = f"Private note on {resource.title}"
 
 
-class HttpURLField(forms.URLField):
-    """A URL field that takes only web links: no ftp:, javascript: or data: URLs."""
+def https_by_default(model_field, **kwargs):
+    """Form fields as the model makes them; a link typed without a scheme gets https://."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
 
-    default_error_messages = {"invalid": "Enter a valid http(s) link."}
-    default_validators = [URLValidator(schemes=["http", "https"])]
 
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["url", "description"]
+        labels = {"url": "Link to your evidence", "description": "What it shows"}
+        widgets = {
+            "url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {"url": {"invalid": "Enter a valid http(s) link."}}
+        formfield_callback = https_by_default
 
-class EvidenceForm(forms.Form):
-    url = HttpURLField(
-        label="Link to your evidence",
-        max_length=500,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"placeholder": "https://"}),
-    )
-    description = forms.CharField(
-        label="What it shows",
-        max_length=EVIDENCE_DESCRIPTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=f"A sentence or two, up to {EVIDENCE_DESCRIPTION_MAX_LENGTH} characters.",
-    )
+    def __init__(self, *args, milestone, **kwargs):
+        # One form per milestone on a page: ids say which milestone.
+        super().__init__(*args, auto_id=f"evidence-%s-{milestone.slug}", label_suffix="", **kwargs)
 
 
 class AwardSharingForm(forms.Form):

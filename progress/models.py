@@ -46,7 +46,9 @@ class ResourceProgress(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     note = models.TextField(
-        blank=True, max_length=NOTE_MAX_LENGTH, help_text="The learner's private note."
+        blank=True,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=f"Only you can see it. Up to {NOTE_MAX_LENGTH} characters.",
     )
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -274,7 +276,11 @@ class Evidence(models.Model):
         help_text="An http(s) link to what you made.",
     )
     description = models.CharField(
-        max_length=EVIDENCE_DESCRIPTION_MAX_LENGTH, help_text="What it shows, in a sentence or two."
+        max_length=EVIDENCE_DESCRIPTION_MAX_LENGTH,
+        help_text=(
+            f"A sentence or two, up to {EVIDENCE_DESCRIPTION_MAX_LENGTH} characters. "
+            "Only you and the curators see it."
+        ),
     )
     state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
     curator_note = models.TextField(

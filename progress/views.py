@@ -97,7 +97,7 @@ def set_status(request, slug):
 @learner_required
 def update_note(request, slug):
     resource = published_resource(slug)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, resource=resource)
     if not form.is_valid():
         context = {
             "resource": resource,
@@ -132,7 +132,7 @@ def milestone_response(request, milestone, evidence, *, evidence_form=None):
 @learner_required
 def submit_evidence(request, slug):
     milestone = get_object_or_404(Milestone, slug=slug)
-    form = EvidenceForm(request.POST)
+    form = EvidenceForm(request.POST, milestone=milestone)
     if not form.is_valid():
         evidence = Evidence.objects.filter(learner=request.user, milestone=milestone).first()
         return milestone_response(request, milestone, evidence, evidence_form=form)

@@ -1,4 +1,4 @@
-"""Template helpers for catalog pages: safe Markdown, search highlights, query strings."""
+"""Template helpers for catalog pages: safe Markdown and search highlights."""
 
 import nh3
 from django import template
@@ -44,16 +44,3 @@ def highlight_terms(text, terms):
 def topic_snippet(topic, terms):
     """Where a search matched a resource's topic: an excerpt of its summary or guidance."""
     return search.snippet([topic.summary, topic.guidance, topic.title], terms)
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters replaced (for pagination links)."""
-    query = context["request"].GET.copy()
-    for name, value in changes.items():
-        if value in (None, ""):
-            query.pop(name, None)
-        else:
-            query[name] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else "?"

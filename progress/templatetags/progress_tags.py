@@ -2,6 +2,8 @@
 
 from django import template
 
+from progress.forms import EvidenceForm, NoteForm
+
 register = template.Library()
 
 
@@ -32,3 +34,15 @@ def topic_progress(context, topic, published_count, oob=False):
         "percent": percent,
         "oob": oob,
     }
+
+
+@register.simple_tag
+def note_form_for(resource, progress, bound_form=None):
+    """The note form of a resource card: the one that failed validation, else a fresh one."""
+    return bound_form or NoteForm(resource=resource, instance=progress)
+
+
+@register.simple_tag
+def evidence_form_for(milestone, evidence, bound_form=None):
+    """The evidence form of a milestone: the one that failed validation, else a fresh one."""
+    return bound_form or EvidenceForm(milestone=milestone, instance=evidence)
