@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('progress', '0004_curators_revoke_awards'),
+        ("progress", "0004_curators_revoke_awards"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='evidence',
-            name='description',
-            field=models.CharField(help_text='A sentence or two, up to 500 characters. Only you and the curators see it.', max_length=500),
+            model_name="evidence",
+            name="description",
+            field=models.CharField(
+                help_text="A sentence or two, up to 500 characters. Only you and the curators see it.",
+                max_length=500,
+            ),
         ),
         migrations.AlterField(
-            model_name='resourceprogress',
-            name='note',
-            field=models.TextField(blank=True, help_text='Only you can see it. Up to 1000 characters.', max_length=1000),
+            model_name="resourceprogress",
+            name="note",
+            field=models.TextField(
+                blank=True, help_text="Only you can see it. Up to 1000 characters.", max_length=1000
+            ),
         ),
     ]
