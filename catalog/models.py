@@ -292,35 +292,28 @@ class RequirementManager(models.Manager):
         return self.get(slug=slug, degree__slug=degree_slug)
 
 
+def requirement_target(model, help_text):
+    """One of the three things a requirement may name; what a requirement names is kept."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        help_text=help_text,
+    )
+
+
 class Requirement(models.Model):
     """One thing a degree asks for: a resource, N published resources of a topic, or a milestone."""
 
     degree = models.ForeignKey(Degree, on_delete=models.CASCADE, related_name="requirements")
     slug = models.SlugField(max_length=80, help_text="Identifies the requirement in its degree.")
-    resource = models.ForeignKey(
-        Resource,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="requirements",
-        help_text="Complete this resource. Leave empty to require a topic or a milestone.",
+    resource = requirement_target(
+        Resource, "Complete this resource. Leave empty to require a topic or a milestone."
     )
-    topic = models.ForeignKey(
-        Topic,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="requirements",
-        help_text="Complete published resources of this topic.",
-    )
-    milestone = models.ForeignKey(
-        Milestone,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="requirements",
-        help_text="Show evidence of this skill.",
-    )
+    topic = requirement_target(Topic, "Complete published resources of this topic.")
+    milestone = requirement_target(Milestone, "Show evidence of this skill.")
     min_count = models.PositiveSmallIntegerField(
         "at least",
         null=True,

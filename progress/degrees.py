@@ -191,28 +191,18 @@ def load_degree_specs():
 
 
 def _requirement_spec(requirement, published_by_topic):
-    key = f"{requirement.degree_id}:{requirement.slug}"
-    if requirement.milestone_id:
-        return RequirementSpec(
-            key=key,
-            url=requirement.milestone.get_absolute_url(),
-            milestone_id=requirement.milestone_id,
-            milestone_title=requirement.milestone.title,
-            milestone_slug=requirement.milestone.slug,
-        )
-    if requirement.resource_id:
-        return RequirementSpec(
-            key=key,
-            url=requirement.resource.get_absolute_url(),
-            resource_id=requirement.resource_id,
-            resource_title=requirement.resource.title,
-            resource_published=requirement.resource.is_published,
-        )
+    milestone, resource, topic = requirement.milestone, requirement.resource, requirement.topic
     return RequirementSpec(
-        key=key,
-        url=requirement.topic.get_absolute_url(),
+        key=f"{requirement.degree_id}:{requirement.slug}",
+        url=(milestone or resource or topic).get_absolute_url(),
+        milestone_id=requirement.milestone_id,
+        milestone_title=milestone.title if milestone else "",
+        milestone_slug=milestone.slug if milestone else "",
+        resource_id=requirement.resource_id,
+        resource_title=resource.title if resource else "",
+        resource_published=resource.is_published if resource else True,
         topic_id=requirement.topic_id,
-        topic_title=requirement.topic.title,
+        topic_title=topic.title if topic else "",
         min_count=requirement.min_count,
         topic_resource_ids=frozenset(published_by_topic.get(requirement.topic_id, ())),
     )
