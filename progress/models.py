@@ -137,9 +137,6 @@ class DegreeAwardQuerySet(LearnerRowsQuerySet):
         """Awards their learner made public (revoked ones included: their page says so)."""
         return self.filter(is_shared=True)
 
-    def highest(self):
-        return self.valid().select_related("degree").order_by("-degree__rank").first()
-
     def revoke(self, *, reason, now=None):
         """Revoke every award here not revoked yet, with a reason; return how many were.
 
