@@ -265,15 +265,7 @@ def highlight(text, terms):
     text = str(text or "")
     if not terms:
         return escape(text)
-    stems = [_stemmer.stemWord(term) for term in terms]
-
-    def matches(word):
-        lowered = word.lower()
-        return any(
-            lowered.startswith(stem) or lowered.startswith(term)
-            for term, stem in zip(terms, stems, strict=True)
-        )
-
+    matches = _matcher(terms)
     pieces, position = [], 0
     for found in _WORD.finditer(text):
         pieces.append(escape(text[position : found.start()]))
