@@ -65,13 +65,13 @@ format: install
 # A private, loopback-only deployment; stops by itself after CLUSTER_MINUTES or on Ctrl-C.
 CLUSTER_MINUTES ?= 30
 cluster: install
-	$(BIN)/python deploy/cluster.py --minutes $(CLUSTER_MINUTES)
+	$(BIN)/python -m deploy.cluster --minutes $(CLUSTER_MINUTES)
 
 loadtest: install
-	$(BIN)/python deploy/loadtest.py $(LOADTEST_ARGS)
+	$(BIN)/python -m deploy.loadtest $(LOADTEST_ARGS)
 
 loadtest-short: install
-	$(BIN)/python deploy/loadtest.py --short $(LOADTEST_ARGS)
+	$(BIN)/python -m deploy.loadtest --short $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -15,8 +15,8 @@ import threading
 import time
 import urllib.parse
 
-from client import CONNECTION_ERRORS, Browser, local_address
-from results import Figures, Outcome
+from deploy.client import CONNECTION_ERRORS, Browser, local_address
+from deploy.results import Figures, Outcome
 
 STATIC_PATHS = [
     "/",

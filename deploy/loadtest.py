@@ -22,9 +22,10 @@ import threading
 import time
 import urllib.parse
 
-from client import CONNECTION_ERRORS, Browser, local_address, read_form
-from cluster import CURATOR_USERNAME, Cluster, ClusterError, stop_on_signals
-from results import Figures, Outcome, table
+from deploy.client import CONNECTION_ERRORS, Browser, local_address, read_form
+from deploy.cluster import CURATOR_USERNAME, Cluster, ClusterError, stop_on_signals
+from deploy.fuzz import run_fuzz
+from deploy.results import Figures, Outcome, table
 
 STATUSES = ["not_started", "in_progress", "completed", "skipped"]
 LOGIN_PATH = "/accounts/login/"
@@ -510,8 +511,6 @@ def main():
     seconds = arguments.seconds or (10 if arguments.short else 60)
     wanted = set((arguments.only or "1,2,3,4,5,6,7,8").split(","))
     stop_on_signals()
-    from fuzz import run_fuzz
-
     outcomes = []
     started = time.monotonic()
     try:

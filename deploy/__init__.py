@@ -1,0 +1,1 @@
+"""Deployment: nginx and gunicorn configuration, `make cluster` and the load and fault suite."""
