@@ -8,6 +8,7 @@ ones in `deploy/` that docs/deploy.md describes.
 """
 
 import argparse
+import concurrent.futures
 import contextlib
 import ctypes
 import glob
@@ -336,18 +337,22 @@ class Cluster:
             raise ClusterError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def prepare_database(self, learners):
-        self.manage("migrate", "--no-input")
-        self.manage("createcachetable")
-        self.manage("collectstatic", "--no-input")
-        self.manage("loaddata", "catalog")
-        self.create_accounts(learners)
+    def prepare_database(self, learners, collectstatic=True):
+        """Migrate, seed, collect static files and create the accounts, in one Django process.
 
-    def create_accounts(self, learners):
-        """Learners `learner01`... with password `<username>-pass`, and a curator (superuser)."""
+        Learners are `learner01`... with password `<username>-pass`; the curator is a
+        superuser with a random password.
+        """
         script = f"""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+
+call_command("migrate", interactive=False, verbosity=0)
+call_command("createcachetable", verbosity=0)
+if {collectstatic!r}:
+    call_command("collectstatic", interactive=False, verbosity=0)
+call_command("loaddata", "catalog", verbosity=0)
 User = get_user_model()
 User.objects.bulk_create(
     User(
@@ -376,6 +381,13 @@ User.objects.create_superuser(
             env=env,
         )
         wait_for(lambda: self._app_healthy(index), 60, f"app server {index + 1}")
+
+    def start_apps(self):
+        """Start every app server at once; wait until each answers /healthz."""
+        with concurrent.futures.ThreadPoolExecutor(self.app_server_count) as pool:
+            starts = [pool.submit(self.start_app, index) for index in range(self.app_server_count)]
+            for start in starts:
+                start.result()
 
     def _app_healthy(self, index):
         request = urllib.request.Request(f"http://127.0.0.1:{self.app_port(index)}/healthz")
@@ -480,7 +492,7 @@ http {{
 
     # The whole cluster ---------------------------------------------------------------
 
-    def start(self, learners=50):
+    def start(self, learners=50, collectstatic=True):
         for port in self._ports():
             if port_open(port):
                 raise ClusterError(f"port {port} is already in use: another cluster running?")
@@ -494,9 +506,8 @@ http {{
             self.create_database()
         if self.use_redis:
             self._timed("Redis", self.start_redis)
-        self._timed("migrate and seed", lambda: self.prepare_database(learners))
-        for index in range(self.app_server_count):
-            self._timed(f"app{index + 1}", lambda index=index: self.start_app(index))
+        self._timed("migrate and seed", lambda: self.prepare_database(learners, collectstatic))
+        self._timed("app servers", self.start_apps)
         self.write_nginx_config()
         self._timed("nginx", self.start_nginx)
         return self
@@ -561,7 +572,8 @@ def main():
         except (ClusterError, subprocess.CalledProcessError) as error:
             print(f"cluster failed to start: {error}", file=sys.stderr)
             return 1
-        print(f"mlmath cluster in {cluster.workdir}")
+        steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in cluster.timings.items())
+        print(f"mlmath cluster in {cluster.workdir} (started: {steps})")
         print(f"  {cluster.origin}/  (nginx; certificate {cluster.certificate})")
         for index in range(cluster.app_server_count):
             print(f"  app server {index + 1}: 127.0.0.1:{cluster.app_port(index)}")

@@ -529,7 +529,8 @@ def main():
                 report_server_logs(cluster, outcome)
         if wanted - {"2"}:
             with Cluster(base_port=POSTGRES_BASE_PORT, keep_workdir=arguments.keep) as cluster:
-                cluster.start(learners=50)
+                # Both clusters share the project's STATIC_ROOT: collect it once.
+                cluster.start(learners=50, collectstatic="2" not in wanted)
                 print_start(cluster)
                 steps = [
                     ("1", lambda: scenario_load(cluster, seconds, "1. PostgreSQL, 2 servers")),
