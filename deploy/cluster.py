@@ -8,7 +8,6 @@ ones in `deploy/` that docs/deploy.md describes.
 """
 
 import argparse
-import concurrent.futures
 import contextlib
 import ctypes
 import glob
@@ -368,7 +367,7 @@ User.objects.create_superuser(
 """
         self.manage("shell", "-c", script)
 
-    def start_app(self, index):
+    def start_app(self, index, wait=True):
         env = self.env
         env.update(
             GUNICORN_BIND=f"127.0.0.1:{self.app_port(index)}",
@@ -380,14 +379,19 @@ User.objects.create_superuser(
             [VENV_BIN / "gunicorn", "--config", GUNICORN_CONFIG, "mlmath.wsgi"],
             env=env,
         )
-        wait_for(lambda: self._app_healthy(index), 60, f"app server {index + 1}")
+        if wait:
+            wait_for(lambda: self._app_healthy(index), 90, f"app server {index + 1}")
 
     def start_apps(self):
-        """Start every app server at once; wait until each answers /healthz."""
-        with concurrent.futures.ThreadPoolExecutor(self.app_server_count) as pool:
-            starts = [pool.submit(self.start_app, index) for index in range(self.app_server_count)]
-            for start in starts:
-                start.result()
+        """Start every app server at once, then wait until each answers /healthz.
+
+        All from this thread: a child's parent-death signal fires when the *thread* that
+        started it ends.
+        """
+        for index in range(self.app_server_count):
+            self.start_app(index, wait=False)
+        for index in range(self.app_server_count):
+            wait_for(lambda index=index: self._app_healthy(index), 90, f"app server {index + 1}")
 
     def _app_healthy(self, index):
         request = urllib.request.Request(f"http://127.0.0.1:{self.app_port(index)}/healthz")

@@ -525,6 +525,7 @@ def main():
                 cluster.start(learners=50)
                 print_start(cluster)
                 outcome = scenario_load(cluster, seconds, "2. SQLite, 1 server × 3 workers")
+                announce(outcome)
                 outcomes.append(outcome)
                 report_server_logs(cluster, outcome)
         if wanted - {"2"}:
@@ -549,7 +550,7 @@ def main():
                 for number, step in steps:
                     if number in wanted:
                         outcome = step()
-                        print(f"{outcome.name}: {'pass' if outcome.passed else 'FAIL'}", flush=True)
+                        announce(outcome)
                         outcomes.append(outcome)
                 report_server_logs(cluster, outcomes[-1] if outcomes else None)
     except (ClusterError, OSError) as error:
@@ -576,6 +577,11 @@ def main():
                 indent=2,
             )
     return 0 if all(outcome.passed for outcome in outcomes) else 1
+
+
+def announce(outcome):
+    failed = [description for description, passed in outcome.checks if not passed]
+    print(f"{outcome.name}: {'FAIL: ' + '; '.join(failed) if failed else 'pass'}", flush=True)
 
 
 def print_start(cluster):
