@@ -13,10 +13,12 @@ as a browser user would.
 """
 
 import argparse
+import html
 import json
 import random
 import re
 import socket
+import statistics
 import sys
 import threading
 import time
@@ -252,7 +254,7 @@ def scenario_kill_app_server(cluster, seconds, learners=50):
     figures = outcome.figures
     # Requests in flight on the killed server can fail; after that nginx sends everything on.
     after_kill = [e for e in figures.server_errors if e[0] >= events["killed"]]
-    late = server_errors_outside(figures, [(events["killed"] - 1, events["killed"] + 3)])
+    late = server_errors_outside(figures, [(events["killed"], events["killed"] + 3)])
     outcome.notes.append(
         f"{len(after_kill)} 5xx + {len(figures.connection_errors)} dropped at the kill"
         f" (in flight), app 2 back after {events['back'] - events['restarting']:.1f} s"
@@ -297,18 +299,22 @@ def scenario_postgres_restart(cluster, seconds):
     unavailable = [e for e in during if e[1] == 503]
     others = [e for e in figures.server_errors if e[1] != 503]
     slowest = max((e[2] for e in unavailable), default=0)
+    median_503 = statistics.median(e[2] for e in unavailable) if unavailable else 0
     first_after = min((t for t in figures.acknowledged if t >= events["up"]), default=None)
     recovery = (first_after - events["up"]) if first_after else None
     outcome.notes.append(
-        f"outage {events['up'] - events['down']:.1f} s: {len(unavailable)} answers 503,"
-        f" slowest {slowest * 1000:.0f} ms; first write acknowledged"
+        f"outage {events['up'] - events['down']:.1f} s: {len(unavailable)} answers 503"
+        f" (median {median_503 * 1000:.0f} ms, slowest {slowest * 1000:.0f} ms);"
+        " first write acknowledged"
         f" {recovery:.2f} s after PostgreSQL was back"
         if recovery is not None
         else "no write acknowledged after the restart"
     )
     outcome.check("the outage answers 503", unavailable)
     outcome.check("no other 5xx than 503", not others)
-    outcome.check("503 answers come quickly (< 3 s)", slowest < 3)
+    # A hang would last the connect timeout (5 s) or gunicorn's (30 s); under load a 503 also
+    # waits its turn behind the requests queued before it.
+    outcome.check("503 answers come quickly (< 5 s)", slowest < 5)
     outcome.check(
         "the app recovers without a restart (< 10 s)", recovery is not None and recovery < 10
     )
@@ -328,7 +334,7 @@ def scenario_redis_restart(cluster, seconds, learners=50):
     outcome = run_learners(cluster, "5. Redis restarted", seconds, fault=fault)
     events = outcome.fault_events
     figures = outcome.figures
-    late = server_errors_outside(figures, [(events["down"] - 1, events["down"] + 2)])
+    late = server_errors_outside(figures, [(events["down"], events["down"] + 3)])
     outcome.notes.append(
         f"Redis down {events['up'] - events['down']:.1f} s; {len(figures.server_errors)} 5xx"
     )
@@ -391,7 +397,7 @@ def scenario_catalog_edit(cluster):
     pages += [
         reader.get("/search/?q=" + urllib.parse.quote("Edited during")) for reader in readers[:2]
     ]
-    shown = sum(new_title.encode() in page.body for page in pages)
+    shown = sum(new_title in page_text(page) for page in pages)
     outcome.notes.append(f"new title on {shown} of {len(pages)} pages read from app 2 at once")
     outcome.check("app 2 shows the edit at once on every page read", shown == len(pages))
     for reader in [*readers, editor]:
@@ -399,6 +405,12 @@ def scenario_catalog_edit(cluster):
     outcome.figures = Figures()
     outcome.figures.requests = len(pages) + len(readers) + 4
     return outcome
+
+
+def page_text(response):
+    """The page's text without markup (search results highlight words with <mark>)."""
+    text = re.sub(r"<[^>]+>", "", response.body.decode("utf-8", errors="replace"))
+    return html.unescape(text)
 
 
 def trickle(sock, data, stop, interval):

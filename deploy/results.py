@@ -13,7 +13,7 @@ class Figures:
     requests: int = 0
     statuses: dict = field(default_factory=dict)
     write_latencies: list = field(default_factory=list)
-    server_errors: list = field(default_factory=list)  # (time, status, latency)
+    server_errors: list = field(default_factory=list)  # (time answered, status, latency)
     connection_errors: list = field(default_factory=list)  # times
     acknowledged: list = field(default_factory=list)  # times
     signed_out: int = 0
@@ -25,7 +25,8 @@ class Figures:
             self.requests += 1
             self.statuses[response.status] = self.statuses.get(response.status, 0) + 1
             if response.status >= 500:
-                self.server_errors.append((response.started, response.status, response.elapsed))
+                finished = response.started + response.elapsed
+                self.server_errors.append((finished, response.status, response.elapsed))
             if is_write:
                 self.write_latencies.append(response.elapsed)
 
