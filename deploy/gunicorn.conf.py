@@ -24,3 +24,6 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "mlmath")
+# Every gunicorn on a host defaults to the same control socket (~/.gunicorn/gunicorn.ctl), so
+# a second server would take over the first one's; signals (HUP, TERM) manage the servers.
+control_socket_disable = True
