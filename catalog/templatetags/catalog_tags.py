@@ -44,3 +44,13 @@ def highlight_terms(text, terms):
 def topic_snippet(topic, terms):
     """Where a search matched a resource's topic: an excerpt of its summary or guidance."""
     return search.snippet([topic.summary, topic.guidance, topic.title], terms)
+
+
+@register.filter
+def source_quotes(requirements):
+    """The distinct source sentences behind a degree's requirements, in requirement order.
+
+    Several requirements often come from one sentence of the source list; the degree pages
+    quote it once, with the degree, rather than under each requirement.
+    """
+    return list(dict.fromkeys(r.source_quote for r in requirements if r.source_quote))

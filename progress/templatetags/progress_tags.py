@@ -21,10 +21,17 @@ def evidence_for(context, milestone):
     return learner_progress.evidence_for(milestone) if learner_progress else None
 
 
+@register.simple_tag(takes_context=True)
+def completed_in_topic(context, topic):
+    """How many of a topic's resources the learner has completed (0 for visitors)."""
+    learner_progress = context.get("learner_progress")
+    return learner_progress.completed_in_topic(topic) if learner_progress else 0
+
+
 @register.inclusion_tag("progress/includes/topic_progress.html", takes_context=True)
 def topic_progress(context, topic, published_count, oob=False):
     learner_progress = context.get("learner_progress")
-    completed = learner_progress.completed_in_topic(topic) if learner_progress else 0
+    completed = completed_in_topic(context, topic)
     percent = round(100 * completed / published_count) if published_count else 0
     return {
         "show": learner_progress is not None,

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from catalog.models import Requirement
 from progress.models import DegreeAward, Evidence
 from tests.factories import complete, give_evidence
 from tests.html import by_id, elements, parsed, text
@@ -36,6 +37,20 @@ def test_degrees_page_lists_each_degrees_milestones_with_their_source(client):
     ):
         assert title in developer
     assert "This means implementing models from papers in Theano or Tensorflow." in developer
+
+
+@pytest.mark.parametrize("path", ["/degrees/", "/degrees/developer/"])
+def test_degree_pages_quote_each_source_sentence_once_with_the_degree(client, path):
+    quote = "A developer level asks for the ability to write your own models."
+    Requirement.objects.filter(slug__in=["mlp-from-scratch", "new-keras-layer"]).update(
+        source_quote=quote
+    )
+    page = parsed(client.get(path))
+    assert text(page).count(quote) == 1
+    (quotes,) = elements(page, "figure", class_="source-quotes")
+    assert quote in text(quotes)
+    for requirements in elements(page, "ul", class_="requirements"):
+        assert quote not in text(requirements)
 
 
 def test_degree_page_invites_visitors_to_sign_in_and_learners_to_submit(client, learner):
@@ -75,6 +90,33 @@ def test_htmx_submission_returns_the_milestone_and_the_header_badge(
     assert elements(milestone, "a", href=GOOD["url"])
     (badge,) = elements(fragment, "li", id="header-badge", **{"hx-swap-oob": "true"})
     assert "★ Practitioner" in text(badge)
+
+
+def test_htmx_submission_is_announced_in_the_live_region(learner_client, learner, hx, resources):
+    complete(learner, resources.keras, resources.xgboost)
+    response = learner_client.post(submit_url(), GOOD, **hx())
+    assert text(by_id(response, "live-announcement")) == (
+        "Evidence for Use Keras and XGBoost in a Kaggle competition saved. It counts right away."
+        " You earned the Practitioner degree."
+    )
+    response = learner_client.post(withdraw_url(), **hx())
+    assert text(by_id(response, "live-announcement")) == (
+        "Evidence for Use Keras and XGBoost in a Kaggle competition withdrawn."
+    )
+
+
+def test_evidence_forms_stay_closed_until_opened_unless_they_hold_errors(
+    learner_client, learner, hx, milestones
+):
+    give_evidence(learner, milestones.kaggle)
+    page = parsed(learner_client.get("/progress/"))
+    forms = elements(page, "details", class_="evidence__edit")
+    assert len(forms) == 5
+    assert [f for f in forms if "open" in dict(f.attributes)] == []
+    for extra in ({}, hx()):
+        response = learner_client.post(submit_url("mlp-from-scratch"), {"url": "x"}, **extra)
+        (form,) = elements(response, "details", class_="evidence__edit")
+        assert "open" in dict(form.attributes)
 
 
 def test_editing_evidence_keeps_one_row_and_asks_for_review_again(

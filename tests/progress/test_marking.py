@@ -98,6 +98,43 @@ def test_completing_the_last_practitioner_requirement_updates_the_header_badge(
     assert "★ Practitioner" in text(by_id(learner_client.get("/"), "header-badge"))
 
 
+def test_htmx_post_announces_the_change_and_the_topic_progress_in_the_live_region(
+    learner_client, hx
+):
+    url = status_url("khan-academy-linear-algebra")
+    response = learner_client.post(url, {"status": "in_progress"}, **hx())
+    (announcement,) = elements(response, "div", id="live-announcement")
+    assert dict(announcement.attributes)["hx-swap-oob"] == "innerHTML"
+    assert text(announcement) == (
+        "Khan Academy Linear Algebra: in progress. Linear Algebra: 0 of 2 completed."
+    )
+    response = learner_client.post(url, {"status": "completed"}, **hx())
+    assert text(by_id(response, "live-announcement")) == (
+        "Khan Academy Linear Algebra: completed. Linear Algebra: 1 of 2 completed."
+    )
+
+
+def test_the_completion_that_earns_a_degree_announces_it_once(
+    learner_client, learner, hx, milestones
+):
+    give_evidence(learner, milestones.kaggle)
+    learner_client.post(status_url("keras"), {"status": "completed"})
+    response = learner_client.post(status_url("xgboost"), {"status": "completed"}, **hx())
+    assert text(by_id(response, "live-announcement")).endswith(
+        "You earned the Practitioner degree."
+    )
+    response = learner_client.post(
+        status_url("khan-academy-calculus"), {"status": "completed"}, **hx()
+    )
+    assert "You earned" not in text(by_id(response, "live-announcement"))
+
+
+def test_every_page_has_an_empty_polite_live_region(learner_client):
+    (region,) = elements(learner_client.get("/"), "div", id="live-announcement")
+    assert dict(region.attributes)["aria-live"] == "polite"
+    assert text(region) == ""
+
+
 def test_marking_twice_keeps_one_row_and_the_first_completion_time(learner_client, learner):
     learner_client.post(status_url("keras"), {"status": "completed"})
     first = ResourceProgress.objects.get(learner=learner).completed_at
