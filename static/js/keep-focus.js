@@ -1,9 +1,9 @@
 // Keeps keyboard users in place when htmx replaces the part of the page that holds the focus
 // (a resource card, a milestone): without this, focus falls back to <body> and Tab starts
 // again from the top. Focus goes to the same control in the replacement (matched by its
-// text), else to the replacement's first control.
+// text), else to the first form control of the replacement.
 (() => {
-  const CONTROLS = "button, summary, a[href], input:not([type=hidden]), select, textarea";
+  const CONTROLS = "button, summary, input:not([type=hidden]), select, textarea";
   let pending = null;
 
   const label = (element) => `${element.tagName} ${element.textContent.trim()}`;
