@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import earn_seed_practitioner, make_learner
+
 pytestmark = pytest.mark.browser
 
 FOCUSABLE = (
@@ -38,7 +40,8 @@ def tab_through(page, *, limit=400):
 
 def visible_controls(page):
     return page.locator(FOCUSABLE).evaluate_all(
-        "elements => elements.filter(e => e.offsetParent !== null && !e.closest('[inert]')).length"
+        # checkVisibility: not hidden by CSS nor inside a closed <details>.
+        "elements => elements.filter(e => e.checkVisibility() && !e.closest('[inert]')).length"
     )
 
 
@@ -83,3 +86,52 @@ def test_the_search_form_works_from_the_keyboard(page, seeded_live_server, conso
     page.get_by_label("Level").focus()
     page.keyboard.press("ArrowDown")
     expect(page).to_have_url(re.compile(r"level=introductory"))
+
+
+def test_status_buttons_toggle_with_enter_and_space_and_keep_the_focus(
+    page, seeded_live_server, sign_in, console_errors
+):
+    sign_in(page, make_learner("ada"))
+    page.goto(seeded_live_server.url + "/topics/calculus/")
+    page.evaluate("window.sameDocument = true")
+    card = page.locator("#resource-khan-academy-calculus")
+
+    card.get_by_role("button", name="Start Khan Academy Calculus").focus()
+    page.keyboard.press("Enter")
+    expect(card).to_contain_text("In progress")
+    # The pressed button is gone; focus lands on the first control that replaced it.
+    mark = card.get_by_role("button", name="Mark Khan Academy Calculus as completed")
+    expect(mark).to_be_focused()
+    page.keyboard.press("Space")
+    expect(card).to_contain_text("Completed")
+    undo = card.get_by_role("button", name="Undo Khan Academy Calculus")
+    expect(undo).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(card).to_contain_text("Not started")
+    expect(card.get_by_role("button", name="Start Khan Academy Calculus")).to_be_focused()
+    assert page.evaluate("window.sameDocument === true")
+
+
+def test_the_dashboard_works_from_the_keyboard(page, seeded_live_server, sign_in, console_errors):
+    learner = make_learner("ada")
+    earn_seed_practitioner(learner)
+    sign_in(page, learner)
+    page.goto(seeded_live_server.url + "/progress/")
+
+    visited = tab_through(page)
+    orders = [item["order"] for item in visited]
+    assert orders == sorted(orders), "Tab order must follow the reading order"
+    assert [item["text"] for item in visited if not item["ring"]] == []
+    assert len(visited) >= visible_controls(page)
+
+    milestone = page.locator("#milestone-mlp-from-scratch")
+    milestone.locator("summary").focus()
+    page.keyboard.press("Space")
+    expect(milestone.get_by_label("Link to your evidence")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(milestone.get_by_label("Link to your evidence")).to_be_focused()
+
+    share = page.get_by_role("button", name="Make shareable your Practitioner badge")
+    share.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Make private your Practitioner badge")).to_be_focused()

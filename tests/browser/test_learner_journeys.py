@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, complete, give_evidence, make_learner
+from tests.factories import PASSWORD, earn_seed_practitioner, make_learner
 
 pytestmark = pytest.mark.browser
 
@@ -166,10 +166,7 @@ def test_journey_3_evidence_and_resources_earn_the_practitioner_badge(journey, s
 def test_journey_4_share_the_badge_and_profile_and_download_them(journey, sign_in, browser):
     page = journey.page
     learner = make_learner("grace")
-    from catalog.models import Milestone, Resource
-
-    complete(learner, *Resource.objects.filter(slug__in=["keras", "xgboost"]))
-    give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
+    earn_seed_practitioner(learner)
     sign_in(page, learner)
 
     journey.open("/progress/")
