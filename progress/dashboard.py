@@ -79,6 +79,7 @@ def build_dashboard(learner_progress):
         degree_rows.append(DegreeRow(result, award, standing))
     highest_award = learner_progress.highest_award
     standing_by_slug = {row.result.degree.slug: row.standing for row in degree_rows}
+    next_degree = next((row.result.degree for row in degree_rows if not row.award), None)
 
     completed_count = len(credit.completed_resource_ids)
     published_count = sum(topic.published_resource_count for topic in topics)
@@ -93,6 +94,8 @@ def build_dashboard(learner_progress):
         "degree_rows": degree_rows,
         "highest_award": highest_award,
         "highest_award_standing": highest_award and standing_by_slug.get(highest_award.degree.slug),
+        # The dashboard shows the next degree to earn first, with only what remains for it.
+        "next_degree_slug": next_degree.slug if next_degree else None,
         "milestones": Milestone.objects.all(),
         "next_up": [next_resources[rid] for rid in next_ids if rid in next_resources],
         "recent_activity": Activity.objects.for_learner(learner).select_related("resource")[

@@ -93,6 +93,16 @@ class DegreeResult:
     def remaining(self):
         return [result.remaining for result in self.requirements if not result.met]
 
+    @property
+    def unmet_requirements(self):
+        return tuple(result for result in self.requirements if not result.met)
+
+    @property
+    def own_requirements(self):
+        """The requirements this degree adds to the ones below it (its own, which come last)."""
+        own_count = len(self.degree.requirements)
+        return self.requirements[len(self.requirements) - own_count :] if own_count else ()
+
 
 @dataclass(frozen=True)
 class DegreeCredit:

@@ -170,7 +170,9 @@ def set_award_sharing(request, public_id):
         )
     award.set_shared(form.shared)
     if request.htmx:
-        return render(request, "progress/dashboard.html#award-sharing", {"award": award})
+        return render(
+            request, "progress/includes/degree_result.html#award-sharing", {"award": award}
+        )
     if award.is_shared:
         messages.success(request, f"Your {award.degree.title} badge is now shareable.")
     else:

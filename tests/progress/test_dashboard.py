@@ -45,15 +45,36 @@ def test_half_way_to_developer_shows_exactly_what_remains(
     assert "Submit evidence: Contribute a new layer to Keras" in developer
     assert "Submit evidence: Implement a model from a paper" in developer
     assert "Submit evidence: Write a multilayer perceptron" not in developer
-    # Keras and XGboost, inherited from Practitioner:
-    assert "Completed Keras" in developer
-    assert "Completed XGboost" in developer
-    assert "Complete Keras" not in developer
+    # Only what remains: Keras and XGboost, inherited from Practitioner and done, are not listed.
+    assert "Keras" not in developer.replace("Contribute a new layer to Keras", "")
     researcher = text(by_id(page, "degree-researcher"))
     assert "Complete An exploration of Random Processes for Engineers" in researcher
+    assert "Submit evidence: Write a new type of model" in researcher
+    # A higher degree lists only what it adds: nothing of Developer is repeated.
+    assert "Linear Algebra" not in researcher
     badge = text(labelled_by(page, "badge-heading"))
     assert "★ Practitioner" in badge
     assert "earned on" in badge
+
+
+def test_the_next_degree_comes_first_and_earned_ones_collapse_to_their_badge(
+    learner_client, learner, resources, milestones
+):
+    complete(learner, resources.keras, resources.xgboost)
+    give_evidence(learner, milestones.kaggle)
+    page = parsed(learner_client.get("/progress/"))
+    cards = elements(labelled_by(page, "degrees-heading"), "article")
+    assert [dict(card.attributes)["id"] for card in cards] == [
+        "degree-developer",
+        "degree-researcher",
+        "degree-practitioner",
+    ]
+    assert text(elements(cards[0], "h3")[0]).startswith("Next: Developer")
+    practitioner = cards[2]
+    assert "Earned" in text(practitioner)
+    assert elements(practitioner, "img")
+    assert not elements(practitioner, "ul")  # nothing left to list for a degree held
+    assert not elements(practitioner, "progress")
 
 
 def test_topic_rows_count_completed_of_published(learner_client, learner, resources):
