@@ -76,11 +76,12 @@ def dataset_present(size):
     if size == "seed":
         return True
     spec = SIZES["large"]
+    # At least: rows a benchmark's marking added after its last reset are removed by the next.
     return (
         Topic.objects.count() == spec["topics"]
         and Resource.objects.count() == spec["resources"]
-        and User.objects.count() >= spec["learners"]
-        and ResourceProgress.objects.count() == spec["progress"]
+        and User.objects.filter(username=learner_name(spec["learners"] - 1)).exists()
+        and ResourceProgress.objects.count() >= spec["progress"]
     )
 
 

@@ -10,7 +10,35 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
+from catalog.caching import bump_catalog_version
 from catalog.search import search_resources
+
+
+class CatalogQuerySet(models.QuerySet):
+    """Bulk writes send no model signals, so they make cached pages stale here (the importer,
+    admin actions and the link checker use them)."""
+
+    def update(self, **kwargs):
+        updated = super().update(**kwargs)
+        if updated:
+            bump_catalog_version()
+        return updated
+
+    update.alters_data = True
+
+    def bulk_create(self, *args, **kwargs):
+        created = super().bulk_create(*args, **kwargs)
+        bump_catalog_version()
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, *args, **kwargs):
+        updated = super().bulk_update(*args, **kwargs)
+        bump_catalog_version()
+        return updated
+
+    bulk_update.alters_data = True
 
 
 class SlugManager(models.Manager):
@@ -20,7 +48,7 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class TopicQuerySet(models.QuerySet):
+class TopicQuerySet(CatalogQuerySet):
     def with_published_counts(self):
         return self.annotate(
             published_resource_count=Count("resources", filter=Q(resources__is_published=True))
@@ -119,7 +147,7 @@ def prerequisite_cycle_error(topic, prerequisite_ids):
     return None
 
 
-class ResourceQuerySet(models.QuerySet):
+class ResourceQuerySet(CatalogQuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -230,7 +258,7 @@ class Degree(models.Model):
         blank=True, help_text="What the degree means, quoting the source list (Markdown)."
     )
 
-    objects = SlugManager.from_queryset(DegreeQuerySet)()
+    objects = SlugManager.from_queryset(CatalogQuerySet)()
 
     class Meta:
         ordering = ["rank"]
@@ -261,7 +289,7 @@ class Milestone(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(CatalogQuerySet)()
 
     class Meta:
         ordering = ["position", "title"]
@@ -325,7 +353,7 @@ class Requirement(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = RequirementManager()
+    objects = RequirementManager.from_queryset(CatalogQuerySet)()
 
     class Meta:
         ordering = ["degree__rank", "position", "pk"]

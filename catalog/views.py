@@ -3,9 +3,10 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
-from django.views.decorators.vary import vary_on_headers
 
+from catalog.caching import cache_page_for_visitors
 from catalog.forms import SearchForm
 from catalog.models import Degree, Resource, Topic
 
@@ -16,6 +17,7 @@ SEARCH_RESULTS_PER_PAGE = 25
 
 
 @require_safe
+@cache_page_for_visitors
 def catalog_index(request):
     preview = Resource.objects.published().order_by("position", "title")[
         :RESOURCES_PER_TOPIC_PREVIEW
@@ -38,24 +40,27 @@ def catalog_index(request):
 
 
 @require_safe
+@cache_page_for_visitors
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.prefetch_related("prerequisites"), slug=slug)
+    topic = get_object_or_404(Topic, slug=slug)
     resources = topic.resources.published().order_by("position", "title")
     page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
-    previous_topic, next_topic = topic.neighbours()
+    # Only read when the cached fragment that shows them has to be rendered again.
+    neighbours = SimpleLazyObject(topic.neighbours)
     return render(
         request,
         "catalog/topic_detail.html",
         {
             "topic": topic,
             "page": page,
-            "previous_topic": previous_topic,
-            "next_topic": next_topic,
+            "previous_topic": SimpleLazyObject(lambda: neighbours[0]),
+            "next_topic": SimpleLazyObject(lambda: neighbours[1]),
         },
     )
 
 
 @require_safe
+@cache_page_for_visitors
 def degree_list(request):
     degrees = list(Degree.objects.with_requirements())
     for lower_degree, degree in zip([None, *degrees], degrees, strict=False):
@@ -64,6 +69,7 @@ def degree_list(request):
 
 
 @require_safe
+@cache_page_for_visitors
 def degree_detail(request, slug):
     degree = get_object_or_404(Degree.objects.with_requirements(), slug=slug)
     requirements = degree.requirements.all()
@@ -81,7 +87,7 @@ def degree_detail(request, slug):
 
 
 @require_safe
-@vary_on_headers("HX-Request")  # the same URL answers with a whole page or only #results
+@cache_page_for_visitors  # which also says Vary: HX-Request (a whole page or only #results)
 def search(request):
     form = SearchForm(request.GET)
     page = None

@@ -136,8 +136,17 @@ else:
     }
 CACHES = {
     "default": SHARED_CACHE,
-    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+    # Rendered catalog fragments and visitors' pages, keyed by the catalog version held in the
+    # shared cache (catalog/caching.py), so a hit costs no network round trip.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "local",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_MAX_ENTRIES", "20000"))},
+    },
 }
+# Sessions are read from the shared cache and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Argon2id (OWASP's first choice) for new and changed passwords; the PBKDF2 hashers stay so
 # existing hashes still verify, and Django re-hashes them with Argon2id at the next sign-in.

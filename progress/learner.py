@@ -30,6 +30,23 @@ class LearnerProgress:
     def for_resource(self, resource):
         return self.by_resource_id.get(resource.pk)
 
+    def for_resource_ids(self, resource_ids):
+        """The learner's rows for these resources only (a page's worth, in one query), so a
+        page costs the same however long the learner's history is."""
+        if "by_resource_id" in self.__dict__:
+            return {rid: self.by_resource_id.get(rid) for rid in resource_ids}
+        loaded = self.__dict__.setdefault("_rows_by_resource_id", {})
+        missing = [rid for rid in resource_ids if rid not in loaded]
+        if missing:
+            rows = (
+                ResourceProgress.objects.for_learner(self.learner)
+                .filter(resource_id__in=missing)
+                .only("id", "resource_id", "status", "note", "completed_at")
+            )
+            found = {row.resource_id: row for row in rows}
+            loaded.update({rid: found.get(rid) for rid in missing})
+        return {rid: loaded[rid] for rid in resource_ids}
+
     @cached_property
     def credit(self):
         """What of the learner's work counts toward degrees (see `degree_credit`)."""
@@ -48,7 +65,10 @@ class LearnerProgress:
         return {row["resource__topic_id"]: row["count"] for row in rows}
 
     def completed_in_topic(self, topic):
-        return self.completed_by_topic_id.get(topic.pk, 0)
+        return self.completed_in_topic_id(topic.pk)
+
+    def completed_in_topic_id(self, topic_id):
+        return self.completed_by_topic_id.get(topic_id, 0)
 
     def with_completed_counts(self, topics):
         """`topics` (a Topic QuerySet) annotated with `completed_count`, the learner's

@@ -109,3 +109,18 @@ def _badge_signing_keys(tmp_path_factory):
     key_file.write_text(generate_private_key_pem(), encoding="ascii")
     with override_settings(BADGES_SIGNING_KEY="", BADGES_SIGNING_KEY_FILE=str(key_file)):
         yield key_file
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalog_cache():
+    """Each test starts with no cached pages: rolling a test's database back is a catalog change
+    that sends no signal, so the version key is forgotten along with the local fragments."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    from catalog.caching import CATALOG_VERSION_KEY
+
+    # The database cache is rolled back with the test; Redis and local memory are not.
+    if not isinstance(caches["default"], DatabaseCache):
+        caches["default"].delete(CATALOG_VERSION_KEY)
+    caches["local"].clear()

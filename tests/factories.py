@@ -53,8 +53,9 @@ def make_resource(topic=None, **fields):
 
 
 def make_resources(topic, count, **fields):
-    """Many published resources of one topic, in a single INSERT."""
-    return resource.make(topic=topic, _quantity=count, _bulk_create=True, **fields)
+    """Many published resources of one topic, in a single INSERT (through the default manager,
+    whose bulk_create makes cached catalog pages stale as every catalog write must)."""
+    return Resource.objects.bulk_create(resource.prepare(topic=topic, _quantity=count, **fields))
 
 
 def make_requirement(degree=None, **fields):

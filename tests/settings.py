@@ -12,3 +12,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests may share a Redis database with a running server (the benchmark, `make run`): their keys
+# (the catalog version above all, which tests reset) must never touch the server's.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "default": {**CACHES["default"], "KEY_PREFIX": "mlmath-tests"},  # noqa: F405
+}

@@ -1,4 +1,7 @@
-"""Template helpers for catalog pages: safe Markdown and search highlights."""
+"""Template helpers for catalog pages: safe Markdown, search highlights, and cached
+fragments with slots for a learner's state (`catalog.fragments`)."""
+
+import hashlib
 
 import nh3
 from django import template
@@ -6,6 +9,8 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
 from catalog import search
+from catalog.caching import LOCAL_TIMEOUT, local_cache
+from catalog.fragments import render_fragment, render_slot
 
 register = template.Library()
 
@@ -19,9 +24,21 @@ _ALLOWED_TAGS = {
 
 @register.filter(name="markdown")
 def render_markdown(text):
-    """Render curator-written Markdown to sanitised HTML; links open safely in a new tab."""
+    """Render curator-written Markdown to sanitised HTML; links open safely in a new tab.
+
+    Rendered once per text and process: the key is the text's hash, so an edit is a new key and
+    nothing needs invalidating."""
     if not text:
         return ""
+    key = "markdown:" + hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+    cached = local_cache().get(key)
+    if cached is None:
+        cached = markdown_to_safe_html(text)
+        local_cache().set(key, cached, LOCAL_TIMEOUT)
+    return mark_safe(cached)
+
+
+def markdown_to_safe_html(text):
     html = _markdown.render(text)
     cleaned = nh3.clean(
         html,
@@ -31,7 +48,7 @@ def render_markdown(text):
         link_rel="noopener noreferrer nofollow",
         set_tag_attribute_values={"a": {"target": "_blank"}},
     )
-    return mark_safe(cleaned)
+    return cleaned
 
 
 @register.filter(name="highlight")
@@ -54,3 +71,34 @@ def source_quotes(requirements):
     quote it once, with the degree, rather than under each requirement.
     """
     return list(dict.fromkeys(r.source_quote for r in requirements if r.source_quote))
+
+
+class CatalogFragmentNode(template.Node):
+    def __init__(self, name, key_parts, nodelist):
+        self.name, self.key_parts, self.nodelist = name, key_parts, nodelist
+
+    def render(self, context):
+        key_parts = [part.resolve(context) for part in self.key_parts]
+        return render_fragment(context, self.name.resolve(context), key_parts, self.nodelist.render)
+
+
+@register.tag
+def catalog_fragment(parser, token):
+    """`{% catalog_fragment "name" key... %}...{% endcatalog_fragment %}`: the same for everyone
+    with the same catalog and keys, so rendered once per catalog version. Anything that depends
+    on the visitor inside it must be a `{% slot %}`."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("catalog_fragment needs a name")
+    nodelist = parser.parse(("endcatalog_fragment",))
+    parser.delete_first_token()
+    return CatalogFragmentNode(
+        parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist
+    )
+
+
+@register.simple_tag(takes_context=True)
+def slot(context, kind, *args):
+    """A visitor-dependent spot, filled per request by the filler registered for `kind`
+    (its arguments are joined with ":")."""
+    return render_slot(context, kind, ":".join(map(str, args)))

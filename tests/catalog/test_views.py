@@ -160,10 +160,17 @@ def test_catalog_page_runs_the_same_few_queries_for_10_or_1000_resources(
     assert f"Page 1 of {50 // TOPICS_PER_PAGE + 1}" in text(html)
 
 
-def test_catalog_page_query_count_is_exact(client, seed_catalog, django_assert_num_queries):
+def catalog_queries(queries):
+    """The queries a page made of the catalog: without the catalog version's read of the
+    shared cache, which is a query only when that cache is the database table."""
+    return [query for query in queries.captured_queries if "mlmath_cache" not in query["sql"]]
+
+
+def test_catalog_page_query_count_is_exact(client, seed_catalog):
     # Paginator count, the page of topics with counts, their resource previews, the degrees.
-    with django_assert_num_queries(4):
+    with CaptureQueriesContext(connection) as queries:
         page_text(client.get("/"))
+    assert len(catalog_queries(queries)) == 4
 
 
 # Markdown in guidance
@@ -267,15 +274,16 @@ def test_topic_page_queries_do_not_grow_with_the_topic(client, django_assert_max
     topic = make_topic(slug="calculus")
     topic.prerequisites.add(make_topic(), make_topic())
     make_resources(topic, 3)
-    with django_assert_max_num_queries(6) as small:
+    with CaptureQueriesContext(connection) as small:
         page_text(client.get("/topics/calculus/"))
 
     make_resources(topic, 200)
     topic.prerequisites.add(make_topic(), make_topic())
-    with django_assert_max_num_queries(6) as large:
+    with CaptureQueriesContext(connection) as large:
         page_text(client.get("/topics/calculus/"))
 
-    assert len(large) == len(small)
+    assert len(catalog_queries(small)) <= 6
+    assert len(catalog_queries(large)) == len(catalog_queries(small))
 
 
 # Degrees

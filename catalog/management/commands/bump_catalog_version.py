@@ -1,0 +1,17 @@
+"""Make every cached catalog page stale on every app server, after an edit the ORM did not see."""
+
+from django.core.management.base import BaseCommand
+
+from catalog.caching import bump_catalog_version
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the catalog version in the shared cache, so every app server renders catalog "
+        "pages afresh. Edits through the admin, imports, loaddata and the ORM do this by "
+        "themselves; run it after changing catalog tables with raw SQL."
+    )
+
+    def handle(self, *args, **options):
+        bump_catalog_version()
+        self.stdout.write("Catalog version replaced: cached catalog pages are stale everywhere.")

@@ -1,0 +1,297 @@
+"""Cached catalog pages: every change shows at once, and nobody sees anyone else's state."""
+
+import json
+import re
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from catalog.models import Resource, Topic
+from catalog.templatetags import catalog_tags
+from progress.models import ResourceProgress
+from tests.factories import complete
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/topics/calculus/", "/degrees/", "/degrees/developer/", "/search/?q=calculus"]
+
+
+@pytest.fixture
+def ada(django_user_model):
+    return django_user_model.objects.create_user("adalovelace7", "ada@example.org", "pw-ada-123456")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return django_user_model.objects.create_user("bobbybrown7", "bob@example.org", "pw-bob-123456")
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text_of(response):
+    return response.content.decode()
+
+
+def resource_item(html, slug):
+    """The <li> of one resource on a page."""
+    match = re.search(rf'<li class="[^"]*" id="resource-{slug}">.*?</li>', html, re.S)
+    assert match, f"resource {slug} not on the page"
+    return match[0]
+
+
+# Visitors' pages are cached whole, with honest HTTP headers
+
+
+def test_a_visitors_second_request_reads_only_the_catalog_version(seed_catalog, client):
+    """No catalog query at all; with the database cache (no Redis) the version is one read of
+    the cache table."""
+    for url in PAGES:
+        first = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            second = client.get(url)
+        assert second.status_code == 200
+        assert second.content == first.content
+        assert len(queries) <= 1
+        assert all("mlmath_cache" in query["sql"] for query in queries)
+
+
+def test_visitors_pages_are_public_but_revalidated_and_vary_on_cookie_and_htmx(
+    seed_catalog, client
+):
+    for url in PAGES:
+        response = client.get(url)
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control
+        assert "no-cache" in cache_control
+        assert {"Cookie", "HX-Request"} <= {v.strip() for v in response["Vary"].split(",")}
+        assert response["ETag"]
+        not_modified = client.get(url, HTTP_IF_NONE_MATCH=response["ETag"])
+        assert not_modified.status_code == 304
+
+
+def test_the_etag_changes_with_the_catalog(seed_catalog, client):
+    before = client.get("/topics/calculus/")["ETag"]
+    Topic.objects.filter(slug="calculus").update(summary="Limits first.")
+    after = client.get("/topics/calculus/", HTTP_IF_NONE_MATCH=before)
+    assert after.status_code == 200
+    assert after["ETag"] != before
+    assert "Limits first." in text_of(after)
+
+
+def test_a_learners_pages_are_private_never_public(seed_catalog, ada, client):
+    client.force_login(ada)
+    for url in [*PAGES, "/progress/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "public" not in response.get("Cache-Control", "")
+        assert "private" in response["Cache-Control"]
+        assert "Cookie" in response["Vary"]
+        assert "ETag" not in response
+
+
+def test_the_search_partial_and_the_whole_page_are_cached_apart(seed_catalog, client):
+    whole = text_of(client.get("/search/?q=calculus"))
+    partial = text_of(client.get("/search/?q=calculus", HTTP_HX_REQUEST="true"))
+    assert "<html" in whole
+    assert "<html" not in partial
+    assert "<html" in text_of(client.get("/search/?q=calculus"))
+
+
+def test_visitors_pages_carry_no_csrf_token_or_cookie(seed_catalog, client):
+    response = client.get("/")
+    assert "X-CSRFToken" not in text_of(response)
+    assert "csrftoken" not in response.cookies
+
+
+# Every way of changing the catalog shows on the next request
+
+
+def test_an_admin_edit_shows_at_once(seed_catalog, client, curator_client, ada):
+    learner = signed_in(ada)
+    for url in ["/", "/topics/calculus/", "/search/?q=calculus"]:
+        client.get(url)
+        learner.get(url)
+    resource = Resource.objects.get(slug="khan-academy-calculus")
+    form = {k: ("" if v is None else v) for k, v in model_to_dict(resource).items()}
+    form["title"] = "Khan Academy Calculus, revised"
+    response = curator_client.post(f"/admin/catalog/resource/{resource.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    for url in ["/", "/topics/calculus/", "/search/?q=calculus"]:
+        assert "Khan Academy Calculus, revised" in text_of(client.get(url))
+        assert "Khan Academy Calculus, revised" in text_of(learner.get(url))
+
+
+def test_an_admin_bulk_unpublish_shows_at_once(seed_catalog, client, curator_client):
+    assert "Khan Academy Calculus" in text_of(client.get("/topics/calculus/"))
+    resource = Resource.objects.get(slug="khan-academy-calculus")
+    curator_client.post(
+        "/admin/catalog/resource/",
+        {"action": "unpublish", "_selected_action": [resource.pk]},
+    )
+    assert "Khan Academy Calculus" not in text_of(client.get("/topics/calculus/"))
+
+
+def test_an_import_shows_at_once(seed_catalog, client, tmp_path):
+    assert "Calculus the Fast Way" not in text_of(client.get("/topics/calculus/"))
+    markdown = tmp_path / "list.md"
+    markdown.write_text(
+        "# My list\n\n## Calculus\n\n- [Calculus the Fast Way](https://example.org/fast) - quick\n"
+    )
+    call_command("import_awesome", str(markdown), verbosity=0)
+    assert "Calculus the Fast Way" in text_of(client.get("/topics/calculus/"))
+
+
+def test_a_loaddata_shows_at_once(seed_catalog, client, tmp_path):
+    assert "Calculus, reloaded" not in text_of(client.get("/"))
+    fixture = tmp_path / "edit.json"
+    fields = model_to_dict(Topic.objects.get(slug="calculus"), exclude=["id", "prerequisites"])
+    fields["title"] = "Calculus, reloaded"
+    fixture.write_text(json.dumps([{"model": "catalog.topic", "fields": fields}]))
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert "Calculus, reloaded" in text_of(client.get("/"))
+    assert "Calculus, reloaded" in text_of(client.get("/topics/calculus/"))
+
+
+def test_shell_edits_show_at_once(seed_catalog, client):
+    client.get("/topics/signal-processing/")
+    calculus = Topic.objects.get(slug="calculus")
+    Topic.objects.get(slug="signal-processing").prerequisites.add(calculus)  # m2m
+    assert 'href="/topics/calculus/">Calculus</a>' in text_of(
+        client.get("/topics/signal-processing/")
+    )
+    extra = Resource.objects.create(
+        topic=calculus, slug="temp", title="A passing resource", url="https://example.org/t"
+    )
+    assert "A passing resource" in text_of(client.get("/topics/calculus/"))
+    extra.delete()
+    assert "A passing resource" not in text_of(client.get("/topics/calculus/"))
+
+
+# Learners never see each other's state
+
+
+def test_two_learners_interleaved_each_see_only_their_own_state(seed_catalog, ada, bob):
+    complete(ada, Resource.objects.get(slug="khan-academy-calculus"))
+    ResourceProgress.objects.filter(learner=ada).update(note="Ada's secret jotting")
+    ada_client, bob_client = signed_in(ada), signed_in(bob)
+    for _round in range(2):
+        for url in ["/", "/topics/calculus/", "/search/?q=calculus"]:
+            ada_page, bob_page = text_of(ada_client.get(url)), text_of(bob_client.get(url))
+            ada_item = resource_item(ada_page, "khan-academy-calculus")
+            bob_item = resource_item(bob_page, "khan-academy-calculus")
+            assert "resource--completed" in ada_item
+            assert "Ada&#x27;s secret jotting" in ada_item
+            assert "resource--completed" not in bob_item
+            assert "Mark<span" in bob_item
+            assert "secret jotting" not in bob_page
+            assert "adalovelace7" not in bob_page
+            assert "bobbybrown7" not in ada_page
+            if "search" not in url:  # the topics' progress bars
+                assert "1 of" in ada_page
+                assert 'value="0"' in bob_page
+                assert 'value="1"' not in bob_page
+            assert ada_client.cookies["csrftoken"].value != bob_client.cookies["csrftoken"].value
+    bob_client.post(
+        "/progress/resources/khan-academy-calculus/status/",
+        {"status": "in_progress"},
+        HTTP_HX_REQUEST="true",
+    )
+    bob_item = resource_item(text_of(bob_client.get("/")), "khan-academy-calculus")
+    ada_item = resource_item(text_of(ada_client.get("/")), "khan-academy-calculus")
+    assert "resource--in_progress" in bob_item
+    assert "resource--completed" in ada_item
+
+
+def test_a_learners_buttons_carry_their_own_csrf_token_and_return_url(seed_catalog, ada, client):
+    client.force_login(ada)
+    client.get("/topics/calculus/")  # caches the buttons
+    page = text_of(client.get("/topics/calculus/?page=1"))
+    token = client.cookies["csrftoken"].value
+    tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+    assert tokens
+    assert "mlmath" not in "".join(tokens)
+    from django.middleware.csrf import _unmask_cipher_token
+
+    assert {_unmask_cipher_token(t) for t in tokens} == {token}
+    assert 'name="next" value="/topics/calculus/?page=1"' in page
+
+
+def test_marking_with_htmx_answers_the_card_with_the_new_state(seed_catalog, ada, client):
+    client.force_login(ada)
+    client.get("/topics/calculus/")
+    response = client.post(
+        "/progress/resources/khan-academy-calculus/status/",
+        {"status": "completed"},
+        HTTP_HX_REQUEST="true",
+    )
+    item = resource_item(text_of(response), "khan-academy-calculus")
+    assert "resource--completed" in item
+    assert "\x02" not in text_of(response)
+    assert "resource--completed" in resource_item(
+        text_of(client.get("/topics/calculus/")), "khan-academy-calculus"
+    )
+
+
+# Markdown is rendered once per text, not per request
+
+
+def test_markdown_is_rendered_once_per_text():
+    with mock.patch.object(
+        catalog_tags, "markdown_to_safe_html", wraps=catalog_tags.markdown_to_safe_html
+    ) as render:
+        first = catalog_tags.render_markdown("Read *this* first.")
+        again = catalog_tags.render_markdown("Read *this* first.")
+        edited = catalog_tags.render_markdown("Read *that* first.")
+    assert first == again == "<p>Read <em>this</em> first.</p>\n"
+    assert "<em>that</em>" in edited
+    assert render.call_count == 2
+
+
+# With several app servers, the version lives in Redis where all of them read it
+
+
+def test_the_catalog_version_is_shared_through_redis(seed_catalog, client):
+    import os
+
+    from django.core.cache import caches
+
+    from catalog.caching import CATALOG_VERSION_KEY
+    from tests.conftest import skip_or_fail
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        reason = (
+            "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db> (the PostgreSQL CI pass does)"
+        )
+        if os.environ.get("MLMATH_REQUIRE_POSTGRES") == "1":
+            skip_or_fail(reason)
+        pytest.skip(reason)
+    import redis
+
+    other_server = redis.Redis.from_url(redis_url)  # what every other app server reads
+    key = caches["default"].make_and_validate_key(CATALOG_VERSION_KEY)
+    client.get("/topics/calculus/")
+    before = other_server.get(key)
+    assert before
+    Topic.objects.filter(slug="calculus").update(summary="Seen by every server.")
+    assert other_server.get(key) != before
+    assert "Seen by every server." in text_of(client.get("/topics/calculus/"))
+
+
+def test_raw_sql_edits_show_after_bump_catalog_version(seed_catalog, client):
+    from django.db import connection
+
+    client.get("/topics/calculus/")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE catalog_topic SET summary = %s WHERE slug = 'calculus'", ["Raw."])
+    call_command("bump_catalog_version", verbosity=0)
+    assert "Raw." in text_of(client.get("/topics/calculus/"))
