@@ -229,7 +229,7 @@ class Resource(models.Model):
         return (self.slug,)
 
 
-class DegreeQuerySet(models.QuerySet):
+class DegreeQuerySet(CatalogQuerySet):
     def with_requirements(self):
         """Degrees in rank order, each with its requirements and what they name, in two queries."""
         requirements = Requirement.objects.select_related(
@@ -258,7 +258,7 @@ class Degree(models.Model):
         blank=True, help_text="What the degree means, quoting the source list (Markdown)."
     )
 
-    objects = SlugManager.from_queryset(CatalogQuerySet)()
+    objects = SlugManager.from_queryset(DegreeQuerySet)()
 
     class Meta:
         ordering = ["rank"]

@@ -18,11 +18,21 @@ CSRF_SENTINEL = "mlmathcsrftokenslot"
 RETURN_URL_SENTINEL = "mlmathreturnurlslot"
 
 
+def rows_for(context, learner_progress, args):
+    """The learner's rows for the slots' resources; a response for one resource that the view
+    just wrote passes that row on (`resource`, `progress`), so nothing is read again."""
+    resource, progress = context.get("resource"), context.get("progress")
+    ids = {int(arg) for arg in args}
+    if resource is not None and ids == {resource.pk} and "progress" in context:
+        return {resource.pk: progress}
+    return learner_progress.for_resource_ids(ids)
+
+
 def resource_status_classes(context, args):
     learner_progress = context.get("learner_progress")
     if not learner_progress:
         return {}
-    rows = learner_progress.for_resource_ids({int(arg) for arg in args})
+    rows = rows_for(context, learner_progress, args)
     classes = {}
     for arg in args:
         progress = rows[int(arg)]
@@ -48,7 +58,7 @@ def resource_controls(context, args):
     if not learner_progress:
         return {}
     version = catalog_version(context.get("request"))
-    rows = learner_progress.for_resource_ids({int(arg) for arg in args})
+    rows = rows_for(context, learner_progress, args)
     progress_by_arg = {arg: rows[int(arg)] for arg in set(args)}
     note_form = context.get("note_form")
     if note_form is not None:  # a form with errors is this request's alone: never cached
@@ -57,7 +67,11 @@ def resource_controls(context, args):
         csrf_token, return_url = CSRF_SENTINEL, RETURN_URL_SENTINEL
 
     def render_missing(missing):
-        resources = Resource.objects.in_bulk([int(arg) for arg in missing])
+        resource = context.get("resource")
+        if resource is not None and [int(arg) for arg in missing] == [resource.pk]:
+            resources = {resource.pk: resource}
+        else:
+            resources = Resource.objects.in_bulk([int(arg) for arg in missing])
         return {
             arg: render_to_string(
                 "progress/includes/resource_controls.html",

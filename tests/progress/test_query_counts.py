@@ -124,8 +124,9 @@ def test_one_htmx_status_change_reads_no_rows_again(
         response = learner_client.post(url, {"status": "in_progress"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "In progress" in response.content.decode()
-    # A completion also looks for new awards and redraws the topic's bar and the badge.
-    with django_assert_max_num_queries(16):
+    # A completion also looks for new awards and redraws the topic's bar and the badge; one
+    # more reads the catalog version (a query when the shared cache is the database table).
+    with django_assert_max_num_queries(17):
         response = learner_client.post(url, {"status": "completed"}, HTTP_HX_REQUEST="true")
     assert 'hx-swap-oob="true"' in response.content.decode()
 
@@ -133,11 +134,12 @@ def test_one_htmx_status_change_reads_no_rows_again(
 def test_one_htmx_evidence_submission_runs_a_fixed_number_of_queries(
     seed_catalog, learner_client, learner, django_assert_max_num_queries
 ):
-    """19 queries before evidence submissions passed their row on, 14 now."""
+    """19 queries before evidence submissions passed their row on, 14 now (15 when reading the
+    catalog version is a query, with the database cache)."""
     grow(1000)
     complete_many(learner, 500)
     add_milestones_with_evidence(learner, 50)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = learner_client.post(
             "/progress/milestones/mlp-from-scratch/evidence/",
             {"url": "https://example.org/mlp", "description": "My perceptron."},
