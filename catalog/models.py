@@ -396,18 +396,6 @@ class Requirement(models.Model):
         "catalog.topic",
     ]
 
-    def clean(self):
-        targets = [self.resource_id, self.topic_id, self.milestone_id]
-        chosen = sum(target is not None for target in targets)
-        if chosen > 1:
-            raise ValidationError(
-                "Choose only one of a resource, a topic or a milestone.", code="several_targets"
-            )
-        if chosen == 0:
-            raise ValidationError("Choose a resource, a topic or a milestone.", code="no_target")
-        if self.min_count is not None and not self.topic_id:
-            raise ValidationError({"min_count": "“At least” applies only to a topic requirement."})
-
     def wording(self):
         """How the requirement reads, around the title of what it names (for a link to it)."""
         if self.resource_id:

@@ -212,17 +212,33 @@ def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(
     assert not algebra.prerequisites.exists()
 
 
-@pytest.mark.parametrize("targets", ["both", "neither"])
-def test_admin_requirement_inline_demands_exactly_one_target(
-    curator_client, seed_catalog, targets, degree_form
+EXACTLY_ONE_TARGET = (
+    "A requirement names exactly one thing: a resource, a topic (with an optional “at least” "
+    "count) or a milestone."
+)
+
+
+@pytest.mark.parametrize(
+    ("targets", "min_count", "message"),
+    [
+        (["resource", "topic"], "", EXACTLY_ONE_TARGET),
+        ([], "", EXACTLY_ONE_TARGET),
+        (["resource"], "2", "“At least” applies only to a topic requirement."),
+        (["topic"], "0", "“At least” must be 1 or more (empty means all)."),
+    ],
+    ids=["both", "neither", "count-on-a-resource", "count-of-zero"],
+)
+def test_admin_requirement_inline_shows_what_the_constraints_refuse(
+    curator_client, seed_catalog, targets, min_count, message, degree_form
 ):
     degree = Degree.objects.get(slug="practitioner")
     keras = Resource.objects.get(slug="keras")
     row = {
         "position": 30,
         "slug": "extra",
-        "resource": keras.pk if targets == "both" else "",
-        "topic": keras.topic_id if targets == "both" else "",
+        "resource": keras.pk if "resource" in targets else "",
+        "topic": keras.topic_id if "topic" in targets else "",
+        "min_count": min_count,
         "source_quote": "",
     }
     data = degree_form(degree, [row])
@@ -231,9 +247,8 @@ def test_admin_requirement_inline_demands_exactly_one_target(
 
     assert response.status_code == 200
     (requirements,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
-    errors = requirements.errors[0]["__all__"]
-    assert errors
-    assert all(error in response.content.decode() for error in errors)
+    assert requirements.errors[0]["__all__"] == [message]
+    assert message in response.content.decode()
     assert not Requirement.objects.filter(slug="extra").exists()
 
 

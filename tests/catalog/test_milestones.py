@@ -116,7 +116,10 @@ def test_admin_adds_a_milestone_requirement_and_refuses_one_with_two_targets(
         degree_form(degree, [{**row, "resource": keras.pk}]),
     )
     assert refused.status_code == 200
-    assert "Choose only one of a resource, a topic or a milestone." in refused.content.decode()
+    assert (
+        "A requirement names exactly one thing: a resource, a topic (with an optional “at least” "
+        "count) or a milestone." in refused.content.decode()
+    )
     assert not Requirement.objects.filter(slug="paper").exists()
 
     accepted = curator_client.post(

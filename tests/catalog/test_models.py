@@ -386,9 +386,7 @@ def test_requirement_validation_rejects_a_count_on_a_resource():
     with pytest.raises(ValidationError) as raised:
         requirement.full_clean()
 
-    assert raised.value.message_dict["min_count"] == [
-        "“At least” applies only to a topic requirement."
-    ]
+    assert raised.value.messages == ["“At least” applies only to a topic requirement."]
 
 
 def test_requirement_validation_rejects_a_count_of_zero():
