@@ -1,7 +1,7 @@
 """What learners did and earned, in the admin: their progress and activity, their degree awards,
 and the evidence reviewers verify or reject (the bulk actions go through progress/services.py)."""
 
-from dataclasses import dataclass
+from functools import wraps
 
 from django import forms
 from django.contrib import admin, messages
@@ -25,60 +25,50 @@ class ResourceProgressAdmin(admin.ModelAdmin):
     date_hierarchy = "updated_at"
 
 
-@dataclass(frozen=True)
-class ReasonConfirmation:
-    """A bulk action that needs a reason: its confirmation page (admin/action_with_reason.html)
-    lists the rows, says what the action does and asks for the reason, then posts the action
-    again with apply=1."""
+class ReasonForm(forms.Form):
+    """The reason a bulk action asks for; its label and help text are the action's."""
 
-    action: str  # the action's name, posted again with the reason
-    title: str
-    step: str  # the last breadcrumb
-    consequences: str
-    submit_label: str
-    form_class: type[forms.Form]
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
-    def form(self, request):
-        """The reason's form, bound once the curator confirmed."""
-        return self.form_class(request.POST if "apply" in request.POST else None)
-
-    def ask(self, model_admin, request, form, rows):
-        """The confirmation page for `rows` (pairs of a row and how it reads), with `form`."""
-        context = {
-            **model_admin.admin_site.each_context(request),
-            "title": self.title,
-            "step": self.step,
-            "consequences": self.consequences,
-            "submit_label": self.submit_label,
-            "action": self.action,
-            "opts": model_admin.model._meta,
-            "rows": rows,
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/action_with_reason.html", context)
+    def __init__(self, *args, label, help_text, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].help_text = help_text
 
 
-class RevocationForm(forms.Form):
-    reason = forms.CharField(
-        label="Reason",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Shown on the badge's page and in its documents, to anyone who checks it.",
-    )
+def asks_for_reason(*, verb, consequences, reason_label, reason_help_text, submit_label, line):
+    """An admin action that needs a reason: the action runs as `action(admin, request, queryset,
+    reason)` once a reason is given; until then its confirmation (admin/action_with_reason.html)
+    says `consequences`, lists each row as `line(row)` reads it and asks for the reason."""
 
+    def decorate(action):
+        @wraps(action)
+        def confirmed_action(model_admin, request, queryset):
+            form = ReasonForm(
+                request.POST if "apply" in request.POST else None,
+                label=reason_label,
+                help_text=reason_help_text,
+            )
+            if form.is_valid():
+                return action(model_admin, request, queryset, form.cleaned_data["reason"])
+            opts = model_admin.model._meta
+            context = {
+                **model_admin.admin_site.each_context(request),
+                "title": f"{verb} {opts.verbose_name_plural}",
+                "step": verb,
+                "consequences": consequences,
+                "submit_label": submit_label,
+                "action": action.__name__,
+                "opts": opts,
+                "rows": [(row, line(row)) for row in queryset],
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/action_with_reason.html", context)
 
-REVOCATION = ReasonConfirmation(
-    action="revoke",
-    title="Revoke awards",
-    step="Revoke",
-    consequences=(
-        'Revoke these awards? Revocation is permanent: each badge\'s page will say "revoked" '
-        "with your reason, and its Open Badges documents will stop verifying. If the learner "
-        "earns the degree again, they get a new award."
-    ),
-    submit_label="Revoke with this reason",
-    form_class=RevocationForm,
-)
+        return confirmed_action
+
+    return decorate
 
 
 def award_line(award):
@@ -128,18 +118,25 @@ class DegreeAwardAdmin(admin.ModelAdmin):
         return super().has_module_permission(request) or self.has_revoke_permission(request)
 
     @admin.action(description="Revoke selected awards, with a reason…", permissions=["revoke"])
-    def revoke(self, request, queryset):
-        form = REVOCATION.form(request)
-        if not form.is_valid():
-            awards = queryset.select_related("learner", "degree")
-            return REVOCATION.ask(self, request, form, [(a, award_line(a)) for a in awards])
-        count = queryset.revoke(reason=form.cleaned_data["reason"])
+    @asks_for_reason(
+        verb="Revoke",
+        consequences=(
+            'Revoke these awards? Revocation is permanent: each badge\'s page will say "revoked" '
+            "with your reason, and its Open Badges documents will stop verifying. If the learner "
+            "earns the degree again, they get a new award."
+        ),
+        reason_label="Reason",
+        reason_help_text="Shown on the badge's page and in its documents, to anyone who checks it.",
+        submit_label="Revoke with this reason",
+        line=award_line,
+    )
+    def revoke(self, request, queryset, reason):
+        count = queryset.revoke(reason=reason)
         already = queryset.count() - count
         message = f"Revoked {count} award(s)."
         if already:
             message += f" {already} already revoked award(s) keep their first reason."
         self.message_user(request, message, messages.SUCCESS)
-        return None
 
 
 @admin.register(Activity)
@@ -150,34 +147,16 @@ class ActivityAdmin(admin.ModelAdmin):
     raw_id_fields = ["learner", "resource"]
 
 
-class RejectionForm(forms.Form):
-    note = forms.CharField(
-        label="Note to the learner",
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text="Why the evidence does not show the milestone, and what would.",
-    )
-
-
-REJECTION = ReasonConfirmation(
-    action="mark_rejected",
-    title="Reject evidence",
-    step="Reject",
-    consequences=(
-        "Reject this evidence? It will stop counting toward the learners' degrees (degrees "
-        "already awarded stay, marked as resting on rejected evidence), and each learner sees "
-        "your note."
-    ),
-    submit_label="Reject with this note",
-    form_class=RejectionForm,
-)
-
-
 def evidence_link(evidence):
     return format_html(
         '<a href="{}" target="_blank" rel="noopener noreferrer nofollow">{}</a>',
         evidence.url,
         evidence.url,
     )
+
+
+def evidence_line(evidence):
+    return format_html("{} · {}: {}", evidence.milestone, evidence.learner, evidence_link(evidence))
 
 
 @admin.register(Evidence)
@@ -234,19 +213,23 @@ class EvidenceAdmin(admin.ModelAdmin):
         self.message_user(request, f"Verified {count} piece(s) of evidence.", messages.SUCCESS)
 
     @admin.action(description="Reject selected evidence, with a note…", permissions=["change"])
-    def mark_rejected(self, request, queryset):
-        form = REJECTION.form(request)
-        if not form.is_valid():
-            rows = [
-                (e, format_html("{} · {}: {}", e.milestone, e.learner, evidence_link(e)))
-                for e in queryset.select_related("milestone", "learner")
-            ]
-            return REJECTION.ask(self, request, form, rows)
+    @asks_for_reason(
+        verb="Reject",
+        consequences=(
+            "Reject this evidence? It will stop counting toward the learners' degrees (degrees "
+            "already awarded stay, marked as resting on rejected evidence), and each learner "
+            "sees your note."
+        ),
+        reason_label="Note to the learner",
+        reason_help_text="Why the evidence does not show the milestone, and what would.",
+        submit_label="Reject with this note",
+        line=evidence_line,
+    )
+    def mark_rejected(self, request, queryset, note):
         count = services.review_evidence(
             evidence_ids=list(queryset.values_list("pk", flat=True)),
             state=Evidence.State.REJECTED,
             reviewer=request.user,
-            note=form.cleaned_data["note"],
+            note=note,
         )
         self.message_user(request, f"Rejected {count} piece(s) of evidence.", messages.SUCCESS)
-        return None

@@ -235,7 +235,7 @@ def test_curators_rejection_lowers_progress_and_tells_the_learner_why(
             "action": "mark_rejected",
             "_selected_action": [evidence.pk],
             "apply": "1",
-            "note": "This notebook uses neither Keras nor XGBoost.",
+            "reason": "This notebook uses neither Keras nor XGBoost.",
         },
     )
     assert Evidence.objects.get().state == Evidence.State.REJECTED
