@@ -19,14 +19,17 @@ REVIEW_WORDS = {
 }
 
 
-def shared_award_or_404(public_id):
-    """The shared award with this public id; a private one is a 404, just like an unknown id."""
+def shared_award_or_404(public_id, *, signable=False):
+    """The shared award with this public id; a private one is a 404, just like an unknown id.
+
+    `signable`: a 404 too once its learner deleted their account (there is no one to sign a
+    credential for).
+    """
+    awards = DegreeAward.objects.shared().select_related("degree", "learner__profile")
+    if signable:
+        awards = awards.filter(learner__isnull=False)
     try:
-        return (
-            DegreeAward.objects.shared()
-            .select_related("degree", "learner__profile")
-            .get(public_id=public_id)
-        )
+        return awards.get(public_id=public_id)
     except DegreeAward.DoesNotExist:
         raise Http404("No shared badge has this id.") from None
 
@@ -62,6 +65,11 @@ def criteria_narrative(degree_title, requirements):
         "counts when submitted (self-attested), and curators may verify or reject it.",
     ]
     return "\n".join(lines)
+
+
+def degree_criteria_narrative(degree):
+    """The criteria narrative of `degree`'s badge, as the catalog states it now."""
+    return criteria_narrative(degree.title, degree_requirements(degree, load_degree_specs()))
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,10 @@
 import json
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from badges.awards import criteria_narrative, degree_requirements
+from badges.awards import degree_criteria_narrative, shared_award_or_404
 from badges.baking import OB3_CREDENTIAL, bake_png, bake_svg
 from badges.images import badge_png, badge_svg
 from badges.ob3 import (
@@ -22,7 +21,6 @@ from badges.ob3 import (
 from badges.signing import load_key_ring, public_jwk
 from badges.site import site_issuer, site_origin
 from badges.views import image_response
-from progress.degrees import load_degree_specs
 from progress.models import DegreeAward
 
 
@@ -35,29 +33,20 @@ def json_response(document, content_type):
 def signed_credential(request, award):
     """The award (degree and learner loaded) as a VC-JWT signed with the current key."""
     origin = site_origin(request)
-    degree = award.degree
     facts = credential_facts(
         award,
         origin=origin,
         issuer=site_issuer(request),
-        criteria_narrative=criteria_narrative(
-            degree.title, degree_requirements(degree, load_degree_specs())
-        ),
+        criteria_narrative=degree_criteria_narrative(award.degree),
     )
     key_ring = load_key_ring()
     kid = signing_key_url(origin, key_ring.signing_key_id)
     return sign_credential(build_credential(facts), key_ring.signing_key, kid)
 
 
-def signable_award_or_404(public_id):
-    """A shared award whose learner still exists; anything else is indistinguishable from none."""
-    awards = DegreeAward.objects.shared().filter(learner__isnull=False)
-    return get_object_or_404(awards.select_related("degree", "learner"), public_id=public_id)
-
-
 @require_safe
 def credential_jwt(request, public_id):
-    award = signable_award_or_404(public_id)
+    award = shared_award_or_404(public_id, signable=True)
     response = HttpResponse(signed_credential(request, award), content_type=VC_JWT_CONTENT_TYPE)
     response["Access-Control-Allow-Origin"] = "*"
     # Sharing, revocation and key rotation change the answer: caches must check back.
@@ -67,7 +56,7 @@ def credential_jwt(request, public_id):
 
 @require_safe
 def baked_credential_png(request, public_id):
-    award = signable_award_or_404(public_id)
+    award = shared_award_or_404(public_id, signable=True)
     image = badge_png(award.degree.title, award.degree.rank)
     png = bake_png(image, signed_credential(request, award), OB3_CREDENTIAL)
     return image_response(png, "image/png", filename=f"mlmath-{award.degree.slug}-ob3.png")
@@ -75,7 +64,7 @@ def baked_credential_png(request, public_id):
 
 @require_safe
 def baked_credential_svg(request, public_id):
-    award = signable_award_or_404(public_id)
+    award = shared_award_or_404(public_id, signable=True)
     image = badge_svg(award.degree.title, award.degree.rank)
     svg = bake_svg(image, baking_format=OB3_CREDENTIAL, content=signed_credential(request, award))
     return image_response(svg, "image/svg+xml", filename=f"mlmath-{award.degree.slug}-ob3.svg")

@@ -14,8 +14,7 @@ from django.views.decorators.http import require_safe
 
 from badges import ob2
 from badges.awards import (
-    criteria_narrative,
-    degree_requirements,
+    degree_criteria_narrative,
     load_shared_badge,
     shared_award_or_404,
 )
@@ -23,7 +22,6 @@ from badges.baking import bake_png, bake_svg
 from badges.images import badge_png, badge_svg, image_description
 from badges.site import absolute_url, site_issuer
 from catalog.models import Degree
-from progress.degrees import load_degree_specs
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 
@@ -75,9 +73,7 @@ def badge_class(request, public_id):
     document = ob2.badge_class_document(
         badge_class_url=urls["badge_class"],
         degree=degree,
-        narrative=criteria_narrative(
-            degree.title, degree_requirements(degree, load_degree_specs())
-        ),
+        narrative=degree_criteria_narrative(degree),
         criteria_url=urls["criteria"],
         image_url=urls["image"],
         issuer_id=site_issuer(request).id,
