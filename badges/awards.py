@@ -34,18 +34,6 @@ def shared_award_or_404(public_id, *, signable=False):
         raise Http404("No shared badge has this id.") from None
 
 
-def requirement_sentence(spec):
-    """A requirement in plain words, as the criteria of a badge state it."""
-    if spec.milestone_id is not None:
-        return f"Show evidence: {spec.milestone_title}"
-    if spec.resource_id is not None:
-        return f"Complete {spec.resource_title}"
-    if spec.min_count is None:
-        return f"Complete every {spec.topic_title} resource"
-    noun = "resource" if spec.min_count == 1 else "resources"
-    return f"Complete at least {spec.min_count} {spec.topic_title} {noun}"
-
-
 def degree_requirements(degree, degree_specs):
     """The degree's requirements, including those of every lower degree (they are cumulative)."""
     return tuple(
@@ -58,7 +46,7 @@ def degree_requirements(degree, degree_specs):
 
 def criteria_narrative(degree_title, requirements):
     lines = [f"To earn the {degree_title} degree, a learner must:", ""]
-    lines += [f"- {requirement_sentence(spec)}" for spec in requirements]
+    lines += [f"- {spec.description}" for spec in requirements]
     lines += [
         "",
         "Learners mark the resources they complete; milestone evidence is a public link that "
@@ -97,7 +85,7 @@ class SharedBadge:
 
     @property
     def requirement_sentences(self):
-        return [requirement_sentence(spec) for spec in self.requirements]
+        return [spec.description for spec in self.requirements]
 
     @property
     def criteria_narrative(self):

@@ -20,6 +20,7 @@ class RequirementSpec:
     """One requirement, as data: exactly one of `resource_id`, `topic_id`, `milestone_id` is set."""
 
     key: str
+    description: str = ""  # how it reads: Requirement.describe(), "Complete Keras"
     url: str = ""  # where on the site the learner works on it
     resource_id: int | None = None
     resource_title: str = ""
@@ -53,16 +54,15 @@ class RequirementResult:
 
     @property
     def remaining(self):
-        """What is left, in plain words ("" when met)."""
+        """What is left, in plain words ("" when met): the requirement as it reads, or for a
+        topic how many more of its resources."""
         if self.met:
             return ""
         spec = self.spec
-        if spec.milestone_id is not None:
-            return f"Submit evidence: {spec.milestone_title}"
-        if spec.resource_id is not None:
-            if not spec.resource_published:
-                return f"{spec.resource_title} is not available right now"
-            return f"Complete {spec.resource_title}"
+        if spec.resource_id is not None and not spec.resource_published:
+            return f"{spec.resource_title} is not available right now"
+        if spec.topic_id is None:
+            return spec.description
         missing = self.needed - self.done
         noun = "resource" if missing == 1 else "resources"
         return f"Complete {missing} more {spec.topic_title} {noun}"
@@ -204,6 +204,7 @@ def _requirement_spec(requirement, published_by_topic):
     milestone, resource, topic = requirement.milestone, requirement.resource, requirement.topic
     return RequirementSpec(
         key=f"{requirement.degree_id}:{requirement.slug}",
+        description=requirement.describe(),
         url=(milestone or resource or topic).get_absolute_url(),
         milestone_id=requirement.milestone_id,
         milestone_title=milestone.title if milestone else "",

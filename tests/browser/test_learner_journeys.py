@@ -160,7 +160,7 @@ def test_journey_3_evidence_and_resources_earn_the_practitioner_badge(journey, s
     developer = page.locator("#degree-developer")
     expect(developer).to_contain_text("Complete 1 more Calculus resource")
     expect(developer).to_contain_text("Complete 2 more Linear Algebra resources")
-    expect(developer).to_contain_text("Submit evidence: Write a multilayer perceptron from scratch")
+    expect(developer).to_contain_text("Show evidence: Write a multilayer perceptron from scratch")
 
 
 def test_journey_4_share_the_badge_and_profile_and_download_them(journey, sign_in, browser):

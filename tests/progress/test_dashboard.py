@@ -42,14 +42,14 @@ def test_half_way_to_developer_shows_exactly_what_remains(
     developer = text(by_id(page, "degree-developer"))
     assert "Complete 1 more Linear Algebra resource" in developer
     assert "Complete 1 more Statistics and probability resource" in developer
-    assert "Submit evidence: Contribute a new layer to Keras" in developer
-    assert "Submit evidence: Implement a model from a paper" in developer
-    assert "Submit evidence: Write a multilayer perceptron" not in developer
+    assert "Show evidence: Contribute a new layer to Keras" in developer
+    assert "Show evidence: Implement a model from a paper" in developer
+    assert "Show evidence: Write a multilayer perceptron" not in developer
     # Only what remains: Keras and XGboost, inherited from Practitioner and done, are not listed.
     assert "Keras" not in developer.replace("Contribute a new layer to Keras", "")
     researcher = text(by_id(page, "degree-researcher"))
     assert "Complete An exploration of Random Processes for Engineers" in researcher
-    assert "Submit evidence: Write a new type of model" in researcher
+    assert "Show evidence: Write a new type of model" in researcher
     # A higher degree lists only what it adds: nothing of Developer is repeated.
     assert "Linear Algebra" not in researcher
     badge = text(labelled_by(page, "badge-heading"))

@@ -13,8 +13,8 @@ PRACTITIONER = DegreeSpec(
     "Practitioner",
     1,
     (
-        RequirementSpec("keras", resource_id=1, resource_title="Keras"),
-        RequirementSpec("xgboost", resource_id=2, resource_title="XGboost"),
+        RequirementSpec("keras", "Complete Keras", resource_id=1, resource_title="Keras"),
+        RequirementSpec("xgboost", "Complete XGboost", resource_id=2, resource_title="XGboost"),
     ),
 )
 DEVELOPER = DegreeSpec(
@@ -34,7 +34,11 @@ RESEARCHER = DegreeSpec(
     "researcher",
     "Researcher",
     3,
-    (RequirementSpec("book", resource_id=12, resource_title="Random Processes"),),
+    (
+        RequirementSpec(
+            "book", "Complete Random Processes", resource_id=12, resource_title="Random Processes"
+        ),
+    ),
 )
 DEGREES = [RESEARCHER, PRACTITIONER, DEVELOPER]  # any order in, rank order out
 
@@ -103,6 +107,13 @@ def test_unpublished_required_resource_counts_for_nothing():
     result = evaluate_degrees({5}, [spec])[0]
     assert not result.met
     assert result.remaining == ["Gone is not available right now"]
+
+
+def test_a_milestone_without_evidence_remains_as_its_requirement_reads():
+    mlp = RequirementSpec("mlp", "Show evidence: MLP", milestone_id=1, milestone_title="MLP")
+    spec = DegreeSpec("d", "D", 1, (mlp,))
+    assert evaluate_degrees(set(), [spec])[0].remaining == ["Show evidence: MLP"]
+    assert evaluate_degrees(set(), [spec], evidenced_milestone_ids={1})[0].met
 
 
 RESOURCE_IDS = [1, 2, 10, 11, 12, 20]

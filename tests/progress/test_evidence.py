@@ -246,7 +246,7 @@ def test_curators_rejection_lowers_progress_and_tells_the_learner_why(
     assert "This notebook uses neither Keras nor XGBoost." in milestone
     assert "Rejected by a curator" in milestone
     practitioner = text(by_id(page, "degree-practitioner"))
-    assert "Submit evidence: Use Keras and XGBoost in a Kaggle competition" in practitioner
+    assert "Show evidence: Use Keras and XGBoost in a Kaggle competition" in practitioner
     assert "Rests on rejected evidence" in practitioner
     assert DegreeAward.objects.filter(learner=learner).exists()  # the award stays
 
