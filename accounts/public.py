@@ -1,22 +1,9 @@
 """What a learner's public profile shows: only what their privacy switches allow."""
 
-from dataclasses import dataclass
-
 from accounts.activity import learner_activity
 from catalog.models import Topic
-from progress.learner import LearnerProgress
+from progress.learner import LearnerProgress, TopicProgress
 from progress.models import DegreeAward
-
-
-@dataclass(frozen=True)
-class TopicShare:
-    topic: Topic
-    completed: int
-    published: int
-
-    @property
-    def percent(self):
-        return round(100 * self.completed / self.published) if self.published else 0
 
 
 def public_profile(profile):
@@ -30,10 +17,24 @@ def public_profile(profile):
     if profile.show_topic_progress:
         completed = LearnerProgress(learner).completed_by_topic_id
         shown["topics"] = [
-            TopicShare(topic, completed.get(topic.pk, 0), topic.published_resource_count)
+            TopicProgress(topic, completed.get(topic.pk, 0), topic.published_resource_count)
             for topic in Topic.objects.with_published_counts().order_by("position", "title")
             if topic.published_resource_count
         ]
     if profile.show_activity:
         shown["activity"] = learner_activity(learner, profile.zone)
     return shown
+
+
+def profile_preview(profile, topics, url):
+    """How the profile's link reads when shared: its name and the topics begun, with percents."""
+    begun = [f"{row.topic.title} {row.percent}%" for row in topics or () if row.completed]
+    description = f"{profile.name} is learning the math for machine learning on mlmath"
+    if begun:
+        description += ": " + ", ".join(begun)
+    return {
+        "type": "profile",
+        "url": url,
+        "title": f"{profile.name} on mlmath",
+        "description": description + ".",
+    }

@@ -1,6 +1,5 @@
 """Everything the learner's dashboard shows, gathered in a fixed number of queries."""
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
@@ -8,21 +7,11 @@ from django.db.models import OuterRef, Subquery
 from catalog.models import Milestone, Resource, Topic
 from progress.curriculum import CurriculumItem, next_up
 from progress.degrees import DegreeResult, Standing, award_standing, load_degree_specs
+from progress.learner import TopicProgress
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
 
 NEXT_UP_COUNT = 5
 RECENT_ACTIVITY_COUNT = 8
-
-
-@dataclass(frozen=True)
-class TopicProgress:
-    topic: Topic
-    completed: int
-    published: int
-
-    @property
-    def percent(self):
-        return round(100 * self.completed / self.published) if self.published else 0
 
 
 class DegreeRow(NamedTuple):

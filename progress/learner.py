@@ -5,13 +5,28 @@ dashboard) asks the same `LearnerProgress`, so a page reads each kind of row onc
 it shows.
 """
 
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from catalog.models import Topic
 from progress.degrees import degree_credit
 from progress.models import DegreeAward, Evidence, ResourceProgress
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    """How far a learner is in one topic: completions that count, of its published resources."""
+
+    topic: Topic
+    completed: int
+    published: int
+
+    @property
+    def percent(self):
+        return round(100 * self.completed / self.published) if self.published else 0
 
 
 class LearnerProgress:
