@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.forms import DeleteAccountForm, ImportForm, ProfileForm
 from accounts.models import Profile, profile_for
-from accounts.public import public_profile
+from accounts.public import profile_preview, public_profile
 from accounts.services import delete_account
 from accounts.transfer.apply import import_progress
 from accounts.transfer.export import export_document, export_progress_csv
@@ -51,7 +51,10 @@ def profile(request, username):
     profile = get_object_or_404(
         Profile.objects.public().select_related("user"), user__username=username
     )
-    return render(request, "accounts/profile.html", public_profile(profile))
+    shown = public_profile(profile)
+    url = request.build_absolute_uri(profile.get_absolute_url())
+    preview = profile_preview(profile, shown["topics"], url)
+    return render(request, "accounts/profile.html", {**shown, "preview": preview})
 
 
 @require_safe

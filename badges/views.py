@@ -24,6 +24,8 @@ from badges.site import absolute_url, site_issuer
 from catalog.models import Degree
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
+# What a shared badge's link preview says of a degree without a summary.
+DEGREE_DESCRIPTION = "A degree of the mlmath curriculum: the math you need for machine learning."
 
 
 def json_ld_response(request, document, status=200):
@@ -169,16 +171,28 @@ def award_detail(request, public_id):
     share_url = absolute_url(request, reverse("badges:share", args=[award.public_id]))
     issuer = site_issuer(request)
     fields = linkedin_fields(badge, share_url, issuer.name)
+    image_alt = image_description(award.degree.title, award.degree.rank)
+    png_url = absolute_url(request, reverse("badges:degree_png", args=[award.degree.public_id]))
+    preview = {
+        "type": "website",
+        "url": share_url,
+        "title": f"{badge.display_name} earned the mlmath {award.degree.title} degree",
+        "description": (
+            "This badge was revoked."
+            if award.is_revoked
+            else award.degree.summary or DEGREE_DESCRIPTION
+        ),
+        "image_url": png_url,
+        "image_alt": image_alt,
+    }
     context = {
         "badge": badge,
         "award": award,
         "issuer": issuer,
         "share_url": share_url,
         "assertion_url": assertion_url(request, award),
-        "image_alt": image_description(award.degree.title, award.degree.rank),
-        "png_url": absolute_url(
-            request, reverse("badges:degree_png", args=[award.degree.public_id])
-        ),
+        "image_alt": image_alt,
+        "preview": preview,
         "credential_url": credential_url(request, award),
         "linkedin_url": linkedin_url(fields),
         "linkedin_fields": fields,

@@ -1,8 +1,12 @@
+from types import SimpleNamespace
+
 import pytest
 from django.utils import timezone
 
 from accounts.models import Profile
+from accounts.public import profile_preview
 from progress.models import Activity, ResourceProgress, Status
+from tests.html import elements
 
 
 def make_public(learner, **switches):
@@ -130,3 +134,20 @@ def test_profile_lists_only_shared_valid_badges_linking_to_their_share_pages(
     assert str(revoked.public_id) not in html
     Profile.objects.filter(user=learner).update(show_badges=False)
     assert str(shared.public_id) not in client.get("/u/ada/").text
+
+
+def test_the_shared_link_names_the_topics_begun(client, busy_learner, resource):
+    make_public(busy_learner)
+    html = client.get("/u/ada/").text
+    (description,) = elements(html, "meta", property="og:description")
+    assert dict(description.attributes)["content"] == (
+        f"Ada Lovelace is learning the math for machine learning on mlmath: "
+        f"{resource.topic.title} 100%."
+    )
+
+
+def test_a_profile_without_topics_begun_says_so_in_one_sentence():
+    profile = SimpleNamespace(name="Grace")
+    untouched = SimpleNamespace(topic=SimpleNamespace(title="Calculus"), completed=0, percent=0)
+    preview = profile_preview(profile, [untouched], "https://mlmath.example.org/u/grace/")
+    assert preview["description"] == "Grace is learning the math for machine learning on mlmath."
