@@ -51,23 +51,55 @@ class ResourceInline(admin.TabularInline):
     show_change_link = True
 
 
+# Importing creates and changes both topics and resources.
+IMPORT_PERMISSIONS = [
+    "catalog.add_topic",
+    "catalog.change_topic",
+    "catalog.add_resource",
+    "catalog.change_resource",
+]
+
+
+class CatalogAdmin(admin.ModelAdmin):
+    """A catalog model's admin: its slug is made from its title as the curator types it; the list
+    is in the model's own order unless the admin says otherwise."""
+
+    prepopulated_fields = {"slug": ["title"]}
+
+
+class LinksToImport:
+    """A list (topics, resources) that links curators who may import to the awesome-list import."""
+
+    change_list_template = "admin/catalog/change_list_with_import.html"
+
+    def changelist_view(self, request, extra_context=None):
+        may_import = request.user.has_perms(IMPORT_PERMISSIONS)
+        return super().changelist_view(request, {**(extra_context or {}), "may_import": may_import})
+
+
+def count_column(annotation, description):
+    """A sortable list column showing a count the admin's get_queryset annotates."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(model_admin, obj):
+        return getattr(obj, annotation)
+
+    return column
+
+
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(LinksToImport, CatalogAdmin):
     form = TopicAdminForm
     list_display = ["title", "position", "published_resources", "slug"]
     list_editable = ["position"]
     search_fields = ["title", "summary", "guidance"]
-    prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["prerequisites"]
-    ordering = ["position", "title"]
     inlines = [ResourceInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_published_counts().order_by("position", "title")
+        return super().get_queryset(request).with_published_counts()
 
-    @admin.display(description="published resources", ordering="published_resource_count")
-    def published_resources(self, topic):
-        return topic.published_resource_count
+    published_resources = count_column("published_resource_count", "published resources")
 
 
 LINK_OUTCOME_ICONS = {
@@ -90,15 +122,6 @@ class LinkStatusFilter(admin.SimpleListFilter):
         if self.value() in LINK_OUTCOMES:
             return queryset.filter(LINK_OUTCOMES[self.value()][1])
         return queryset
-
-
-# Importing creates and changes both topics and resources.
-IMPORT_PERMISSIONS = [
-    "catalog.add_topic",
-    "catalog.change_topic",
-    "catalog.add_resource",
-    "catalog.change_resource",
-]
 
 
 class AwesomeListImportForm(forms.Form):
@@ -132,12 +155,11 @@ class AwesomeListImportForm(forms.Form):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(LinksToImport, CatalogAdmin):
     list_display = ["title", "topic", "provider", "kind", "level", "is_published", "link_status"]
     list_filter = ["is_published", "topic", "kind", "level", LinkStatusFilter]
     list_select_related = ["topic"]
     search_fields = ["title", "provider", "note", "url"]
-    prepopulated_fields = {"slug": ["title"]}
     ordering = ["topic__position", "position", "title"]
     autocomplete_fields = ["topic"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
@@ -260,12 +282,10 @@ class RequirementInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(CatalogAdmin):
     list_display = ["title", "position", "degrees", "slug"]
     list_editable = ["position"]
     search_fields = ["title", "description", "evidence_hint"]
-    prepopulated_fields = {"slug": ["title"]}
-    ordering = ["position", "title"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("requirements__degree")
@@ -276,16 +296,12 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Degree)
-class DegreeAdmin(admin.ModelAdmin):
+class DegreeAdmin(CatalogAdmin):
     list_display = ["title", "rank", "requirement_count", "slug"]
-    ordering = ["rank"]
     search_fields = ["title", "summary", "description"]
-    prepopulated_fields = {"slug": ["title"]}
     inlines = [RequirementInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(requirement_count=Count("requirements"))
 
-    @admin.display(description="requirements", ordering="requirement_count")
-    def requirement_count(self, degree):
-        return degree.requirement_count
+    requirement_count = count_column("requirement_count", "requirements")
