@@ -8,6 +8,7 @@ from accounts.models import Profile
 from catalog.models import Degree, Milestone, Resource
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 from tests.factories import PASSWORD, complete, give_evidence
+from tests.html import by_id, elements, text
 
 
 def sign_in(client, username="ada"):
@@ -111,3 +112,15 @@ def test_deleting_needs_a_post_with_csrf(learner, client):
     client.force_login(learner)
     assert client.post("/account/delete/", {"password": PASSWORD}).status_code == 403
     assert get_user_model().objects.filter(pk=learner.pk).exists()
+
+
+def test_a_wrong_password_is_marked_and_described_by_the_alert_and_the_help(learner_client):
+    page = learner_client.post("/account/delete/", {"password": "not it"})
+    (field,) = elements(page, "input", name="password")
+    attributes = dict(field.attributes)
+    assert attributes["aria-invalid"] == "true"
+    described_by = attributes["aria-describedby"].split()
+    assert [text(by_id(page, element_id)) for element_id in described_by] == [
+        "To be sure it is you.",
+        "That is not your password. Nothing was deleted.",
+    ]
