@@ -1,6 +1,7 @@
 """Everything a learner has, as `mlmath-progress` JSON, and their progress as a CSV."""
 
 import csv
+import datetime
 import io
 
 from django.urls import NoReverseMatch, reverse
@@ -10,23 +11,25 @@ from accounts.models import profile_for
 from accounts.transfer.base import FORMAT, VERSION
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 
-CSV_COLUMNS = [
-    "resource_url",
-    "resource_slug",
-    "resource_title",
-    "topic",
-    "status",
-    "started_at",
-    "completed_at",
-    "updated_at",
-    "note",
-]
+# A progress row's own fields, in the JSON document and in the CSV alike.
+PROGRESS_FIELDS = ["status", "started_at", "completed_at", "updated_at", "note"]
+EVIDENCE_FIELDS = ["url", "description", "state", "submitted_at", "reviewed_at", "curator_note"]
+CSV_COLUMNS = ["resource_url", "resource_slug", "resource_title", "topic", *PROGRESS_FIELDS]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def iso(moment):
     return moment.isoformat() if moment else None
+
+
+def fields(row, *names):
+    """The named attributes of `row`, dates and times in ISO 8601."""
+    values = {name: getattr(row, name) for name in names}
+    return {
+        name: iso(value) if isinstance(value, datetime.datetime) else value
+        for name, value in values.items()
+    }
 
 
 def share_url(award, absolute):
@@ -70,34 +73,21 @@ def export_document(learner, absolute, now=None):
         },
         "progress": [
             {
-                "resource": {
-                    "url": row.resource.url,
-                    "slug": row.resource.slug,
-                    "title": row.resource.title,
-                },
-                "status": row.status,
-                "started_at": iso(row.started_at),
-                "completed_at": iso(row.completed_at),
-                "updated_at": iso(row.updated_at),
-                "note": row.note,
+                "resource": fields(row.resource, "url", "slug", "title"),
+                **fields(row, *PROGRESS_FIELDS),
             }
             for row in progress.order_by("resource__slug")
         ],
         "evidence": [
             {
-                "milestone": {"slug": row.milestone.slug, "title": row.milestone.title},
-                "url": row.url,
-                "description": row.description,
-                "state": row.state,
-                "submitted_at": iso(row.submitted_at),
-                "reviewed_at": iso(row.reviewed_at),
-                "curator_note": row.curator_note,
+                "milestone": fields(row.milestone, "slug", "title"),
+                **fields(row, *EVIDENCE_FIELDS),
             }
             for row in evidence.order_by("milestone__slug")
         ],
         "awards": [
             {
-                "degree": {"slug": award.degree.slug, "title": award.degree.title},
+                "degree": fields(award.degree, "slug", "title"),
                 "public_id": str(award.public_id),
                 "awarded_at": iso(award.awarded_at),
                 "shared": award.is_shared,
@@ -109,7 +99,7 @@ def export_document(learner, absolute, now=None):
         ],
         "activity": [
             {
-                "resource": {"url": row.resource.url, "slug": row.resource.slug},
+                "resource": fields(row.resource, "url", "slug"),
                 "status": row.status,
                 "at": iso(row.created_at),
             }
@@ -137,18 +127,8 @@ def export_progress_csv(learner):
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow(
-            spreadsheet_safe(value)
-            for value in [
-                row.resource.url,
-                row.resource.slug,
-                row.resource.title,
-                row.resource.topic.title,
-                row.status,
-                iso(row.started_at),
-                iso(row.completed_at),
-                iso(row.updated_at),
-                row.note,
-            ]
-        )
+        resource = row.resource
+        own_fields = fields(row, *PROGRESS_FIELDS).values()
+        cells = [resource.url, resource.slug, resource.title, resource.topic.title, *own_fields]
+        writer.writerow(spreadsheet_safe(value) for value in cells)
     return out.getvalue()
