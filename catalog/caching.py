@@ -15,23 +15,29 @@ and each request fills the markers with the learner's state (`catalog.fragments`
 """
 
 import hashlib
-import uuid
 from functools import wraps
 
-from asgiref.local import Local
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.core.signals import request_finished, request_started
-from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
-CATALOG_VERSION_KEY = "mlmath:catalog-version"
-# Local entries are unreachable once the version changes; the timeout only bounds memory.
+from mlmath import versions
+from mlmath.context_processors import page_csrf_token
+
+CATALOG_VERSION_KEY = versions.CATALOG
+# Local entries are unreachable once a version changes; the timeout only bounds memory.
 LOCAL_TIMEOUT = 24 * 60 * 60
 # The request headers that change what a catalog URL answers (HTMX asks for partials).
 VARY_HEADERS = ("Cookie", "HX-Request")
 HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_BOOSTED", "HTTP_HX_HISTORY_RESTORE_REQUEST")
+# Where a learner's cached page had its CSRF token: each request writes its own back in.
+CSRF_TOKEN_SLOT = b"mlmathpagecsrftoken"
+# Every time zone's offset is a multiple of 15 minutes, so a learner's local date (streaks,
+# the calendar, "this week") only changes at a quarter hour, UTC.
+LOCAL_DATE_PERIOD = 15 * 60
 
 
 def shared_cache():
@@ -42,60 +48,14 @@ def local_cache():
     return caches["local"]
 
 
-# The version a request has read, so it reads the shared cache once. Kept only between
-# request_started and request_finished: outside a request (commands, the shell) every read is
-# fresh.
-_this_request = Local()
-
-
-def _start_request(**kwargs):
-    _this_request.version = None
-    _this_request.active = True
-
-
-def _finish_request(**kwargs):
-    _this_request.version = None
-    _this_request.active = False
-
-
-request_started.connect(_start_request, dispatch_uid="catalog-version-start")
-request_finished.connect(_finish_request, dispatch_uid="catalog-version-finish")
-
-
 def catalog_version(request=None):
-    """The current catalog version, read once per request; None when the shared cache is down
-    (then nothing is cached, rather than risking a stale page)."""
-    in_request = getattr(_this_request, "active", False)
-    if in_request and _this_request.version is not None:
-        return _this_request.version
-    cache = shared_cache()
-    version = cache.get(CATALOG_VERSION_KEY)
-    if version is None:
-        token = uuid.uuid4().hex
-        # Another process may have set one a moment ago: then that one is the version.
-        added = cache.add(CATALOG_VERSION_KEY, token, timeout=None)
-        version = token if added else cache.get(CATALOG_VERSION_KEY)
-    if in_request:
-        _this_request.version = version
-    return version
-
-
-def _replace_version():
-    token = uuid.uuid4().hex
-    shared_cache().set(CATALOG_VERSION_KEY, token, timeout=None)
-    if getattr(_this_request, "active", False):
-        _this_request.version = token
+    """The current catalog version, read from the shared cache once per request."""
+    return versions.current(versions.CATALOG)[0]
 
 
 def bump_catalog_version():
-    """Make every cached fragment and page stale, on every app server.
-
-    Bumped at once (so the rest of the current transaction and request see the change) and
-    again when the transaction commits: a request elsewhere that rendered the old rows between
-    the two cached them under the first new version, which the second makes unreachable.
-    """
-    _replace_version()
-    transaction.on_commit(_replace_version)
+    """Make every cached fragment and page stale, on every app server (see `versions.bump`)."""
+    versions.bump(versions.CATALOG)
 
 
 def local_key(version, *parts):
@@ -123,54 +83,96 @@ def is_plain_visitor(request):
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def cache_page_for_visitors(view):
-    """Serve a catalog GET page to visitors from the local cache, whole.
+def cache_page(view):
+    """Serve a GET page from the local cache, whole: to visitors the one page everybody gets,
+    to a signed-in learner their own page as it was last rendered for them.
 
-    The key is the catalog version, the full path and the HTMX headers. Signed-in learners (or
-    anyone with a session) always get a fresh render with their own state, marked private. Every
-    answer says `Vary: Cookie, HX-Request`. Visitors' pages may be stored by shared caches but
-    must be revalidated (`public, no-cache`) against their ETag, which changes with the catalog,
-    so an edit is never hidden behind a stale copy.
+    A visitor's key is the catalog version, the full path and the HTMX headers; every answer
+    says `Vary: Cookie, HX-Request`, and may be stored by shared caches but must be
+    revalidated (`public, no-cache`) against its ETag, which changes with the catalog.
+
+    A learner's key adds their own version (replaced on any change to what their pages show,
+    see `mlmath.versions`) and the quarter hour, UTC (their local date). Their HTMX requests,
+    and pages with messages to show, are always rendered fresh; their pages are private.
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_plain_visitor(request) or request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD"):
             response = view(request, *args, **kwargs)
-            patch_vary_headers(response, VARY_HEADERS)
-            if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-                patch_cache_control(response, private=True, no_cache=True)
-            return response
-        version = catalog_version(request)
-        if version is None:
+        elif is_plain_visitor(request):
+            response = visitor_page(view, request, *args, **kwargs)
+        elif learner_page_is_cacheable(request):
+            response = learner_page(view, request, *args, **kwargs)
+        else:
             response = view(request, *args, **kwargs)
-            patch_vary_headers(response, VARY_HEADERS)
-            return response
-        key = local_key(
-            version, "page", request.get_full_path(), *(request.META.get(h) for h in HTMX_HEADERS)
-        )
-        cached = local_cache().get(key)
-        if cached is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response.render()
-            cacheable = (
-                response.status_code == 200
-                and not response.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            )
-            if not cacheable:
-                patch_vary_headers(response, VARY_HEADERS)
-                return response
-            etag = f'"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
-            cached = (response.content, response["Content-Type"], etag)
-            local_cache().set(key, cached, LOCAL_TIMEOUT)
-        content, content_type, etag = cached
-        conditional = get_conditional_response(request, etag=etag)
-        response = conditional or HttpResponse(content, content_type=content_type)
-        response["ETag"] = etag
         patch_vary_headers(response, VARY_HEADERS)
-        patch_cache_control(response, public=True, no_cache=True)
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            patch_cache_control(response, private=True, no_cache=True)
         return response
 
     return wrapper
+
+
+def rendered(view, request, *args, **kwargs):
+    """The view's response, rendered, and whether it is a plain 200 that sets no cookie."""
+    response = view(request, *args, **kwargs)
+    if hasattr(response, "render"):
+        response.render()
+    return response, response.status_code == 200 and not response.cookies
+
+
+def visitor_page(view, request, *args, **kwargs):
+    version = catalog_version(request)
+    key = local_key(
+        version, "page", request.get_full_path(), *(request.META.get(h) for h in HTMX_HEADERS)
+    )
+    cached = local_cache().get(key)
+    if cached is None:
+        response, cacheable = rendered(view, request, *args, **kwargs)
+        if not cacheable or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return response
+        etag = f'"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
+        cached = (response.content, response["Content-Type"], etag)
+        local_cache().set(key, cached, LOCAL_TIMEOUT)
+    content, content_type, etag = cached
+    response = get_conditional_response(request, etag=etag) or HttpResponse(
+        content, content_type=content_type
+    )
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, no_cache=True)
+    return response
+
+
+def learner_page_is_cacheable(request):
+    return (
+        request.user.is_authenticated
+        and not request.META.get("HTTP_HX_REQUEST")
+        and not len(get_messages(request))
+    )
+
+
+def learner_page(view, request, *args, **kwargs):
+    learner_id = request.user.pk
+    catalog, learner = versions.current(versions.CATALOG, versions.learner_key(learner_id))
+    quarter_hour = int(timezone.now().timestamp() // LOCAL_DATE_PERIOD)
+    key = local_key(
+        catalog, "learner-page", learner_id, learner, quarter_hour, request.get_full_path()
+    )
+    cached = local_cache().get(key)
+    if cached is None:
+        response, cacheable = rendered(view, request, *args, **kwargs)
+        if not cacheable:
+            return response
+        # The page's CSRF token is this request's: each hit writes its own in. (The CSRF
+        # cookie the middleware renews belongs to the response, not to the page.)
+        token = page_csrf_token(request, create=False)
+        content = response.content
+        if token:
+            content = content.replace(token.encode(), CSRF_TOKEN_SLOT)
+        local_cache().set(key, (content, response["Content-Type"]), LOCAL_TIMEOUT)
+        return response
+    content, content_type = cached
+    if CSRF_TOKEN_SLOT in content:
+        content = content.replace(CSRF_TOKEN_SLOT, page_csrf_token(request).encode())
+    return HttpResponse(content, content_type=content_type)

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from catalog.caching import cache_page_for_visitors
+from catalog.caching import cache_page
 from catalog.forms import SearchForm
 from catalog.models import Degree, Resource, Topic
 
@@ -17,7 +17,7 @@ SEARCH_RESULTS_PER_PAGE = 25
 
 
 @require_safe
-@cache_page_for_visitors
+@cache_page
 def catalog_index(request):
     preview = Resource.objects.published().order_by("position", "title")[
         :RESOURCES_PER_TOPIC_PREVIEW
@@ -40,7 +40,7 @@ def catalog_index(request):
 
 
 @require_safe
-@cache_page_for_visitors
+@cache_page
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     resources = topic.resources.published().order_by("position", "title")
@@ -60,7 +60,7 @@ def topic_detail(request, slug):
 
 
 @require_safe
-@cache_page_for_visitors
+@cache_page
 def degree_list(request):
     degrees = list(Degree.objects.with_requirements())
     for lower_degree, degree in zip([None, *degrees], degrees, strict=False):
@@ -69,7 +69,7 @@ def degree_list(request):
 
 
 @require_safe
-@cache_page_for_visitors
+@cache_page
 def degree_detail(request, slug):
     degree = get_object_or_404(Degree.objects.with_requirements(), slug=slug)
     requirements = degree.requirements.all()
@@ -87,7 +87,7 @@ def degree_detail(request, slug):
 
 
 @require_safe
-@cache_page_for_visitors  # which also says Vary: HX-Request (a whole page or only #results)
+@cache_page  # which also says Vary: HX-Request (a whole page or only #results)
 def search(request):
     form = SearchForm(request.GET)
     page = None

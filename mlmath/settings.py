@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "progress.context_processors.learner_progress",
+                "mlmath.context_processors.csrf",
             ],
         },
     },
@@ -131,7 +132,7 @@ if os.environ.get("REDIS_URL"):
     }
 else:
     SHARED_CACHE = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "mlmath.cache.UpsertDatabaseCache",
         "LOCATION": "mlmath_cache",
     }
 CACHES = {

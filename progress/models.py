@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mlmath.versions import bump_learner
+
 NOTE_MAX_LENGTH = 1000
 EVIDENCE_DESCRIPTION_MAX_LENGTH = 500
 
@@ -22,10 +24,31 @@ class Status(models.TextChoices):
 
 
 class LearnerRowsQuerySet(models.QuerySet):
-    """Rows that belong to one learner: progress, activity, awards and evidence."""
+    """Rows that belong to one learner: progress, activity, awards and evidence.
+
+    Bulk writes send no model signals, so they make their learners' cached pages stale here
+    (curators' review actions, revocation, imports, account deletion use them)."""
 
     def for_learner(self, learner):
         return self.filter(learner=learner)
+
+    def update(self, **kwargs):
+        learner_ids = set(self.values_list("learner_id", flat=True).order_by().distinct())
+        updated = super().update(**kwargs)
+        for learner_id in learner_ids | {kwargs.get("learner_id", kwargs.get("learner"))}:
+            bump_learner(getattr(learner_id, "pk", learner_id))
+        return updated
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        for learner_id in {obj.learner_id for obj in objs}:
+            bump_learner(learner_id)
+        return created
+
+    bulk_create.alters_data = True
 
 
 class ResourceProgressQuerySet(LearnerRowsQuerySet):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from catalog.models import Degree
@@ -40,8 +40,11 @@ def lock_learner(learner):
     """Serialise one learner's writes, so that awards see every completion that preceded them.
 
     Without it, two completions committed at once could each miss the other and leave a met
-    degree unrecorded. Other learners are not blocked.
+    degree unrecorded. Other learners are not blocked. SQLite needs no lock: its transactions
+    take the database's write lock when they begin (IMMEDIATE, see the settings).
     """
+    if not connection.features.has_select_for_update:
+        return
     get_user_model().objects.select_for_update().filter(pk=learner.pk).exists()
 
 

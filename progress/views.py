@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from catalog.caching import cache_page
 from catalog.models import Milestone, Resource
 from progress import services
 from progress.context_processors import first_safe_url
@@ -44,6 +45,7 @@ def safe_next_url(request):
 
 @require_safe
 @login_required
+@cache_page
 def dashboard(request):
     context = build_dashboard(LearnerProgress(request.user))
     return render(request, "progress/dashboard.html", context)

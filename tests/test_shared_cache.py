@@ -131,9 +131,27 @@ def test_signing_in_while_redis_is_down_never_errs(private_redis, redis_cache, d
     bool(os.environ.get("REDIS_URL")), reason="REDIS_URL is set: this run's default cache is Redis"
 )
 def test_without_redis_the_default_cache_is_the_database_table():
-    assert caches["default"].__class__.__name__ == "DatabaseCache"
+    assert caches["default"].__class__.__name__ == "UpsertDatabaseCache"
     assert caches["default"]._table == "mlmath_cache"
     assert caches["local"].__class__.__name__ == "LocMemCache"
+
+
+@pytest.mark.django_db
+def test_the_database_cache_sets_in_one_statement_and_reads_back_the_latest_value(
+    django_assert_num_queries,
+):
+    from mlmath.cache import UpsertDatabaseCache
+
+    cache = UpsertDatabaseCache("mlmath_cache", {})
+    cache.CULL_CHECK_EVERY = 10**9  # the culling `set` is Django's own
+    with django_assert_num_queries(1):
+        cache.set("token", "first", timeout=None)
+    with django_assert_num_queries(1):
+        cache.set("token", {"second": 2}, timeout=60)
+    assert cache.get("token") == {"second": 2}
+    cache.set("gone", "soon", timeout=-1)
+    assert cache.get("gone") is None
+    assert cache.get_many(["token", "missing"]) == {"token": {"second": 2}}
 
 
 WRONG_PASSWORDS = """

@@ -1,0 +1,100 @@
+"""CPU per request in-process, beside the floor's, and where a page's time goes.
+
+Runs in the benchmark's server environment (`make bench-profile` sets it up):
+
+    python bench/cpu.py [--learner learner-00000] [--requests 300] [--top 30] PATH...
+
+For each PATH it prints the CPU milliseconds of one warm request (best of three rounds) and the
+ratio of the floor's to it, then a cProfile of the slowest path sorted by cumulative time. A
+path "POST /resources/<slug>/status/" posts the HTMX mark request, alternating the status, so
+every request is a real change.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mlmath.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections  # noqa: E402
+from django.test import Client  # noqa: E402
+
+# The test client closes the database connection after each request unless told otherwise;
+# gunicorn keeps it (CONN_MAX_AGE), so the profile does too.
+request_finished.disconnect(close_old_connections)
+request_started.disconnect(close_old_connections)
+
+
+def client_for(learner):
+    client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=False)
+    if learner:
+        client.force_login(get_user_model().objects.get(username=learner))
+    client.get("/_floor/")
+    return client
+
+
+def requester(client, path):
+    if path.startswith("POST "):
+        target = path.removeprefix("POST ")
+        statuses = ["completed", "not_started"]
+        counter = iter(range(10**9))
+
+        def post():
+            client.post(target, {"status": statuses[next(counter) % 2]}, HTTP_HX_REQUEST="true")
+
+        return post
+    return lambda: client.get(path)
+
+
+def cpu_ms(request, count):
+    for _ in range(5):
+        request()
+    best = float("inf")
+    for _ in range(3):
+        start = time.process_time()
+        for _ in range(count):
+            request()
+        best = min(best, (time.process_time() - start) * 1000 / count)
+    return best
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--learner", default="")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    client = client_for(args.learner)
+    floor = cpu_ms(requester(client, "/_floor/"), args.requests)
+    print(f"floor /_floor/: {floor:.2f} ms CPU ({'signed in' if args.learner else 'anonymous'})")
+    slowest = None
+    for path in args.paths:
+        page = cpu_ms(requester(client, path), args.requests)
+        print(f"{path}: {page:.2f} ms CPU, ratio {floor / page:.2f}")
+        if slowest is None or page > slowest[1]:
+            slowest = (path, page)
+    if args.top:
+        request = requester(client, slowest[0])
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.requests):
+            request()
+        profiler.disable()
+        print(f"\nprofile of {slowest[0]} ({args.requests} requests), by cumulative time:")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Version tokens in the shared cache, which every cached render is keyed by.
+
+A token is a random string replaced whenever what it stands for changes, so everything cached
+under the old token becomes unreachable on every app server at once:
+
+- the catalog's token (`CATALOG`), replaced on any change to the catalog (`catalog.signals`,
+  `CatalogQuerySet`);
+- each learner's token (`learner_key`), replaced on any change to what that learner's own
+  pages show: progress, activity, evidence, awards, profile, account (`progress.signals`,
+  `LearnerRowsQuerySet`).
+
+A request reads the tokens it needs in one round trip to the shared cache and keeps them until
+it ends; outside a request (commands, the shell) every read is fresh.
+"""
+
+import uuid
+
+from asgiref.local import Local
+from django.core.cache import caches
+from django.core.signals import request_finished, request_started
+from django.db import transaction
+
+CATALOG = "mlmath:catalog-version"
+
+
+def learner_key(learner_id):
+    return f"mlmath:learner-version:{learner_id}"
+
+
+_this_request = Local()
+
+
+def _start_request(**kwargs):
+    _this_request.tokens = {}
+    _this_request.published = set()
+
+
+def _finish_request(**kwargs):
+    _this_request.tokens = _this_request.published = None
+
+
+request_started.connect(_start_request, dispatch_uid="versions-start")
+request_finished.connect(_finish_request, dispatch_uid="versions-finish")
+
+
+def current(*keys):
+    """The current token of each key, in order, read in one round trip (and created where
+    there is none yet)."""
+    known = getattr(_this_request, "tokens", None)
+    tokens = {} if known is None else known
+    missing = [key for key in keys if key not in tokens]
+    if missing:
+        cache = caches["default"]
+        found = cache.get_many(missing)
+        for key in missing:
+            token = found.get(key)
+            if token is None:
+                token = uuid.uuid4().hex
+                # Another process may have set one a moment ago: then that one is the token.
+                if not cache.add(key, token, timeout=None):
+                    token = cache.get(key)
+            tokens[key] = token
+    return tuple(tokens[key] for key in keys)
+
+
+def _replace(key):
+    token = uuid.uuid4().hex
+    caches["default"].set(key, token, timeout=None)
+    known = getattr(_this_request, "tokens", None)
+    if known is not None:
+        known[key] = token
+
+
+class _ReplaceOnCommit:
+    def __init__(self, key):
+        self.key = key
+
+    def __call__(self):
+        _replace(self.key)
+
+
+def bump(key):
+    """Replace the token at once (so the rest of this transaction and request see the change)
+    and again when the transaction commits: a request elsewhere that read the old rows between
+    the two cached them under the first new token, which the second makes unreachable.
+    Several writes of one request in one transaction share those two replacements."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _replace(key)
+        return
+    published = getattr(_this_request, "published", None)
+    pending = any(
+        getattr(callback, "key", None) == key for _, callback, _ in connection.run_on_commit
+    )
+    if published is not None and key in published and pending:
+        # This request's transaction already published a token; only this request must
+        # stop reusing what it cached between the writes.
+        _this_request.tokens[key] = uuid.uuid4().hex
+        return
+    _replace(key)
+    if published is not None:
+        published.add(key)
+    if not pending:
+        transaction.on_commit(_ReplaceOnCommit(key))
+
+
+def bump_learner(learner_id):
+    """Make the learner's cached pages stale (no-op for a row whose learner was deleted)."""
+    if learner_id is not None:
+        bump(learner_key(learner_id))

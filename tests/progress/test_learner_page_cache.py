@@ -1,0 +1,184 @@
+"""A learner's pages are cached whole until something of theirs changes, whoever changes it."""
+
+import re
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import Profile
+from catalog.models import Milestone, Resource
+from progress import services
+from progress.models import DegreeAward, Evidence, ResourceProgress
+from tests.factories import complete, earn_seed_practitioner, give_evidence
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/topics/calculus/", "/degrees/", "/progress/"]
+
+
+def signed_in(user, **options):
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def badge_of(page):
+    return re.search(r'<li id="header-badge">.*?</li>', page, re.S)[0]
+
+
+def test_a_second_visit_with_nothing_changed_is_the_page_already_rendered(
+    seed_catalog, learner, django_assert_max_num_queries
+):
+    client = signed_in(learner)
+    complete(learner, Resource.objects.get(slug="khan-academy-calculus"))
+    for url in PAGES:
+        first = client.get(url)
+        # The session, the user, and both versions (one query when the shared cache is the
+        # database table, none with Redis).
+        with django_assert_max_num_queries(3):
+            again = client.get(url)
+        assert again.status_code == 200
+        strip = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")\w+')
+        assert strip.sub("", again.text) == strip.sub("", first.text)
+        assert "private" in again["Cache-Control"]
+        assert "public" not in again["Cache-Control"]
+
+
+def test_each_visit_carries_a_fresh_csrf_token_that_posts(seed_catalog, learner):
+    client = signed_in(learner, enforce_csrf_checks=True)
+    client.get("/progress/")
+    pages = [client.get("/topics/calculus/").text for _ in range(3)]
+    secret = client.cookies["csrftoken"].value
+    tokens = [set(re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', page)) for page in pages]
+    assert all(len(page_tokens) == 1 for page_tokens in tokens)
+    assert len({token for page_tokens in tokens for token in page_tokens}) == 3
+    assert {_unmask_cipher_token(next(iter(t))) for t in tokens} == {secret}
+    assert "mlmathpagecsrftoken" not in "".join(pages)
+    response = client.post(
+        "/progress/resources/khan-academy-calculus/status/",
+        {"status": "completed", "csrfmiddlewaretoken": next(iter(tokens[-1]))},
+    )
+    assert response.status_code == 302
+    assert "resource--completed" in client.get("/topics/calculus/").text
+
+
+def test_a_visit_with_a_message_to_show_is_rendered_fresh(seed_catalog, learner):
+    client = signed_in(learner)
+    client.get("/progress/")
+    milestone = Milestone.objects.get(slug="kaggle-keras-xgboost")
+    client.post(
+        f"/progress/milestones/{milestone.slug}/evidence/",
+        {"url": "https://example.org/kaggle", "description": "My notebook."},
+    )
+    shown = client.get("/progress/").text
+    assert "saved. It counts right away." in shown
+    assert "saved. It counts right away." not in client.get("/progress/").text
+
+
+def review(curator, learner, state):
+    services.review_evidence(
+        evidence_ids=Evidence.objects.filter(learner=learner).values_list("pk", flat=True),
+        state=state,
+        reviewer=curator,
+        note="Checked.",
+    )
+
+
+def set_weekly_goal(learner, hours):
+    profile = Profile.objects.get(user=learner)
+    profile.weekly_goal_hours = hours
+    profile.save()
+
+
+CHANGES = {
+    "a status set in the shell": (
+        lambda learner, curator: complete(
+            learner, Resource.objects.get(slug="khan-academy-calculus")
+        ),
+        "/topics/calculus/",
+        "resource--completed",
+    ),
+    "a bulk update of notes": (
+        lambda learner, curator: ResourceProgress.objects.filter(learner=learner).update(
+            note="Reread chapter two"
+        ),
+        "/topics/how-to-study-the-degrees/",
+        "Reread chapter two",
+    ),
+    "a curator verifying evidence": (
+        lambda learner, curator: review(curator, learner, Evidence.State.VERIFIED),
+        "/progress/",
+        "Verified by a curator",
+    ),
+    "a curator revoking the award": (
+        lambda learner, curator: DegreeAward.objects.get(learner=learner).revoke(reason="Copied."),
+        "/degrees/",
+        "No degree yet",
+    ),
+    "a new username": (
+        lambda learner, curator: setattr(learner, "username", "adalovelace") or learner.save(),
+        "/",
+        "adalovelace",
+    ),
+    "a new weekly goal": (
+        lambda learner, curator: set_weekly_goal(learner, 9),
+        "/progress/",
+        "Your weekly goal is 9 hours",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_change_to_a_learners_rows_shows_at_once(
+    seed_catalog, learner, curator, change, make_learner
+):
+    earn_seed_practitioner(learner)
+    make_change, url, expected = CHANGES[change]
+    client = signed_in(learner)
+    before = client.get(url).text
+    assert expected not in before
+    assert expected not in client.get(url).text  # served from the cache
+    make_change(learner, curator)
+    assert expected in client.get(url).text
+
+
+def test_a_curators_review_in_the_admin_shows_at_once(seed_catalog, learner, curator_client):
+    give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
+    client = signed_in(learner)
+    assert "Verified by a curator" not in client.get("/progress/").text
+    evidence = Evidence.objects.get(learner=learner)
+    curator_client.post(
+        "/admin/progress/evidence/",
+        {"action": "mark_verified", "_selected_action": [evidence.pk]},
+    )
+    assert Evidence.objects.get(pk=evidence.pk).state == Evidence.State.VERIFIED
+    assert "Verified by a curator" in client.get("/progress/").text
+
+
+def test_two_learners_dashboards_interleaved_never_mix(seed_catalog, make_learner):
+    ada, bob = make_learner("adalovelace9"), make_learner("bobbybrown9")
+    earn_seed_practitioner(ada)
+    ada_client, bob_client = signed_in(ada), signed_in(bob)
+    for _round in range(3):
+        for url in PAGES:
+            ada_page, bob_page = ada_client.get(url).text, bob_client.get(url).text
+            assert "adalovelace9" in ada_page
+            assert "adalovelace9" not in bob_page
+            assert "bobbybrown9" in bob_page
+            assert "bobbybrown9" not in ada_page
+            assert "Practitioner" in badge_of(ada_page)
+            assert "No degree yet" in badge_of(bob_page)
+
+
+def test_the_dashboard_moves_on_with_the_learners_clock(seed_catalog, learner):
+    complete(learner, Resource.objects.get(slug="khan-academy-calculus"))
+    client = signed_in(learner)
+    assert "<strong>1</strong> day current streak" in client.get("/progress/").text
+    assert "<strong>1</strong> day current streak" in client.get("/progress/").text
+    two_days_later = timezone.now() + timedelta(days=2)
+    with mock.patch("django.utils.timezone.now", return_value=two_days_later):
+        assert "<strong>0</strong> days current streak" in client.get("/progress/").text
