@@ -140,9 +140,12 @@ def test_without_redis_the_default_cache_is_the_database_table():
 def test_the_database_cache_sets_in_one_statement_and_reads_back_the_latest_value(
     django_assert_num_queries,
 ):
+    from django.core.management import call_command
+
     from mlmath.cache import UpsertDatabaseCache
 
-    cache = UpsertDatabaseCache("mlmath_cache", {})
+    call_command("createcachetable", "mlmath_cache_upsert_test")  # whichever the default cache
+    cache = UpsertDatabaseCache("mlmath_cache_upsert_test", {})
     cache.CULL_CHECK_EVERY = 10**9  # the culling `set` is Django's own
     with django_assert_num_queries(1):
         cache.set("token", "first", timeout=None)
