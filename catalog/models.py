@@ -48,6 +48,20 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class CatalogEntry(models.Model):
+    """A titled catalog row with a unique slug: the slug is its natural key (fixtures and
+    `SlugManager` name rows by it), the title is how it reads."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
 class TopicQuerySet(CatalogQuerySet):
     def with_published_counts(self):
         return self.annotate(
@@ -55,7 +69,7 @@ class TopicQuerySet(CatalogQuerySet):
         )
 
 
-class Topic(models.Model):
+class Topic(CatalogEntry):
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in the topic's URL.")
     title = models.CharField(max_length=200)
     summary = models.CharField(
@@ -85,14 +99,8 @@ class Topic(models.Model):
         ordering = ["position", "title"]
         indexes = [models.Index(fields=["position", "title"], name="topic_curriculum_order")]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("catalog:topic_detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
 
     def neighbours(self):
         """The previous and next topics in curriculum order (either may be None)."""
@@ -160,7 +168,7 @@ class ResourceQuerySet(CatalogQuerySet):
         return search_resources(self, query)
 
 
-class Resource(models.Model):
+class Resource(CatalogEntry):
     class Kind(models.TextChoices):
         COURSE = "course", "Course"
         BOOK = "book", "Book"
@@ -219,14 +227,8 @@ class Resource(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return f"{self.topic.get_absolute_url()}#resource-{self.slug}"
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class DegreeQuerySet(CatalogQuerySet):
@@ -240,7 +242,7 @@ class DegreeQuerySet(CatalogQuerySet):
         )
 
 
-class Degree(models.Model):
+class Degree(CatalogEntry):
     slug = models.SlugField(max_length=80, unique=True)
     public_id = models.UUIDField(
         default=uuid.uuid4,
@@ -266,17 +268,11 @@ class Degree(models.Model):
             models.CheckConstraint(condition=Q(rank__gte=1), name="degree_rank_positive"),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("catalog:degree_detail", kwargs={"slug": self.slug})
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class Milestone(models.Model):
+class Milestone(CatalogEntry):
     """A skill a learner proves with evidence (a Kaggle notebook, a merged pull request...)."""
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -294,14 +290,8 @@ class Milestone(models.Model):
     class Meta:
         ordering = ["position", "title"]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("catalog:degree_list") + f"#milestone-{self.slug}"
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class RequirementWording(NamedTuple):
