@@ -51,6 +51,13 @@ class LearnerRowsQuerySet(models.QuerySet):
     bulk_create.alters_data = True
 
 
+def learner_key(related_name):
+    """The learner a row belongs to; deleting the account deletes the row with it."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name=related_name
+    )
+
+
 class ResourceProgressQuerySet(LearnerRowsQuerySet):
     def completed(self):
         """Completions that count: the resource must still be published."""
@@ -58,9 +65,7 @@ class ResourceProgressQuerySet(LearnerRowsQuerySet):
 
 
 class ResourceProgress(models.Model):
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resource_progress"
-    )
+    learner = learner_key("resource_progress")
     resource = models.ForeignKey(
         "catalog.Resource",
         on_delete=models.PROTECT,
@@ -123,9 +128,7 @@ class ResourceProgress(models.Model):
 class Activity(models.Model):
     """One status change, kept so that streaks and an activity heatmap can be drawn later."""
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activities"
-    )
+    learner = learner_key("activities")
     resource = models.ForeignKey(
         "catalog.Resource", on_delete=models.CASCADE, related_name="activities"
     )
@@ -283,9 +286,7 @@ class Evidence(models.Model):
 
     State = EvidenceState
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence"
-    )
+    learner = learner_key("evidence")
     milestone = models.ForeignKey(
         "catalog.Milestone", on_delete=models.PROTECT, related_name="evidence"
     )
