@@ -3,8 +3,9 @@
 from django import forms
 
 from accounts.models import Profile, time_zone_names
-from accounts.transfer.base import MAX_IMPORT_BYTES, MAX_IMPORT_MB, ImportFileError
+from accounts.transfer.base import MAX_IMPORT_BYTES, ImportFileError
 from accounts.transfer.parse import parse_import
+from mlmath.uploads import MaxUploadSizeValidator, megabytes
 
 
 class ProfileForm(forms.ModelForm):
@@ -42,22 +43,17 @@ class ProfileForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="Your mlmath-progress file (.json)",
-        help_text=f"The JSON file from Export, on this or another mlmath site; at most "
-        f"{MAX_IMPORT_MB} MB.",
+        help_text="The JSON file from Export, on this or another mlmath site; at most "
+        f"{megabytes(MAX_IMPORT_BYTES)} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        validators=[MaxUploadSizeValidator(MAX_IMPORT_BYTES)],
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is {MAX_IMPORT_MB} "
-                "MB. Nothing was imported."
-            )
         try:
-            return parse_import(upload.read())
+            return parse_import(self.cleaned_data["file"].read())
         except ImportFileError as error:
-            raise forms.ValidationError(f"{error} Nothing was imported.") from error
+            raise forms.ValidationError(str(error)) from error
 
 
 class DeleteAccountForm(forms.Form):

@@ -2,7 +2,9 @@
 
 from django import forms
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+from mlmath.uploads import MB, MaxUploadSizeValidator, megabytes
+
+MAX_UPLOAD_BYTES = 2 * MB
 MAX_PASTED_CHARACTERS = 20_000
 
 
@@ -21,22 +23,15 @@ class VerifyBadgeForm(forms.Form):
         label="Or a badge image",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/svg+xml,.png,.svg"}),
-        help_text="A baked PNG or SVG badge, at most 2 MB.",
+        help_text="A baked PNG or SVG badge, as downloaded from its share page; at most "
+        f"{megabytes(MAX_UPLOAD_BYTES)} MB.",
+        validators=[MaxUploadSizeValidator(MAX_UPLOAD_BYTES)],
     )
     email = forms.EmailField(
         label="Recipient's email address (optional)",
         required=False,
         help_text="To check that the badge was awarded to this address. It is not stored.",
     )
-
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if image and image.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"This file is {image.size / (1024 * 1024):.1f} MB; badge images are at most "
-                "2 MB. Upload the badge image itself, as downloaded from its share page."
-            )
-        return image
 
     def clean(self):
         cleaned = super().clean()

@@ -27,6 +27,7 @@ from catalog.links import (
     summarize,
 )
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from mlmath.uploads import MB, MaxUploadSizeValidator, megabytes
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -125,12 +126,14 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
 
 class AwesomeListImportForm(forms.Form):
-    MAX_BYTES = 1_000_000
+    MAX_BYTES = 1 * MB
 
     file = forms.FileField(
         label="Awesome-list file",
         allow_empty_file=True,  # So an empty file gets the importer's message, naming it.
-        help_text="An awesome list's README: Markdown in UTF-8, at most 1 MB.",
+        help_text="An awesome list's README: Markdown in UTF-8, at most "
+        f"{megabytes(MAX_BYTES)} MB.",
+        validators=[MaxUploadSizeValidator(MAX_BYTES)],
     )
     dry_run = forms.BooleanField(
         label="Dry run",
@@ -145,8 +148,6 @@ class AwesomeListImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(f"{upload.name}: the file is larger than 1 MB.")
         try:
             self.awesome_list = read_awesome_list(upload.read(), source=upload.name)
         except AwesomeListError as error:

@@ -1,9 +1,10 @@
 """What the `mlmath-progress` format is: its name, version and limits, shared by every phase."""
 
+from mlmath.uploads import MB
+
 FORMAT = "mlmath-progress"
 VERSION = 1
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_IMPORT_MB = MAX_IMPORT_BYTES // (1024 * 1024)
+MAX_IMPORT_BYTES = 5 * MB
 
 
 class ImportFileError(ValueError):

@@ -4,7 +4,8 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from accounts.transfer.base import FORMAT, MAX_IMPORT_BYTES, MAX_IMPORT_MB, VERSION, ImportFileError
+from accounts.transfer.base import FORMAT, MAX_IMPORT_BYTES, VERSION, ImportFileError
+from mlmath.uploads import too_large_message
 from progress.models import NOTE_MAX_LENGTH, Status
 
 
@@ -38,9 +39,7 @@ class ImportFile:
 def parse_import(data: bytes) -> ImportFile:
     """Check and read a file; raise ImportFileError naming the first problem found."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFileError(
-            f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_IMPORT_MB} MB."
-        )
+        raise ImportFileError(too_large_message(len(data), MAX_IMPORT_BYTES))
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:

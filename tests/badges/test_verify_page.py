@@ -168,7 +168,7 @@ def test_a_ten_megabyte_upload_is_refused_with_its_size(client, db):
     response = client.post(VERIFY, {"image": upload})
 
     assert response.status_code == 422
-    assert "This file is 10.0 MB; badge images are at most 2 MB" in verdict_text(response)
+    assert "The file is 10.5 MB; the limit is 2 MB." in verdict_text(response)
 
 
 def test_a_bad_email_is_refused_with_a_message(client, shared_award):

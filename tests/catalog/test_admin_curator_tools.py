@@ -248,7 +248,7 @@ def test_a_file_that_is_too_large_is_refused(curator_client):
 
     response = curator_client.post(IMPORT_URL, {"file": upload(content, name="big.md")})
 
-    assert "big.md: the file is larger than 1 MB." in response.content.decode()
+    assert "The file is 1.1 MB; the limit is 1 MB." in response.content.decode()
     assert not Topic.objects.exists()
 
 

@@ -1,0 +1,40 @@
+"""How large an uploaded file may be: one rule and one message for every upload form.
+
+A megabyte here is 1,000,000 bytes, in limits and in messages alike, so "1 MB" on a form
+means exactly what the check allows.
+"""
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
+
+MB = 1_000_000
+
+
+def megabytes(size: int) -> str:
+    """A limit in MB, as people read it: "2", "0.5"."""
+    return f"{size / MB:.1f}".removesuffix(".0")
+
+
+def too_large_message(size: int, limit: int) -> str:
+    # Rounded up, so a file just over the limit never reads "1.0 MB; the limit is 1 MB".
+    size_in_tenths = math.ceil(size * 10 / MB) / 10
+    return f"The file is {size_in_tenths:.1f} MB; the limit is {megabytes(limit)} MB."
+
+
+@deconstructible
+class MaxUploadSizeValidator:
+    """Refuse an upload (anything with a `size`) larger than `limit` bytes."""
+
+    code = "file_too_large"
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, upload):
+        if upload.size > self.limit:
+            raise ValidationError(too_large_message(upload.size, self.limit), code=self.code)
+
+    def __eq__(self, other):
+        return isinstance(other, MaxUploadSizeValidator) and other.limit == self.limit
