@@ -5,7 +5,7 @@ from django import forms
 from accounts.models import Profile, time_zone_names
 from accounts.transfer.base import MAX_IMPORT_BYTES, ImportFileError
 from accounts.transfer.parse import parse_import
-from mlmath.uploads import MaxUploadSizeValidator, megabytes
+from mlmath.uploads import UploadField
 
 
 class ProfileForm(forms.ModelForm):
@@ -41,12 +41,11 @@ class ProfileForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label="Your mlmath-progress file (.json)",
-        help_text="The JSON file from Export, on this or another mlmath site; at most "
-        f"{megabytes(MAX_IMPORT_BYTES)} MB.",
+        help_text="The JSON file from Export, on this or another mlmath site.",
         widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
-        validators=[MaxUploadSizeValidator(MAX_IMPORT_BYTES)],
+        max_bytes=MAX_IMPORT_BYTES,
     )
 
     def clean_file(self):

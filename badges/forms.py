@@ -2,7 +2,7 @@
 
 from django import forms
 
-from mlmath.uploads import MB, MaxUploadSizeValidator, megabytes
+from mlmath.uploads import MB, UploadField
 
 MAX_UPLOAD_BYTES = 2 * MB
 MAX_PASTED_CHARACTERS = 20_000
@@ -19,13 +19,12 @@ class VerifyBadgeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"}),
         help_text="A share page link, an Open Badges 2.0 assertion URL, or a VC-JWT (eyJ…).",
     )
-    image = forms.FileField(
+    image = UploadField(
         label="Or a badge image",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/svg+xml,.png,.svg"}),
-        help_text="A baked PNG or SVG badge, as downloaded from its share page; at most "
-        f"{megabytes(MAX_UPLOAD_BYTES)} MB.",
-        validators=[MaxUploadSizeValidator(MAX_UPLOAD_BYTES)],
+        help_text="A baked PNG or SVG badge, as downloaded from its share page.",
+        max_bytes=MAX_UPLOAD_BYTES,
     )
     email = forms.EmailField(
         label="Recipient's email address (optional)",

@@ -27,7 +27,7 @@ from catalog.links import (
     summarize,
 )
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
-from mlmath.uploads import MB, MaxUploadSizeValidator, megabytes
+from mlmath.uploads import MB, UploadField
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -128,12 +128,11 @@ class LinkStatusFilter(admin.SimpleListFilter):
 class AwesomeListImportForm(forms.Form):
     MAX_BYTES = 1 * MB
 
-    file = forms.FileField(
+    file = UploadField(
         label="Awesome-list file",
         allow_empty_file=True,  # So an empty file gets the importer's message, naming it.
-        help_text="An awesome list's README: Markdown in UTF-8, at most "
-        f"{megabytes(MAX_BYTES)} MB.",
-        validators=[MaxUploadSizeValidator(MAX_BYTES)],
+        help_text="An awesome list's README: Markdown in UTF-8.",
+        max_bytes=MAX_BYTES,
     )
     dry_run = forms.BooleanField(
         label="Dry run",

@@ -6,6 +6,7 @@ means exactly what the check allows.
 
 import math
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
@@ -38,3 +39,18 @@ class MaxUploadSizeValidator:
 
     def __eq__(self, other):
         return isinstance(other, MaxUploadSizeValidator) and other.limit == self.limit
+
+
+class UploadField(forms.FileField):
+    """A FileField that refuses files over `max_bytes`, its help text ending with that limit.
+
+    The limit is given once, so what the form says and what it allows cannot drift apart.
+    """
+
+    def __init__(self, *, max_bytes: int, help_text: str, **kwargs):
+        self.max_bytes = max_bytes
+        super().__init__(
+            help_text=f"{help_text} At most {megabytes(max_bytes)} MB.",
+            validators=[*kwargs.pop("validators", ()), MaxUploadSizeValidator(max_bytes)],
+            **kwargs,
+        )

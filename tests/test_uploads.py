@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from mlmath.uploads import MB, MaxUploadSizeValidator
+from mlmath.uploads import MB, MaxUploadSizeValidator, UploadField
 
 
 def row_counts():
@@ -78,3 +78,11 @@ def test_every_upload_form_refuses_an_oversized_file_and_writes_nothing(
 
     assert message in response.content.decode()
     assert row_counts() == before
+
+
+def test_an_upload_field_states_its_limit_in_its_help_text():
+    field = UploadField(max_bytes=2 * MB, help_text="A badge image.")
+
+    assert field.help_text == "A badge image. At most 2 MB."
+    with pytest.raises(ValidationError, match="the limit is 2 MB"):
+        field.clean(SimpleUploadedFile("f", b"\0" * (2 * MB + 1)))
