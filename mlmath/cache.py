@@ -45,6 +45,15 @@ def key_not_found(key, delta):
 
 
 class ForgivingRedisCacheClient(RedisCacheClient):
+    def get_client(self, key=None, *, write=False):
+        """One `redis.Redis` per connection pool, made once: Django makes a new one per call,
+        and building its table of response callbacks costs more than the round trip."""
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients_by_pool", {})
+        if pool not in clients:
+            clients[pool] = self._client(connection_pool=pool)
+        return clients[pool]
+
     # `add` on a missing key succeeds; answering False ("already there") would make allauth's
     # rate-limit lock wait and then refuse every sign-in while Redis is down.
     add = when_redis_is_unreachable(lambda key, value, timeout: True)(RedisCacheClient.add)
