@@ -32,6 +32,7 @@ CATALOG_VERSION_KEY = versions.CATALOG
 LOCAL_TIMEOUT = 24 * 60 * 60
 # The request headers that change what a catalog URL answers (HTMX asks for partials).
 VARY_HEADERS = ("Cookie", "HX-Request")
+VARY_HEADER_VALUE = ", ".join(VARY_HEADERS)
 HTMX_HEADERS = ("HTTP_HX_REQUEST", "HTTP_HX_BOOSTED", "HTTP_HX_HISTORY_RESTORE_REQUEST")
 # Where a learner's cached page had its CSRF token: each request writes its own back in.
 CSRF_TOKEN_SLOT = b"mlmathpagecsrftoken"
@@ -101,7 +102,7 @@ def cache_page(view):
         if request.method not in ("GET", "HEAD"):
             response = view(request, *args, **kwargs)
         elif is_plain_visitor(request):
-            response = visitor_page(view, request, *args, **kwargs)
+            return visitor_page(view, request, *args, **kwargs)
         elif learner_page_is_cacheable(request):
             response = learner_page(view, request, *args, **kwargs)
         else:
@@ -131,16 +132,20 @@ def visitor_page(view, request, *args, **kwargs):
     if cached is None:
         response, cacheable = rendered(view, request, *args, **kwargs)
         if not cacheable or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            patch_vary_headers(response, VARY_HEADERS)
             return response
         etag = f'"{hashlib.blake2b(response.content, digest_size=12).hexdigest()}"'
         cached = (response.content, response["Content-Type"], etag)
         local_cache().set(key, cached, LOCAL_TIMEOUT)
     content, content_type, etag = cached
-    response = get_conditional_response(request, etag=etag) or HttpResponse(
-        content, content_type=content_type
-    )
+    response = None
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        response = get_conditional_response(request, etag=etag)
+    response = response or HttpResponse(content, content_type=content_type)
+    # A fresh response: the headers are set whole rather than patched.
     response["ETag"] = etag
-    patch_cache_control(response, public=True, no_cache=True)
+    response["Vary"] = VARY_HEADER_VALUE
+    response["Cache-Control"] = "public, no-cache"
     return response
 
 
