@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
+from catalog.caching import cached_for_catalog_version
 from catalog.models import Degree, Resource
 from progress.models import Evidence, ResourceProgress
 
@@ -178,7 +179,12 @@ def highest_met(results):
 
 
 def load_degree_specs():
-    """The catalog's degrees as DegreeSpecs, in three queries whatever the catalog's size."""
+    """The catalog's degrees as DegreeSpecs: three queries whatever the catalog's size, once per
+    catalog version and process (they change only when the catalog does)."""
+    return cached_for_catalog_version("degree-specs", read_degree_specs)
+
+
+def read_degree_specs():
     degrees = list(Degree.objects.with_requirements())
     topic_ids = {r.topic_id for d in degrees for r in d.requirements.all() if r.topic_id}
     published_by_topic = {}

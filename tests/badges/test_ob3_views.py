@@ -157,10 +157,11 @@ def test_the_revocation_list_is_one_query_however_many_are_revoked(
 
 
 def test_the_credential_costs_a_fixed_number_of_queries(
-    client, shared_award, django_assert_num_queries
+    client, shared_award, django_assert_max_num_queries
 ):
-    # The award with its degree and learner, then the degree requirements (two queries).
-    with django_assert_num_queries(3):
+    # The award with its degree and learner, then the degree requirements (two queries, once
+    # per catalog version), and the catalog version when the shared cache is the database.
+    with django_assert_max_num_queries(4):
         fetch_credential(client, shared_award)
 
 

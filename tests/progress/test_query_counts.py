@@ -134,11 +134,12 @@ def test_one_htmx_status_change_reads_no_rows_again(
 def test_one_htmx_evidence_submission_runs_a_fixed_number_of_queries(
     seed_catalog, learner_client, learner, django_assert_max_num_queries
 ):
-    """19 queries before evidence submissions passed their row on, 14 now."""
+    """19 queries before evidence submissions passed their row on, 14 now (15 when reading the
+    catalog version, which spares reading the degrees, is a query: the database cache)."""
     grow(1000)
     complete_many(learner, 500)
     add_milestones_with_evidence(learner, 50)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = learner_client.post(
             "/progress/milestones/mlp-from-scratch/evidence/",
             {"url": "https://example.org/mlp", "description": "My perceptron."},
