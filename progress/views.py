@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count, Q
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from catalog.caching import cache_page
+from catalog.caching import cache_page, cached_for_catalog_version
 from catalog.models import Milestone, Resource
 from progress import services
 from progress.context_processors import first_safe_url
@@ -52,7 +52,15 @@ def dashboard(request):
 
 
 def published_resource(slug):
-    """The published resource, with its topic and how many resources the topic publishes."""
+    """The published resource, with its topic and how many resources the topic publishes; read
+    once per catalog version and process, as every learner marks the same resources."""
+    resource = cached_for_catalog_version(f"published-resource:{slug}", lambda: read_resource(slug))
+    if resource is None:
+        raise Http404("No published resource here.")
+    return resource
+
+
+def read_resource(slug):
     resources = (
         Resource.objects.published()
         .select_related("topic")
@@ -62,7 +70,7 @@ def published_resource(slug):
             )
         )
     )
-    return get_object_or_404(resources, slug=slug)
+    return resources.filter(slug=slug).first()
 
 
 def resource_response(request, resource, written):
