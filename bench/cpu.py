@@ -1,6 +1,7 @@
 """CPU per request in-process, beside the floor's, and where a page's time goes.
 
-Runs in the benchmark's server environment (`make bench-profile` sets it up):
+`make bench` runs it for every page after the load generator (see docs/performance.md); by
+hand, it runs in the benchmark's server environment:
 
     python bench/cpu.py [--learner learner-00000] [--requests 300] [--top 30] PATH...
 
@@ -12,6 +13,7 @@ every request is a real change.
 
 import argparse
 import cProfile
+import json
 import os
 import pstats
 import sys
@@ -51,10 +53,16 @@ def requester(client, path):
         counter = iter(range(10**9))
 
         def post():
-            client.post(target, {"status": statuses[next(counter) % 2]}, HTTP_HX_REQUEST="true")
+            status = statuses[next(counter) % 2]
+            answered(client.post(target, {"status": status}, HTTP_HX_REQUEST="true"), path)
 
         return post
-    return lambda: client.get(path)
+    return lambda: answered(client.get(path), path)
+
+
+def answered(response, path):
+    if response.status_code != 200:
+        raise SystemExit(f"{path} answered {response.status_code}: not a page to measure")
 
 
 def cpu_ms(request, count):
@@ -75,16 +83,20 @@ def main():
     parser.add_argument("--learner", default="")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
     args = parser.parse_args()
     client = client_for(args.learner)
     floor = cpu_ms(requester(client, "/_floor/"), args.requests)
     print(f"floor /_floor/: {floor:.2f} ms CPU ({'signed in' if args.learner else 'anonymous'})")
     slowest = None
+    pages = {}
     for path in args.paths:
-        page = cpu_ms(requester(client, path), args.requests)
+        page = pages[path] = cpu_ms(requester(client, path), args.requests)
         print(f"{path}: {page:.2f} ms CPU, ratio {floor / page:.2f}")
         if slowest is None or page > slowest[1]:
             slowest = (path, page)
+    if args.json:
+        print(json.dumps({"floor_ms": floor, "pages_ms": pages}))
     if args.top:
         request = requester(client, slowest[0])
         profiler = cProfile.Profile()

@@ -360,10 +360,42 @@ def run_config(name, config, durations, redis):
         log(f"  open loop: p95 {figures['p95_ms']:.0f} ms, {figures['errors']} errors")
         wait_until_idle()
         task(env, "reset")
+        results["cpu"] = cpu_per_request(env, mark_path)
+        task(env, "reset")
         results["measured_completions"] = sessions["measured_completions"]
         return results
     finally:
         server.stop()
+
+
+def cpu_per_request(env, mark_path):
+    """CPU milliseconds per warm request in-process, page and floor: what the throughput ratios
+    would be if nothing else ran on the machine (gunicorn's own share left out)."""
+    figures = {}
+    for learner, signed_in in (("", False), ("learner-00000", True)):
+        paths = [path for _, path, s, *_ in PAGES if s == signed_in]
+        if signed_in:
+            paths.append(f"POST {mark_path}")
+        result = subprocess.run(
+            [PYTHON, str(BENCH / "cpu.py"), "--top", "0", "--json", "--learner", learner, *paths],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        figures["signed_in" if signed_in else "anonymous"] = json.loads(
+            result.stdout.strip().splitlines()[-1]
+        )
+    return figures
+
+
+def print_cpu_report(results):
+    print("\nCPU per warm request, in-process (best of three rounds):\n")
+    print("| page | CPU ms | floor CPU ms | CPU ratio |")
+    print("| --- | ---: | ---: | ---: |")
+    for group in ("anonymous", "signed_in"):
+        figures = results["cpu"][group]
+        for path, milliseconds in figures["pages_ms"].items():
+            label = f"{'signed-in' if group == 'signed_in' else 'anonymous'} {path}"
+            print(f"| {label} | {milliseconds:.2f} | {figures['floor_ms']:.2f} | "
+                  f"{figures['floor_ms'] / milliseconds:.2f} |")  # fmt: skip
 
 
 def print_report(all_results):
@@ -392,6 +424,8 @@ def print_report(all_results):
             cells = [page_name, f"{figures['rps']:.0f}", latency, str(figures["errors"]),
                      floor_text, ratio_text, target_text, str(figures["queries"])]  # fmt: skip
             print(f"| {' | '.join(cells)} |")
+        if "cpu" in results:
+            print_cpu_report(results)
     both = {page: r for page, r in seed_ratios.items() if {"seed", "large"} <= r.keys()}
     if both:
         print("\n### Large size against seed size (PostgreSQL + Redis; must stay ≥ 0.7)\n")
