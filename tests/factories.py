@@ -13,8 +13,8 @@ from model_bakery.recipe import Recipe, foreign_key, seq
 
 from badges.ob3 import CredentialFacts, recipient_identity_hash
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
-from progress.models import DegreeAward
-from progress.services import set_resource_status, submit_evidence
+from progress.models import DegreeAward, Evidence
+from progress.services import review_evidence, set_resource_status, submit_evidence
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -91,6 +91,16 @@ def give_evidence(learner, *milestones):
             url=f"https://example.org/{learner.username}/{milestone.slug}",
             description=f"My work for {milestone.slug}.",
         )
+
+
+def review_all_evidence(state, note=""):
+    """Review every piece of evidence at once, the way a curator's admin action does."""
+    review_evidence(
+        evidence_ids=list(Evidence.objects.values_list("pk", flat=True)),
+        state=state,
+        reviewer=None,
+        note=note,
+    )
 
 
 BADGE_ORIGIN = "https://mlmath.example.org"

@@ -11,8 +11,7 @@ from PIL import Image
 from badges.baking import unbake_png, unbake_svg
 from catalog.models import Degree
 from progress.models import Evidence
-from progress.services import review_evidence
-from tests.factories import earn_seed_practitioner
+from tests.factories import earn_seed_practitioner, review_all_evidence
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 ORIGIN = "http://testserver"
@@ -130,12 +129,7 @@ def test_the_identity_hashes_the_trimmed_lower_cased_email(client, ada_shared_aw
 
 
 def test_rejected_evidence_is_left_out_of_the_assertion(client, ada_shared_award):
-    review_evidence(
-        evidence_ids=list(Evidence.objects.values_list("pk", flat=True)),
-        state=Evidence.State.REJECTED,
-        reviewer=None,
-        note="No.",
-    )
+    review_all_evidence(Evidence.State.REJECTED, note="No.")
     _, assertion = get_json(client, assertion_path(ada_shared_award))
     assert "evidence" not in assertion
 

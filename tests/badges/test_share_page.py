@@ -9,8 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from progress.models import Evidence
-from progress.services import review_evidence
-from tests.factories import earn_seed_practitioner
+from tests.factories import earn_seed_practitioner, review_all_evidence
 
 
 def page_url(award):
@@ -62,23 +61,14 @@ def test_milestone_evidence_is_linked_with_its_review_state(client, ada_shared_a
     assert 'href="https://example.org/ada/kaggle-keras-xgboost"' in html
     assert "Self-attested" in text_of(client.get(page_url(ada_shared_award)))
 
-    review_evidence(
-        evidence_ids=list(Evidence.objects.values_list("pk", flat=True)),
-        state=Evidence.State.VERIFIED,
-        reviewer=None,
-    )
+    review_all_evidence(Evidence.State.VERIFIED)
     text = text_of(client.get(page_url(ada_shared_award)))
     assert "Verified by a curator" in text
     assert "curators verified the evidence for every milestone" in text
 
 
 def test_rejected_evidence_is_said_plainly(client, ada_shared_award):
-    review_evidence(
-        evidence_ids=list(Evidence.objects.values_list("pk", flat=True)),
-        state=Evidence.State.REJECTED,
-        reviewer=None,
-        note="Not a Kaggle notebook.",
-    )
+    review_all_evidence(Evidence.State.REJECTED, note="Not a Kaggle notebook.")
     text = text_of(client.get(page_url(ada_shared_award)))
     assert "Rests on rejected evidence" in text
     assert "Rejected by a curator" in text
