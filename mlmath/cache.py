@@ -14,8 +14,10 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import connections, router
+from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +72,40 @@ class ForgivingRedisCacheClient(RedisCacheClient):
 
 
 class ForgivingRedisCache(RedisCache):
-    """`CACHES["default"]` when `REDIS_URL` is set (see the settings)."""
+    """`CACHES["default"]` when `REDIS_URL` is set (see the settings). It can also announce a
+    value it sets to every app process (pub/sub), so that version tokens (`mlmath.versions`)
+    need no read per request."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ForgivingRedisCacheClient
+
+    @property
+    def announcements_channel(self):
+        # Pub/sub ignores database numbers: the channel names the server, database and prefix.
+        return f"{self.make_key('announcements')}@{self._servers[0]}"
+
+    def set_and_announce(self, key, value):
+        """Set `key` to `value` (no expiry) and announce "key value", as one transaction."""
+        made_key = self.make_and_validate_key(key)
+        client = self._cache.get_client(made_key, write=True)
+        try:
+            pipeline = client.pipeline(transaction=True)
+            pipeline.set(made_key, self._cache._serializer.dumps(value))
+            pipeline.publish(self.announcements_channel, f"{key} {value}")
+            pipeline.execute()
+        except REDIS_UNREACHABLE_ERRORS as error:
+            logger.warning("Redis unreachable, %s not announced: %s", key, error)
+
+    def subscribe_to_announcements(self, on_reconnect):
+        """A subscription to the announcements; `on_reconnect()` is called whenever its
+        connection had to be made again (announcements may have been missed meanwhile)."""
+        pubsub = self._cache.get_client(write=True).pubsub()
+        pubsub.subscribe(self.announcements_channel)
+        # A lost connection must surface here at once, not after redis-py's retries sleep.
+        pubsub.connection.retry = Retry(NoBackoff(), 0)
+        pubsub.connection.register_connect_callback(on_reconnect)
+        return pubsub
 
 
 class UpsertDatabaseCache(DatabaseCache):

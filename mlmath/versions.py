@@ -10,15 +10,25 @@ under the old token becomes unreachable on every app server at once:
   `LearnerRowsQuerySet`).
 
 A request reads the tokens it needs in one round trip to the shared cache and keeps them until
-it ends; outside a request (commands, the shell) every read is fresh.
+it ends; outside a request (commands, the shell) every read is fresh. With Redis, a request
+reads none at all once its process knows them: every replacement is announced to every app
+process (pub/sub), and each request first takes the announcements waiting on its process's
+subscription (no round trip). A process that may have missed one (no subscription yet, its
+connection lost and made again) forgets what it knew and reads the tokens again.
 """
 
+import contextlib
+import logging
+import os
+import time
 import uuid
 
 from asgiref.local import Local
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 CATALOG = "mlmath:catalog-version"
 
@@ -28,6 +38,79 @@ def learner_key(learner_id):
 
 
 _this_request = Local()
+
+
+class Announcements:
+    """The tokens this process knows to be current, kept so by the shared cache's
+    announcements (when it can announce: Redis)."""
+
+    RESUBSCRIBE_AFTER = 1.0  # seconds: a lost subscription is not retried on every request
+    MAX_TOKENS = 100_000  # learners' tokens add up; past this, forget and read again
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.pubsub = None
+        self.confirmed = False
+        self.tokens = {}
+        self.lost_at = float("-inf")
+
+    def known(self):
+        """The tokens known to be current (take every announcement waiting first), or None
+        when this process cannot know (no announcements, or no confirmed subscription)."""
+        cache = caches["default"]
+        if not hasattr(cache, "subscribe_to_announcements"):
+            return None
+        if self.pid != os.getpid():  # a forked worker must not share its parent's socket
+            self.__init__()
+        try:
+            if self.pubsub is None:
+                if time.monotonic() - self.lost_at < self.RESUBSCRIBE_AFTER:
+                    return None
+                self.pubsub = cache.subscribe_to_announcements(self.forget)
+                self.confirmed = False
+            while True:
+                # Until the server confirms the subscription, announcements may be missed.
+                message = self.pubsub.get_message(timeout=0 if self.confirmed else 1.0)
+                if message is None:
+                    break
+                if message["type"] == "subscribe":
+                    self.tokens.clear()
+                    self.confirmed = True
+                elif message["type"] == "message":
+                    key, _, token = message["data"].decode().partition(" ")
+                    self.tokens[key] = token
+        except Exception as error:  # any failure: stop trusting what is known, read instead
+            logger.warning("Version announcements lost, reading versions instead: %s", error)
+            self.close()
+            return None
+        if not self.confirmed:
+            return None
+        if len(self.tokens) > self.MAX_TOKENS:
+            self.tokens.clear()
+        return self.tokens
+
+    def forget(self, *args):
+        """Called when the subscription's connection was made again: what came meanwhile is
+        unknown."""
+        self.tokens.clear()
+        self.confirmed = False
+
+    def close(self):
+        if self.pubsub is not None:
+            with contextlib.suppress(Exception):  # closing a broken connection
+                self.pubsub.close()
+        self.pubsub = None
+        self.confirmed = False
+        self.tokens.clear()
+        self.lost_at = time.monotonic()
+
+
+announcements = Announcements()
+
+
+def forget():
+    """Forget every token this process knows (tests that empty the shared cache)."""
+    announcements.tokens.clear()
 
 
 def _start_request(**kwargs):
@@ -44,11 +127,18 @@ request_finished.connect(_finish_request, dispatch_uid="versions-finish")
 
 
 def current(*keys):
-    """The current token of each key, in order, read in one round trip (and created where
-    there is none yet)."""
+    """The current token of each key, in order: known to this process, or read in one round
+    trip (and created where there is none yet)."""
     known = getattr(_this_request, "tokens", None)
     tokens = {} if known is None else known
     missing = [key for key in keys if key not in tokens]
+    if missing:
+        announced = announcements.known()
+        if announced is not None:
+            for key in missing:
+                if key in announced:
+                    tokens[key] = announced[key]
+            missing = [key for key in missing if key not in tokens]
     if missing:
         cache = caches["default"]
         if len(missing) == 1:  # a plain GET costs less than an MGET of one
@@ -63,12 +153,19 @@ def current(*keys):
                 if not cache.add(key, token, timeout=None):
                     token = cache.get(key)
             tokens[key] = token
+            if announced is not None and token is not None:
+                # Read after the subscription was confirmed: any later change is announced.
+                announced[key] = token
     return tuple(tokens[key] for key in keys)
 
 
 def _replace(key):
     token = uuid.uuid4().hex
-    caches["default"].set(key, token, timeout=None)
+    cache = caches["default"]
+    if hasattr(cache, "set_and_announce"):
+        cache.set_and_announce(key, token)
+    else:
+        cache.set(key, token, timeout=None)
     known = getattr(_this_request, "tokens", None)
     if known is not None:
         known[key] = token

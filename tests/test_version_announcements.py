@@ -1,0 +1,82 @@
+"""With Redis, every replacement of a version token is announced to every app process, so a
+request reads no token its process already knows, and nobody is served a stale page."""
+
+import os
+from unittest import mock
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from catalog.models import Topic
+from mlmath import versions
+from tests.conftest import skip_or_fail
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _redis_only():
+    if not os.environ.get("REDIS_URL"):
+        reason = (
+            "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db> (the PostgreSQL CI pass does)"
+        )
+        if os.environ.get("MLMATH_REQUIRE_POSTGRES") == "1":
+            skip_or_fail(reason)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def other_server():
+    """Another app process's view of the tokens: its own subscription."""
+    other = versions.Announcements()
+    assert other.known() is not None, "the subscription was not confirmed"
+    yield other
+    other.close()
+
+
+def stored(key):
+    return caches["default"].get(key)
+
+
+def test_a_replacement_reaches_another_process_without_a_read(seed_catalog, other_server):
+    token = versions.current(versions.CATALOG)[0]
+    other_server.tokens[versions.CATALOG] = token
+    Topic.objects.filter(slug="calculus").update(summary="Announced.")
+    new_token = stored(versions.CATALOG)
+    assert new_token != token
+    assert other_server.known()[versions.CATALOG] == new_token
+
+
+def test_a_learners_replacement_is_announced_too(learner, other_server):
+    key = versions.learner_key(learner.pk)
+    other_server.tokens[key] = versions.current(key)[0]
+    versions.bump_learner(learner.pk)
+    assert other_server.known()[key] == stored(key)
+
+
+def test_a_process_that_lost_its_connection_forgets_what_it_knew(seed_catalog, other_server):
+    other_server.tokens[versions.CATALOG] = versions.current(versions.CATALOG)[0]
+    other_server.pubsub.connection.disconnect()
+    Topic.objects.filter(slug="calculus").update(summary="Said while it was away.")
+    known = other_server.known() or {}
+    assert versions.CATALOG not in known  # so its next request reads the token again
+
+
+def test_a_visitors_page_costs_no_round_trip_once_the_version_is_known(seed_catalog):
+    client = Client()
+    client.get("/topics/calculus/")
+    with mock.patch.object(caches["default"], "get", side_effect=AssertionError("a read")):
+        response = client.get("/topics/calculus/")
+    assert response.status_code == 200
+    Topic.objects.filter(slug="calculus").update(summary="Fresh at once.")
+    with mock.patch.object(caches["default"], "get", side_effect=AssertionError("a read")):
+        assert "Fresh at once." in client.get("/topics/calculus/").content.decode()
+
+
+def test_a_forked_worker_subscribes_on_its_own(seed_catalog):
+    versions.current(versions.CATALOG)
+    parent_subscription = versions.announcements.pubsub
+    with mock.patch("os.getpid", return_value=os.getpid() + 1):
+        assert versions.announcements.known() is not None
+        assert versions.announcements.pubsub is not parent_subscription
