@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Count, IntegerField, Value
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from progress.models import Activity, Evidence, Status
 
@@ -149,6 +151,19 @@ class ActivityCalendar:
     width: int
     height: int
     summary: str
+
+    def cells_markup(self):
+        """The year's 371 cells as SVG, written here rather than in a template loop: the loop
+        (localized numbers and a date filter per cell) was half of the dashboard's render."""
+        # Safe: only numbers, ISO dates and the escaped title.
+        return mark_safe(
+            "".join(
+                f'<rect x="{cell.x:d}" y="{cell.y:d}" width="{CELL}" height="{CELL}" rx="2" '
+                f'class="heatmap__cell heatmap__cell--{cell.level:d}" '
+                f'data-date="{cell.day.isoformat()}"><title>{escape(cell.title)}</title></rect>'
+                for cell in self.cells
+            )
+        )
 
 
 def activity_calendar(activity_by_day, today):
