@@ -10,6 +10,7 @@ the dashboard both ask.
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import Value
 
 from catalog.caching import cached_for_catalog_version
 from catalog.models import Degree, Resource
@@ -105,6 +106,9 @@ class DegreeResult:
         return self.requirements[len(self.requirements) - own_count :] if own_count else ()
 
 
+CREDIT_RESOURCE, CREDIT_MILESTONE = 0, 1  # which kind of id a row of `degree_credit` holds
+
+
 @dataclass(frozen=True)
 class DegreeCredit:
     """What of a learner's work counts toward degrees."""
@@ -118,20 +122,27 @@ class DegreeCredit:
 
 
 def degree_credit(learner):
-    """What counts toward a degree for `learner`, in two queries.
+    """What counts toward a degree for `learner`, in one query.
 
     Completed resources count while they are published; milestone evidence counts unless a
     curator rejected it. Everything that shows or awards degrees asks this function.
     """
+    completed = (
+        ResourceProgress.objects.for_learner(learner)
+        .completed()
+        .values_list("resource_id", Value(CREDIT_RESOURCE))
+        .order_by()
+    )
+    evidenced = (
+        Evidence.objects.for_learner(learner)
+        .accepted()
+        .values_list("milestone_id", Value(CREDIT_MILESTONE))
+        .order_by()
+    )
+    rows = completed.union(evidenced, all=True)
     return DegreeCredit(
-        completed_resource_ids=frozenset(
-            ResourceProgress.objects.for_learner(learner)
-            .completed()
-            .values_list("resource_id", flat=True)
-        ),
-        evidenced_milestone_ids=frozenset(
-            Evidence.objects.for_learner(learner).accepted().values_list("milestone_id", flat=True)
-        ),
+        completed_resource_ids=frozenset(pk for pk, kind in rows if kind == CREDIT_RESOURCE),
+        evidenced_milestone_ids=frozenset(pk for pk, kind in rows if kind == CREDIT_MILESTONE),
     )
 
 

@@ -96,7 +96,8 @@ def resource_controls(context, args):
             "resource-controls",
             arg,
             progress.status if progress else "",
-            progress.completed_at.isoformat() if progress and progress.completed_at else "",
+            # The day it shows, not the instant: every completion on a day looks the same.
+            timezone.localdate(progress.completed_at) if progress and progress.completed_at else "",
             progress.note if progress else "",
             time_zone,
         )

@@ -74,13 +74,15 @@ def read_resource(slug):
 
 
 def resource_response(request, resource, written):
-    """For HTMX, the resource's card rendered from the row just written (with the topic's bar
-    and the header badge, out of band, when a completion changed); otherwise back to the page."""
+    """For HTMX, the resource's card rendered from the row just written, with the topic's bar
+    when a completion changed and the header badge when a degree was earned (awards are never
+    taken back by a status change), both out of band; otherwise back to the page."""
     if request.htmx:
         context = {
             "resource": resource,
             "progress": written.row,
             "credit_changed": written.credit_changed,
+            "new_award": max(written.new_awards, key=lambda a: a.degree.rank, default=None),
         }
         return render(request, "progress/resource_changed.html", context)
     return redirect(safe_next_url(request) or resource.get_absolute_url())
