@@ -49,6 +49,7 @@ class Announcements:
 
     def __init__(self):
         self.pid = os.getpid()
+        self.channel = None
         self.pubsub = None
         self.confirmed = False
         self.tokens = {}
@@ -60,8 +61,13 @@ class Announcements:
         cache = caches["default"]
         if not hasattr(cache, "subscribe_to_announcements"):
             return None
-        if self.pid != os.getpid():  # a forked worker must not share its parent's socket
+        channel = cache.announcements_channel
+        # A forked worker must not share its parent's socket; another shared cache (tests
+        # that swap the settings) announces elsewhere.
+        if self.pid != os.getpid() or self.channel not in (None, channel):
+            self.close()
             self.__init__()
+        self.channel = channel
         try:
             if self.pubsub is None:
                 if time.monotonic() - self.lost_at < self.RESUBSCRIBE_AFTER:

@@ -80,3 +80,14 @@ def test_a_forked_worker_subscribes_on_its_own(seed_catalog):
     with mock.patch("os.getpid", return_value=os.getpid() + 1):
         assert versions.announcements.known() is not None
         assert versions.announcements.pubsub is not parent_subscription
+
+
+def test_another_shared_cache_is_listened_to_on_its_own(seed_catalog, settings):
+    versions.current(versions.CATALOG)
+    first_subscription = versions.announcements.pubsub
+    caches_setting = {**settings.CACHES}
+    caches_setting["default"] = {**caches_setting["default"], "KEY_PREFIX": "elsewhere"}
+    settings.CACHES = caches_setting
+    assert versions.announcements.known() is not None
+    assert versions.announcements.pubsub is not first_subscription
+    assert versions.announcements.channel == caches["default"].announcements_channel
