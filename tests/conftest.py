@@ -26,10 +26,22 @@ def skip_or_fail(reason):
     pytest.skip(reason)
 
 
+def flushes_the_database(item):
+    marker = item.get_closest_marker("django_db")
+    transaction = bool(marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)))
+    fixtures = getattr(item, "fixturenames", ())
+    return transaction or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres"):
             item.fixturenames.insert(0, "_require_postgres")
+    # Tests that flush the database (live servers, transactions) run last, as pytest-django
+    # orders them, even after the browser plugin has regrouped the items: the flush removes
+    # what data migrations made (the Curators group) for every test after it.
+    items.sort(key=flushes_the_database)
 
 
 @pytest.fixture
