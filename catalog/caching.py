@@ -49,6 +49,10 @@ def local_cache():
     return caches["local"]
 
 
+def learner_page_cache():
+    return caches["learner_pages"]
+
+
 def catalog_version(request=None):
     """The current catalog version, read from the shared cache once per request."""
     return versions.current(versions.CATALOG)[0]
@@ -164,7 +168,7 @@ def learner_page(view, request, *args, **kwargs):
     key = local_key(
         catalog, "learner-page", learner_id, learner, quarter_hour, request.get_full_path()
     )
-    cached = local_cache().get(key)
+    cached = learner_page_cache().get(key)
     if cached is None:
         response, cacheable = rendered(view, request, *args, **kwargs)
         if not cacheable:
@@ -175,7 +179,7 @@ def learner_page(view, request, *args, **kwargs):
         content = response.content
         if token:
             content = content.replace(token.encode(), CSRF_TOKEN_SLOT)
-        local_cache().set(key, (content, response["Content-Type"]), LOCAL_TIMEOUT)
+        learner_page_cache().set(key, (content, response["Content-Type"]), LOCAL_TIMEOUT)
         return response
     content, content_type = cached
     if CSRF_TOKEN_SLOT in content:

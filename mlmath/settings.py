@@ -145,6 +145,14 @@ CACHES = {
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_MAX_ENTRIES", "20000"))},
     },
+    # Learners' whole pages (50-350 KB each), apart so that they cannot crowd out the catalog's
+    # fragments, and few: the default bounds them to about 100 MB per process.
+    "learner_pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "learner-pages",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LEARNER_PAGE_CACHE_MAX_ENTRIES", "1000"))},
+    },
 }
 # Sessions are read from the shared cache and written through to the database.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -138,3 +138,4 @@ def _fresh_catalog_cache():
         caches["default"].delete(CATALOG_VERSION_KEY)
     versions.forget()
     caches["local"].clear()
+    caches["learner_pages"].clear()

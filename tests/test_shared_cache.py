@@ -13,6 +13,7 @@ import time
 
 import pytest
 import redis
+from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
@@ -134,6 +135,22 @@ def test_without_redis_the_default_cache_is_the_database_table():
     assert caches["default"].__class__.__name__ == "UpsertDatabaseCache"
     assert caches["default"]._table == "mlmath_cache"
     assert caches["local"].__class__.__name__ == "LocMemCache"
+
+
+def test_learners_pages_have_their_own_bounded_local_cache():
+    from django.test import override_settings
+
+    pages = caches["learner_pages"]
+    assert pages.__class__.__name__ == "LocMemCache"
+    assert pages._max_entries == 1000  # about 100 MB per process at most
+    with override_settings(
+        CACHES={**settings.CACHES, "learner_pages": {**settings.CACHES["learner_pages"],
+                                                     "OPTIONS": {"MAX_ENTRIES": 3}}}
+    ):  # fmt: skip
+        small = caches["learner_pages"]
+        for number in range(10):
+            small.set(f"page-{number}", b"x" * 1000)
+        assert len(small._cache) <= 3
 
 
 @pytest.mark.django_db
