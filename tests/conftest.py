@@ -57,6 +57,21 @@ def _require_postgres():
 
 
 @pytest.fixture
+def redis_url():
+    """The Redis this run uses (`REDIS_URL`). Skipped without one, except in CI's PostgreSQL
+    pass (`MLMATH_REQUIRE_POSTGRES=1`), which always has Redis and must run these tests."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        reason = (
+            "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db> (the PostgreSQL CI pass does)"
+        )
+        if os.environ.get("MLMATH_REQUIRE_POSTGRES") == "1":
+            skip_or_fail(reason)
+        pytest.skip(reason)
+    return url
+
+
+@pytest.fixture
 def make_learner(db):
     """`make_learner("grace")`: another learner, with the password `factories.PASSWORD`."""
     return factories.make_learner

@@ -4,12 +4,22 @@ or with only the environment production starts with (to read its settings)."""
 import json
 import os
 import secrets
+import socket
 import sqlite3
 import subprocess
 import sys
 
 from django.conf import settings
 from django.db import connection
+
+
+def unused_port(first, last):
+    """A loopback port in `first`..`last` with nothing listening on it."""
+    for port in range(first, last + 1):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise AssertionError(f"no free port in {first}-{last}")
 
 
 def database_url_for_other_processes(tmp_path):

@@ -2,7 +2,6 @@
 never 500, wherever the failure happens; other errors stay 500."""
 
 import json
-import socket
 from unittest import mock
 
 import pytest
@@ -10,7 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
-from tests.processes import run_app_process
+from tests.processes import run_app_process, unused_port
 
 # Requests made by the real app in a fresh process whose database cannot be reached.
 REQUESTS_DURING_OUTAGE = """
@@ -35,12 +34,7 @@ print(json.dumps({"answers": answers, "options": settings.DATABASES["default"]["
 
 
 def closed_port():
-    """A port in this helper's range with nothing listening on it."""
-    for port in range(18601, 18700):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise AssertionError("no free port in 18601-18699")
+    return unused_port(18601, 18699)
 
 
 def requests_with_database(database_url):

@@ -7,7 +7,6 @@ they skip without redis-server, and fail instead under CI.
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
 
@@ -20,7 +19,7 @@ from django.test import Client
 
 from mlmath.cache import ForgivingRedisCache
 from tests.conftest import skip_or_fail
-from tests.processes import database_url_for_other_processes, run_app_process
+from tests.processes import database_url_for_other_processes, run_app_process, unused_port
 
 PASSWORD = "correct-horse-battery-staple-42"
 DATABASE_CACHE = {
@@ -30,11 +29,7 @@ DATABASE_CACHE = {
 
 
 def free_port():
-    for port in range(18610, 18700):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise AssertionError("no free port in 18610-18699")
+    return unused_port(18610, 18699)
 
 
 class PrivateRedis:

@@ -10,20 +10,13 @@ from django.test import Client
 
 from catalog.models import Topic
 from mlmath import versions
-from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _redis_only():
-    if not os.environ.get("REDIS_URL"):
-        reason = (
-            "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db> (the PostgreSQL CI pass does)"
-        )
-        if os.environ.get("MLMATH_REQUIRE_POSTGRES") == "1":
-            skip_or_fail(reason)
-        pytest.skip(reason)
+def _redis_only(redis_url):
+    """Every test here needs Redis (see the shared `redis_url` fixture)."""
 
 
 @pytest.fixture

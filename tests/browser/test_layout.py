@@ -53,23 +53,20 @@ def test_screenshots_of_the_main_pages(
     }
     signed_in_pages = {"dashboard": "/progress/"}
     taken = []
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(size)
-            for name, path in pages.items():
-                taken.append(
-                    shoot(page, seeded_live_server.url + path, folder, name, size_name, scheme)
-                )
+
+    def shoot_each(named_paths):
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+                page.set_viewport_size(size)
+                for name, path in named_paths.items():
+                    taken.append(
+                        shoot(page, seeded_live_server.url + path, folder, name, size_name, scheme)
+                    )
+
+    shoot_each(pages)
     sign_in(page, learner)
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        for size_name, size in (("desktop", DESKTOP), ("phone", PHONE)):
-            page.set_viewport_size(size)
-            for name, path in signed_in_pages.items():
-                taken.append(
-                    shoot(page, seeded_live_server.url + path, folder, name, size_name, scheme)
-                )
+    shoot_each(signed_in_pages)
 
     assert all(Path(file).stat().st_size > 10_000 for file in taken)
 

@@ -259,23 +259,11 @@ def test_markdown_is_rendered_once_per_text():
 # With several app servers, the version lives in Redis where all of them read it
 
 
-def test_the_catalog_version_is_shared_through_redis(seed_catalog, client):
-    import os
-
+def test_the_catalog_version_is_shared_through_redis(seed_catalog, client, redis_url):
+    import redis
     from django.core.cache import caches
 
     from catalog.caching import CATALOG_VERSION_KEY
-    from tests.conftest import skip_or_fail
-
-    redis_url = os.environ.get("REDIS_URL")
-    if not redis_url:
-        reason = (
-            "needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db> (the PostgreSQL CI pass does)"
-        )
-        if os.environ.get("MLMATH_REQUIRE_POSTGRES") == "1":
-            skip_or_fail(reason)
-        pytest.skip(reason)
-    import redis
 
     other_server = redis.Redis.from_url(redis_url)  # what every other app server reads
     key = caches["default"].make_and_validate_key(CATALOG_VERSION_KEY)
