@@ -1,6 +1,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import time_machine
 from model_bakery import baker
 
 from accounts.activity import (
@@ -146,19 +147,23 @@ def test_busier_days_are_darker_on_fixed_steps():
     assert [shade(count) for count in (0, 1, 2, 3, 4, 5, 6, 40)] == [0, 1, 2, 2, 3, 3, 4, 4]
 
 
+# Four minutes past four in the morning (UTC) is when the unfrozen version of this test failed:
+# a completion five hours earlier fell on the day before, and the streak came out one day long.
+@time_machine.travel(at("2026-12-07T04:07"), tick=False)
 def test_dashboard_queries_do_not_grow_with_a_year_of_activity(
     seed_catalog, learner_client, learner, resource, django_assert_max_num_queries
 ):
-    now = datetime.datetime.now(datetime.UTC)
+    # Two completions on each of the last 365 days, both before the frozen moment of the day.
+    first_of_today, second_of_today = at("2026-12-07T00:30"), at("2026-12-07T03:30")
     Activity.objects.bulk_create(
         Activity(
             learner=learner,
             resource=resource,
             status=Status.COMPLETED,
-            created_at=now - datetime.timedelta(days=day, hours=hour),
+            created_at=moment - datetime.timedelta(days=day),
         )
         for day in range(365)
-        for hour in (0, 5)
+        for moment in (first_of_today, second_of_today)
     )
     # session, user, the catalog's and the learner's versions, the dashboard's own 12,
     # profile, activity, study plan estimates, ...
