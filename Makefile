@@ -28,7 +28,6 @@ install: $(INSTALLED)
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 
 seed: migrate
 	$(DEV_ENV) $(BIN)/python manage.py loaddata catalog

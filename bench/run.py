@@ -310,7 +310,6 @@ def run_config(name, config, durations, redis):
     log(f"== {config['label']} ==")
     env = server_environment(config, redis)
     manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "createcachetable")
     log(f"data set: {task(env, 'build', config['size'])}")
     task(env, "reset")
     if config["db"] == "postgres":

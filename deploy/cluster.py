@@ -348,7 +348,6 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 
 call_command("migrate", interactive=False, verbosity=0)
-call_command("createcachetable", verbosity=0)
 if {collectstatic!r}:
     call_command("collectstatic", interactive=False, verbosity=0)
 call_command("loaddata", "catalog", verbosity=0)

@@ -1,6 +1,17 @@
-"""The project itself as an app, so that its system checks are registered at start-up."""
+"""The project itself as an app: its system checks, and the database cache tables that every
+`migrate` creates."""
 
 from django.apps import AppConfig
+from django.core.management import call_command
+from django.db.models.signals import post_migrate
+
+
+def create_cache_tables(using, verbosity=1, **kwargs):
+    """Create the table of every database cache in `CACHES` that the database lacks, so that
+    `manage.py migrate` alone leaves a database every command and page works on. Django's own
+    `createcachetable` does it (no-op for tables that exist, and for Redis), as the settings
+    are now: switching `REDIS_URL` off, or adding a cache, needs only the next `migrate`."""
+    call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))
 
 
 class MlmathConfig(AppConfig):
@@ -9,3 +20,5 @@ class MlmathConfig(AppConfig):
 
     def ready(self):
         from mlmath import checks  # noqa: F401  (registers the checks)
+
+        post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="mlmath-cache-tables")
