@@ -1,5 +1,5 @@
-"""The project itself as an app: its system checks, and the database cache tables that every
-`migrate` creates."""
+"""The project itself as an app: its system checks, the database cache tables that every
+`migrate` creates, and allauth's rate limits in their own cache."""
 
 from django.apps import AppConfig
 from django.core.management import call_command
@@ -20,5 +20,8 @@ class MlmathConfig(AppConfig):
 
     def ready(self):
         from mlmath import checks  # noqa: F401  (registers the checks)
+        from mlmath.cache import keep_rate_limits_apart
+
+        keep_rate_limits_apart()
 
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="mlmath-cache-tables")

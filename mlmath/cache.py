@@ -1,6 +1,6 @@
 """The shared cache's backends: Django's RedisCache, except that Redis being unreachable reads
 as a cache miss (logged) instead of an error, so a Redis restart only slows pages; and Django's
-database cache with a cheaper `set`."""
+database cache with a cheaper `set`. And allauth's rate limits in a cache of their own."""
 
 import base64
 import logging
@@ -10,16 +10,21 @@ from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
+from django.utils.connection import ConnectionProxy
 from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
+
+RATE_LIMITS_ALIAS = "ratelimits"
 
 REDIS_UNREACHABLE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
@@ -138,3 +143,20 @@ class UpsertDatabaseCache(DatabaseCache):
                     connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0)),
                 ],
             )
+
+
+def keep_rate_limits_apart():
+    """Make allauth keep its rate limits (and their locks) in `CACHES["ratelimits"]`, where
+    nothing else is stored: in the default cache, sessions and version tokens would fill a
+    database cache past MAX_ENTRIES and its culling would drop the limits first (their keys
+    sort first), resetting them. allauth reads the default cache through the name `cache` in
+    its rate-limit module and has no setting to choose another; if an upgrade renames it, the
+    site refuses to start rather than lose its limits."""
+    from allauth.core.internal import ratelimit
+
+    if not isinstance(getattr(ratelimit, "cache", None), ConnectionProxy):
+        raise ImproperlyConfigured(
+            "allauth.core.internal.ratelimit no longer reads `cache`: mlmath cannot keep the "
+            "rate limits in their own cache (see mlmath.cache.keep_rate_limits_apart)."
+        )
+    ratelimit.cache = ConnectionProxy(caches, RATE_LIMITS_ALIAS)

@@ -119,10 +119,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "default" is shared by every worker and app server (allauth's rate limits, sessions, and
-# anything that must agree across processes): Redis when REDIS_URL is set, where an
-# unreachable Redis reads as cache misses; else a table in the configured database, created
-# by `manage.py createcachetable`. "local" is per process, for rendered fragments only.
+# "default" is shared by every worker and app server (sessions' cache, the version tokens that
+# cached pages are keyed by, and anything that must agree across processes): Redis when
+# REDIS_URL is set, where an unreachable Redis reads as cache misses; else a table in the
+# configured database (every `manage.py migrate` creates the tables, see mlmath/apps.py).
+# "ratelimits" is shared the same way but holds only allauth's rate limits, so that nothing
+# else can crowd them out: a database cache culls a third of its rows, oldest keys first, once
+# it holds MAX_ENTRIES. Its rows live 5 minutes at most (the longest limit below), so the bound
+# is the distinct clients and accounts limited in 5 minutes. "local" and "learner_pages" are
+# per process, for rendered fragments and pages only.
+RATE_LIMIT_CACHE_MAX_ENTRIES = int(os.environ.get("RATE_LIMIT_CACHE_MAX_ENTRIES", "100000"))
 if os.environ.get("REDIS_URL"):
     SHARED_CACHE = {
         "BACKEND": "mlmath.cache.ForgivingRedisCache",
@@ -130,13 +136,22 @@ if os.environ.get("REDIS_URL"):
         # Give up on a hung Redis within a second rather than hold the request.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
+    # The same Redis, under its own prefix: Redis keeps each key until it expires, never culls.
+    RATE_LIMIT_CACHE = {**SHARED_CACHE, "KEY_PREFIX": "ratelimits"}
 else:
     SHARED_CACHE = {
         "BACKEND": "mlmath.cache.UpsertDatabaseCache",
         "LOCATION": "mlmath_cache",
     }
+    RATE_LIMIT_CACHE = {
+        "BACKEND": "mlmath.cache.UpsertDatabaseCache",
+        "LOCATION": "mlmath_ratelimits",
+        "OPTIONS": {"MAX_ENTRIES": RATE_LIMIT_CACHE_MAX_ENTRIES},
+    }
 CACHES = {
     "default": SHARED_CACHE,
+    # allauth's rate limits and their locks (mlmath.cache.keep_rate_limits_apart).
+    "ratelimits": RATE_LIMIT_CACHE,
     # Rendered catalog fragments and visitors' pages, keyed by the catalog version held in the
     # shared cache (catalog/caching.py), so a hit costs no network round trip.
     "local": {
@@ -154,7 +169,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LEARNER_PAGE_CACHE_MAX_ENTRIES", "1000"))},
     },
 }
-# Sessions are read from the shared cache and written through to the database.
+# Sessions are read from the shared cache and written through to the database, which holds
+# them: a session the cache has dropped is read back from the database, so none is lost.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Argon2id (OWASP's first choice) for new and changed passwords; the PBKDF2 hashers stay so

@@ -11,7 +11,7 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 
@@ -104,8 +104,8 @@ def curator_client(client, curator):
 
 @pytest.fixture
 def fresh_rate_limits(db):
-    """Sign-in rate limits (kept in the cache) start empty, whatever ran before."""
-    cache.clear()
+    """Sign-in rate limits (kept in their own cache) start empty, whatever ran before."""
+    caches["ratelimits"].clear()
 
 
 @pytest.fixture

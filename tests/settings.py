@@ -17,4 +17,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {
     **CACHES,  # noqa: F405
     "default": {**CACHES["default"], "KEY_PREFIX": "mlmath-tests"},  # noqa: F405
+    "ratelimits": {**CACHES["ratelimits"], "KEY_PREFIX": "mlmath-tests-ratelimits"},  # noqa: F405
 }

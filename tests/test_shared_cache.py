@@ -26,6 +26,10 @@ DATABASE_CACHE = {
     "BACKEND": "django.core.cache.backends.db.DatabaseCache",
     "LOCATION": "mlmath_cache",
 }
+DATABASE_RATE_LIMITS = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "mlmath_ratelimits",
+}
 
 
 def free_port():
@@ -73,13 +77,16 @@ def private_redis():
 
 @pytest.fixture
 def redis_cache(private_redis, settings):
+    """The shared cache and the rate limits in the private Redis, as with `REDIS_URL`."""
+    shared = {
+        "BACKEND": "mlmath.cache.ForgivingRedisCache",
+        "LOCATION": private_redis.url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     settings.CACHES = {
         **settings.CACHES,
-        "default": {
-            "BACKEND": "mlmath.cache.ForgivingRedisCache",
-            "LOCATION": private_redis.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        },
+        "default": shared,
+        "ratelimits": {**shared, "KEY_PREFIX": "ratelimits"},
     }
     cache = caches["default"]
     assert isinstance(cache, ForgivingRedisCache)
@@ -184,7 +191,11 @@ print(json.dumps(statuses))
 def test_failed_sign_ins_in_one_process_count_in_another(tmp_path, django_user_model, settings):
     # The worker processes run without REDIS_URL, so they count in the database table, which
     # this test process only made if it runs without Redis itself.
-    settings.CACHES = {**settings.CACHES, "default": DATABASE_CACHE}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": DATABASE_CACHE,
+        "ratelimits": DATABASE_RATE_LIMITS,
+    }
     call_command("createcachetable", verbosity=0)
     django_user_model.objects.create_user("ada", password=PASSWORD)
     database_url = database_url_for_other_processes(tmp_path)
