@@ -163,6 +163,7 @@ class Cluster:
             SECRET_KEY=self.secret_key,
             ALLOWED_HOSTS="127.0.0.1,localhost",
             CSRF_TRUSTED_ORIGINS=self.origin,
+            SITE_URL=self.origin,
             DATABASE_URL=self.database_url,
             SECURE_PROXY_SSL_HEADER="1",
             TRUSTED_PROXY_COUNT="1",

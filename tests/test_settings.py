@@ -22,6 +22,7 @@ def test_production_settings_pass_the_deployment_checks():
         ALLOWED_HOSTS="mlmath.example.org",
         BADGES_SIGNING_KEY=private_key_pem(1),
         EMAIL_HOST="smtp.example.org",
+        SITE_URL="https://mlmath.example.org",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
