@@ -133,9 +133,12 @@ def test_signing_in_while_redis_is_down_never_errs(private_redis, redis_cache, d
 @pytest.mark.skipif(
     bool(os.environ.get("REDIS_URL")), reason="REDIS_URL is set: this run's default cache is Redis"
 )
-def test_without_redis_the_default_cache_is_the_database_table():
+def test_without_redis_the_shared_cache_and_the_rate_limits_are_database_tables():
     assert caches["default"].__class__.__name__ == "UpsertDatabaseCache"
     assert caches["default"]._table == "mlmath_cache"
+    assert caches["ratelimits"].__class__.__name__ == "UpsertDatabaseCache"
+    assert caches["ratelimits"]._table == "mlmath_ratelimits"
+    assert caches["ratelimits"]._max_entries == 100_000
     assert caches["local"].__class__.__name__ == "LocMemCache"
 
 
