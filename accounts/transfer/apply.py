@@ -84,11 +84,16 @@ def state_of(progress):
 
 
 def match_resources(rows):
-    """{row index: Resource}, matching by URL first, then by slug."""
+    """{row index: Resource}, matching by URL first, then by slug.
+
+    Only published resources match: an unpublished one is invisible to learners, so a file
+    naming it must neither reveal it nor record progress on it (it is reported as unknown).
+    """
     urls = {row.url for row in rows if row.url}
     slugs = {row.slug for row in rows if row.slug}
-    by_url = {r.url: r for r in Resource.objects.filter(url__in=urls)}
-    by_slug = {r.slug: r for r in Resource.objects.filter(slug__in=slugs)}
+    published = Resource.objects.published()
+    by_url = {r.url: r for r in published.filter(url__in=urls)}
+    by_slug = {r.slug: r for r in published.filter(slug__in=slugs)}
     return {
         i: by_url.get(row.url) or by_slug.get(row.slug)
         for i, row in enumerate(rows)

@@ -11,8 +11,10 @@ from accounts.transfer.parse import parse_import
 from catalog.models import Degree, Resource
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
 from tests.factories import complete
+from tests.html import by_id, elements, text
 
 T = datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)
+UNKNOWN_URL = "https://example.org/unknown"
 
 
 def hours(n):
@@ -273,3 +275,33 @@ def test_export_then_import_elsewhere_round_trips(
 
 def test_visitors_cannot_import(client, db):
     assert client.post("/account/import/", {}).status_code == 302
+
+
+@pytest.mark.parametrize("action", ["preview", "import"])
+def test_an_unpublished_resource_is_reported_like_an_unknown_one_and_gets_nothing(
+    seed_catalog, learner_client, learner, action
+):
+    draft = Resource.objects.get(slug="xgboost")
+    Resource.objects.filter(pk=draft.pk).update(is_published=False, title="Secret draft title")
+    doc = document(
+        row("keras"),
+        row("by-url", url=draft.url),  # named by its link
+        row("xgboost"),  # and by its slug
+        row("not-here", url=UNKNOWN_URL),
+        activity=[
+            {"resource": {"slug": "xgboost"}, "status": "completed", "at": T.isoformat()},
+            {"resource": {"url": draft.url}, "status": "in_progress", "at": T.isoformat()},
+        ],
+    )
+
+    response = post(learner_client, doc, action=action)
+
+    assert response.status_code == 200
+    panel = by_id(response, "import-panel")
+    assert "1 new resource: Keras: Completed 3 resources this site does not have" in text(panel)
+    left_out = [text(item).split()[0] for item in elements(panel, "li")[1:]]
+    assert left_out == ["By-Url", "Xgboost", "Not-Here"]
+    assert [text(code) for code in elements(panel, "code")] == [draft.url, UNKNOWN_URL]
+    assert "Secret draft title" not in text(response)
+    assert not ResourceProgress.objects.filter(resource=draft).exists()
+    assert not Activity.objects.filter(resource=draft).exists()
