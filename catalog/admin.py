@@ -263,12 +263,12 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
         }
         return TemplateResponse(request, "admin/catalog/resource/import_awesome_list.html", context)
 
-    @admin.action(description="Publish selected resources")
+    @admin.action(description="Publish selected resources", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(is_published=True)
         self.message_user(request, f"Published {count} resource(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected resources")
+    @admin.action(description="Unpublish selected resources", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
         self.message_user(request, f"Unpublished {count} resource(s).", messages.SUCCESS)
