@@ -42,7 +42,11 @@ def validate_display_name(name):
 
 class ProfileQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The user's profile, created on first use (accounts made before profiles had none)."""
+        """The user's profile row, created if it is missing: for writes (POSTs) only.
+
+        Every account gets its profile when it is made (`accounts.signals`); a row can still be
+        missing for accounts made without model signals (bulk inserts, raw fixtures).
+        """
         profile, _ = self.get_or_create(user=user)
         return profile
 
@@ -140,8 +144,12 @@ def display_name(user) -> str:
 
 
 def profile_for(user):
-    """The user's profile, from the object cache when it is loaded, else read or created."""
+    """The user's profile for reading: the stored one, else the defaults, unsaved.
+
+    A page (a GET) reads settings and never writes them: a missing row is created by the
+    first write that needs it (`Profile.objects.for_user`), never here.
+    """
     try:
         return user.profile
     except ObjectDoesNotExist:
-        return Profile.objects.for_user(user)
+        return Profile(user=user)

@@ -23,9 +23,9 @@ from accounts.transfer.export import export_document, export_progress_csv
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def settings(request):
-    profile = profile_for(request.user)
     saved = False
     if request.method == "POST":
+        profile = Profile.objects.for_user(request.user)
         form = ProfileForm(request.POST, instance=profile)
         if form.is_valid():
             form.save()
@@ -35,6 +35,7 @@ def settings(request):
             saved = True
             form = ProfileForm(instance=profile)
     else:
+        profile = profile_for(request.user)
         form = ProfileForm(instance=profile)
     status = 422 if form.errors else 200
     template = "accounts/settings.html"

@@ -27,10 +27,18 @@ def test_display_name_of_an_account_without_profile_is_its_username(learner):
     assert "@" not in display_name(fresh)
 
 
-def test_profile_is_created_on_demand_for_older_accounts(learner):
+def test_reading_a_missing_profile_gives_the_defaults_and_writes_nothing(learner):
     Profile.objects.filter(user=learner).delete()
     fresh = get_user_model().objects.get(pk=learner.pk)
-    assert profile_for(fresh).user == fresh
+    profile = profile_for(fresh)
+    assert (profile.user, profile.time_zone, profile.weekly_goal_hours) == (fresh, "UTC", 5)
+    assert not Profile.objects.filter(user=learner).exists()
+
+
+def test_a_write_creates_a_missing_profile_once(learner):
+    Profile.objects.filter(user=learner).delete()
+    fresh = get_user_model().objects.get(pk=learner.pk)
+    assert Profile.objects.for_user(fresh) == Profile.objects.for_user(fresh)
     assert Profile.objects.filter(user=learner).count() == 1
 
 
