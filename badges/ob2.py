@@ -5,7 +5,7 @@ document's `id` is the URL it is served at) and the facts from `badges.awards`. 
 hash and timestamps are Open Badges 3.0's too, so they come from `badges.ob3`.
 """
 
-from badges.ob3 import format_timestamp, recipient_identity_hash
+from badges.ob3 import PUBLIC_REVOCATION_REASON, format_timestamp, recipient_identity_hash
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 LD_JSON = "application/ld+json"
@@ -66,12 +66,12 @@ def assertion_document(*, assertion_url, badge_class_url, image_url, badge, reci
     return document
 
 
-def revoked_assertion_document(*, assertion_url, reason):
-    """What a revoked assertion answers, with 410 Gone."""
+def revoked_assertion_document(*, assertion_url):
+    """What a revoked assertion answers, with 410 Gone (never the curator's own reason)."""
     return {
         "@context": OB2_CONTEXT,
         "id": assertion_url,
         "type": "Assertion",
         "revoked": True,
-        "revocationReason": reason,
+        "revocationReason": PUBLIC_REVOCATION_REASON,
     }

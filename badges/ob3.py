@@ -26,6 +26,9 @@ ACHIEVEMENT_CREDENTIAL_SCHEMA = {
     "type": "1EdTechJsonSchemaValidator2019",
 }
 REVOCATION_LIST_TYPE = "1EdTechRevocationList"
+# All that the public learns of any revocation: the curator's reason stays in the admin (it may
+# be personal, like an account deleted, or internal).
+PUBLIC_REVOCATION_REASON = "Revoked by the issuer."
 VC_JWT_CONTENT_TYPE = "application/vc+jwt"
 
 
@@ -135,13 +138,14 @@ def sign_credential(credential, signing_key, kid_url):
     return jwt.encode(header, jwt_claims(credential), signing_key, algorithms=[SIGNING_ALGORITHM])
 
 
-def revocation_list(*, list_url, issuer_id, revoked):
-    """The 1EdTech revocation list; `revoked` holds (credential id, reason) pairs."""
+def revocation_list(*, list_url, issuer_id, revoked_credential_ids):
+    """The 1EdTech revocation list of these credentials, each with the public reason."""
     return {
         "id": list_url,
         "issuer": issuer_id,
         "revokedCredentials": [
-            {"id": credential_id, "revocationReason": reason} for credential_id, reason in revoked
+            {"id": credential_id, "revocationReason": PUBLIC_REVOCATION_REASON}
+            for credential_id in revoked_credential_ids
         ],
     }
 

@@ -91,14 +91,16 @@ def signing_key(request, key_id):
 @require_safe
 def revocation_list_view(request):
     origin = site_origin(request)
+    # A badge never made public has no credential outside the site: nothing to tell anyone.
     revoked = (
         DegreeAward.objects.revoked()
+        .ever_shared()
         .order_by("revoked_at", "pk")
-        .values_list("public_id", "revocation_reason")
+        .values_list("public_id", flat=True)
     )
     document = revocation_list(
         list_url=origin + request.path,
         issuer_id=site_issuer(request).id,
-        revoked=[(credential_url(origin, public_id), reason) for public_id, reason in revoked],
+        revoked_credential_ids=[credential_url(origin, public_id) for public_id in revoked],
     )
     return json_response(document, "application/json")

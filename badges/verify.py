@@ -139,7 +139,6 @@ class Verdict:
     issued_here: bool | None = None
     signature_valid: bool | None = None
     revoked: bool | None = None
-    revocation_reason: str = ""
     recipient: str = "not checked"  # "matches", "does not match" or "not checked"
     degree_name: str = ""
     awarded_at: datetime | None = None
@@ -156,7 +155,7 @@ class Verdict:
         )
 
 
-def verdict_for_claims(claims, *, source, revoked, revocation_reason="", email=""):
+def verdict_for_claims(claims, *, source, revoked, email=""):
     """The verdict for verified claims, given the credential's revocation state."""
     identity = claims["credentialSubject"].get("identifier") or [{}]
     recipient = "not checked"
@@ -172,7 +171,6 @@ def verdict_for_claims(claims, *, source, revoked, revocation_reason="", email="
         issued_here=True,
         signature_valid=True,
         revoked=revoked,
-        revocation_reason=revocation_reason,
         recipient=recipient,
         degree_name=claims["credentialSubject"]["achievement"]["name"],
         awarded_at=datetime.strptime(claims["validFrom"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),

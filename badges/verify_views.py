@@ -83,16 +83,14 @@ def read_baked_image(upload):
     )
 
 
-def award_state(credential_id, origin):
-    """(revoked, reason) of the award a credential id names; a VerificationProblem if none."""
+def award_is_revoked(credential_id, origin):
+    """Whether the award a credential id names is revoked; a VerificationProblem if none."""
     try:
         public_id = badge_route(credential_id, origin)
     except VerificationProblem:
         public_id = None
     state = (
-        DegreeAward.objects.filter(public_id=public_id)
-        .values_list("revoked_at", "revocation_reason")
-        .first()
+        DegreeAward.objects.filter(public_id=public_id).values_list("revoked_at").first()
         if public_id
         else None
     )
@@ -102,8 +100,7 @@ def award_state(credential_id, origin):
             issued_here=True,
             signature_valid=True,
         )
-    revoked_at, reason = state
-    return revoked_at is not None, reason
+    return state[0] is not None
 
 
 def check_jwt(request, token, *, email, source):
@@ -114,10 +111,8 @@ def check_jwt(request, token, *, email, source):
         key_id_for_kid=lambda kid: key_id_for_kid(kid, origin),
         issuer_id=site_issuer(request).id,
     )
-    revoked, reason = award_state(claims["jti"], origin)
-    return verdict_for_claims(
-        claims, source=source, revoked=revoked, revocation_reason=reason, email=email
-    )
+    revoked = award_is_revoked(claims["jti"], origin)
+    return verdict_for_claims(claims, source=source, revoked=revoked, email=email)
 
 
 def check_link(request, url, *, email, source):
@@ -139,7 +134,6 @@ def check_link(request, url, *, email, source):
             source=source,
             issued_here=True,
             revoked=True,
-            revocation_reason=award.revocation_reason or "The account was deleted.",
             degree_name=award.degree.title,
             awarded_at=award.awarded_at,
         )

@@ -104,9 +104,7 @@ def assertion(request, public_id):
     award = shared_award_or_404(public_id)
     url = assertion_url(request, award)
     if award.is_revoked or award.learner is None:
-        document = ob2.revoked_assertion_document(
-            assertion_url=url, reason=award.revocation_reason or "The account was deleted."
-        )
+        document = ob2.revoked_assertion_document(assertion_url=url)
         return json_ld_response(request, document, status=410)
     urls = degree_urls(request, award.degree)
     document = ob2.assertion_document(

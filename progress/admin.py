@@ -121,12 +121,15 @@ class DegreeAwardAdmin(admin.ModelAdmin):
     @asks_for_reason(
         verb="Revoke",
         consequences=(
-            'Revoke these awards? Revocation is permanent: each badge\'s page will say "revoked" '
-            "with your reason, and its Open Badges documents will stop verifying. If the learner "
+            "Revoke these awards? Revocation is permanent: each badge's page will say \"revoked "
+            'by the issuer", and its Open Badges documents will stop verifying. If the learner '
             "earns the degree again, they get a new award."
         ),
         reason_label="Reason",
-        reason_help_text="Shown on the badge's page and in its documents, to anyone who checks it.",
+        reason_help_text=(
+            "For the curators' records, kept here: badges never show it, they say only "
+            "“Revoked by the issuer.”"
+        ),
         submit_label="Revoke with this reason",
         line=award_line,
     )

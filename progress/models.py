@@ -163,6 +163,10 @@ class DegreeAwardQuerySet(LearnerRowsQuerySet):
         """Awards their learner made public (revoked ones included: their page says so)."""
         return self.filter(is_shared=True)
 
+    def ever_shared(self):
+        """Awards public now or at any time before: their documents may be held outside."""
+        return self.filter(first_shared_at__isnull=False)
+
     def revoke(self, *, reason, now=None):
         """Revoke every award here not revoked yet, with a reason; return how many were.
 
@@ -204,11 +208,24 @@ class DegreeAward(models.Model):
         default=False,
         help_text="Whether the learner made the badge public; while private it answers 404.",
     )
+    first_shared_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "When the learner first made the badge public; empty if it never was. From then on "
+            "its documents may be held outside the site, so its revocation is published."
+        ),
+    )
     revoked_at = models.DateTimeField(
         null=True, blank=True, help_text="When the award was revoked; empty while it is valid."
     )
     revocation_reason = models.TextField(
-        blank=True, help_text="Why it was revoked; shown to anyone who checks the badge."
+        blank=True,
+        help_text=(
+            "Why it was revoked, for curators only: the badge's page and documents say just "
+            "that the issuer revoked it."
+        ),
     )
     recipient_salt = models.CharField(
         max_length=64,
@@ -233,11 +250,23 @@ class DegreeAward(models.Model):
                 condition=Q(revoked_at__isnull=True) | ~Q(revocation_reason=""),
                 name="award_revocation_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(is_shared=False) | Q(first_shared_at__isnull=False),
+                name="shared_award_records_first_sharing",
+            ),
         ]
 
     def __str__(self):
         learner = self.learner or "(deleted account)"
         return f"{learner} · {self.degree}"
+
+    def save(self, *args, **kwargs):
+        # Sharing once is for good: the badge's documents may be held outside from then on.
+        if self.is_shared and self.first_shared_at is None:
+            self.first_shared_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_shared_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("progress:dashboard") + f"#degree-{self.degree.slug}"
@@ -251,7 +280,10 @@ class DegreeAward(models.Model):
         return self.revoked_at is None
 
     def set_shared(self, shared):
-        """Make the badge public (its page and documents answer) or private again (404)."""
+        """Make the badge public (its page and documents answer) or private again (404).
+
+        The first time it is made public is kept for good (`first_shared_at`).
+        """
         self.is_shared = shared
         self.save(update_fields=["is_shared"])
         return self

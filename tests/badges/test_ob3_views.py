@@ -10,6 +10,7 @@ import jwt as pyjwt
 import pytest
 from django.urls import reverse
 
+from accounts.services import delete_account
 from badges.signing import rotate_key_file
 from tests.badges.credentials import fetch_credential, published_key, verified_claims
 from tests.badges.schema import schema_errors
@@ -126,10 +127,22 @@ def test_after_rotation_old_credentials_still_verify_and_new_ones_use_the_new_ke
     assert [key["kid"] for key in published] == [new_kid, old_kid]
 
 
-def test_the_revocation_list_names_revoked_credentials_with_their_reason(client, make_award):
-    revoked = make_award()
-    revoked.revoke(reason="Evidence was copied")
+def test_the_revocation_list_names_only_badges_ever_shared_and_never_the_curators_reason(
+    client, make_award, make_learner
+):
+    shared = make_award()
+    shared.revoke(reason="Evidence was copied")
+    shared_then_private = make_award().set_shared(False)
+    shared_then_private.revoke(reason="Plagiarised from Grace Hopper")
+    never_shared = make_award(is_shared=False)
+    never_shared.revoke(reason="Revoked before anyone saw it")
     make_award()  # earned again: a new, valid award that the list leaves out
+    # Deleting an account revokes its awards: a badge it had shared is listed, the rest not.
+    grace, bob = make_learner("grace"), make_learner("bob")
+    graces = make_award(learner=grace)
+    bobs = make_award(learner=bob, is_shared=False)
+    delete_account(user=grace)
+    delete_account(user=bob)
 
     response = client.get(reverse("badges:revocation_list"))
 
@@ -138,10 +151,15 @@ def test_the_revocation_list_names_revoked_credentials_with_their_reason(client,
     assert document["id"] == f"{ORIGIN}/badges/revocations.json"
     assert document["revokedCredentials"] == [
         {
-            "id": f"{ORIGIN}/badges/{revoked.public_id}/credential.jwt",
-            "revocationReason": "Evidence was copied",
+            "id": f"{ORIGIN}/badges/{award.public_id}/credential.jwt",
+            "revocationReason": "Revoked by the issuer.",
         }
+        for award in (shared, shared_then_private, graces)
     ]
+    for hidden in (never_shared, bobs):
+        assert str(hidden.public_id) not in response.text
+    for private_words in ("copied", "Grace Hopper", "before anyone", "deleted"):
+        assert private_words not in response.text
 
 
 def test_the_revocation_list_is_one_query_however_many_are_revoked(

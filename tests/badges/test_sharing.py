@@ -1,12 +1,16 @@
 """Learners make their own badges shareable or private; private badges answer 404 everywhere."""
 
+import datetime
 import uuid
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import earn_seed_practitioner
+
+HOUR = datetime.timedelta(hours=1)
 
 
 def sharing_url(award):
@@ -121,3 +125,19 @@ def test_each_learner_shares_only_their_own(make_learner):
     ada_award.refresh_from_db()
     bob_award.refresh_from_db()
     assert (ada_award.is_shared, bob_award.is_shared) == (True, False)
+
+
+def test_the_first_sharing_is_remembered_for_good(learner_client, ada_award):
+    """A badge once public may be held outside the site: its revocation will be published."""
+    first = datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC)
+    assert ada_award.first_shared_at is None
+    for moment, sharing in [
+        (first, "shared"),
+        (first + HOUR, "private"),
+        (first + 2 * HOUR, "shared"),
+    ]:
+        with time_machine.travel(moment, tick=False):
+            response = learner_client.post(sharing_url(ada_award), {"sharing": sharing})
+        assert response.status_code == 302
+        ada_award.refresh_from_db()
+        assert ada_award.first_shared_at == first

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from progress.models import DegreeAward
 from tests.factories import earn_seed_practitioner
+from tests.html import text
 
 pytestmark = pytest.mark.usefixtures("study_catalog")
 
@@ -42,7 +43,9 @@ def test_revoking_asks_for_a_reason_and_revokes_nothing_without_one(curator_clie
     assert award.is_valid
 
 
-def test_a_revoked_badge_says_so_and_its_assertion_is_gone(client, curator_client, learner):
+def test_a_revoked_badge_says_so_and_its_assertion_is_gone_the_reason_stays_in_the_admin(
+    client, curator_client, learner
+):
     award = earn_seed_practitioner(learner).set_shared(True)
     response = revoke(curator_client, award, apply="1", reason="The notebook is not theirs.")
     assert response.status_code == 302
@@ -52,12 +55,17 @@ def test_a_revoked_badge_says_so_and_its_assertion_is_gone(client, curator_clien
     messages = curator_client.get(CHANGELIST).content.decode()
     assert "Revoked 1 award(s)." in messages
 
-    page = client.get(reverse("badges:share", args=[award.public_id])).content.decode()
-    assert "Revoked" in page
-    assert "The notebook is not theirs." in page
+    change_page = curator_client.get(reverse("admin:progress_degreeaward_change", args=[award.pk]))
+    assert change_page.status_code == 200
+    assert "The notebook is not theirs." in text(change_page)
+
+    page = client.get(reverse("badges:share", args=[award.public_id]))
+    assert page.status_code == 200
+    assert "Revoked by the issuer" in text(page)
+    assert "notebook" not in text(page)
     assertion = client.get(reverse("badges:assertion", args=[award.public_id]))
     assert assertion.status_code == 410
-    assert assertion.json()["revocationReason"] == "The notebook is not theirs."
+    assert assertion.json()["revocationReason"] == "Revoked by the issuer."
 
 
 def test_revoking_again_keeps_the_first_reason(curator_client, learner):
