@@ -4,18 +4,25 @@ Each URL gets a HEAD request (repeated as GET when the server answers HEAD with 
 many refuse HEAD), redirects are followed by hand so permanent ones can be reported, requests
 run in a bounded thread pool with a timeout each, and only the calling thread touches the
 database.
+
+The checker fetches what curators (or whoever a resource's server redirects to) name, so
+every hop is checked before it is fetched: only http and https, at most MAX_REDIRECTS
+redirects, and never an address inside a private, loopback, link-local, reserved or
+multicast network (unless LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS allows it). The host is
+resolved once per hop and the connection goes to the very address that was checked, so a
+name cannot resolve to a public address for the check and a private one for the request.
 """
 
 import http.client
+import ipaddress
 import socket
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http import HTTPStatus
-from urllib.error import HTTPError, URLError
-from urllib.parse import urljoin, urlsplit
-from urllib.request import HTTPRedirectHandler, Request, build_opener
+from urllib.parse import quote, urljoin, urlsplit
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -99,61 +106,144 @@ def status_text(status_code):
         return str(status_code)
 
 
-class _DontFollowRedirects(HTTPRedirectHandler):
-    def redirect_request(self, request, fp, code, msg, headers, newurl):
-        return None  # The 3xx then surfaces as an HTTPError, with its Location header.
+class RefusedTarget(Exception):
+    """A URL the checker will not fetch; the message is what curators read after "broken: "."""
 
 
-def _request(url, method, timeout):
-    """(status, Location header) of a single request, redirects not followed."""
-    opener = build_opener(_DontFollowRedirects)
-    request = Request(url, method=method, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+def allowed_private_networks():
+    """The networks of LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS (CIDR strings), parsed."""
+    return [
+        ipaddress.ip_network(network, strict=False)
+        for network in getattr(settings, "LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS", ())
+    ]
+
+
+def is_public_address(address):
+    """Whether an IP address is on the public internet: not private, loopback, link-local,
+    shared (carrier NAT), reserved, unspecified or multicast, nor one of those inside IPv6."""
+    address = ipaddress.ip_address(address)
+    if address.version == 6:
+        embedded = address.ipv4_mapped or address.sixtofour
+        if embedded is not None and not is_public_address(embedded):
+            return False
+    return address.is_global and not (address.is_multicast or address.is_reserved)
+
+
+def may_fetch_address(address, allowed_networks=()):
+    """Whether the checker may connect to this address: a public one, or one in a network the
+    settings allow (tests serve their pages from 127.0.0.1 that way)."""
+    address = ipaddress.ip_address(address)
+    return is_public_address(address) or any(address in network for network in allowed_networks)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One hop, checked: where to connect, and what to ask for."""
+
+    scheme: str
+    host: str
+    port: int
+    address: str  # The resolved IP address the connection goes to (and that was checked).
+    path: str
+
+
+def resolve_target(url, allowed_networks):
+    """The checked Target of a URL; raise RefusedTarget when it may not be fetched."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"}:
+        raise RefusedTarget(f"refused: not an http(s) URL ({scheme or 'no scheme'})")
     try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, None
-    except HTTPError as error:
-        error.close()
-        return error.code, error.headers.get("Location")
+        host, port = parts.hostname, parts.port or (443 if scheme == "https" else 80)
+    except ValueError as error:  # a port that is not a number, or out of range
+        raise RefusedTarget(f"refused: {error}") from error
+    if not host:
+        raise RefusedTarget("refused: no host")
+    addresses = list(
+        dict.fromkeys(  # in the resolver's order of preference, once each
+            info[4][0].split("%")[0]  # an IPv6 zone ("fe80::1%eth0") is not part of the address
+            for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        )
+    )
+    # Every address the name has must be allowed: a client may pick any of them.
+    for address in addresses:
+        if not may_fetch_address(address, allowed_networks):
+            raise RefusedTarget(f"refused: private address ({address})")
+    # Non-ASCII in a path cannot go on the request line; what is already encoded stays so.
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    if parts.query:
+        path += "?" + quote(parts.query, safe="/%:@!$&'()*+,;=-._~?")
+    return Target(scheme, host, port, addresses[0], path)
 
 
-def _fetch(url, timeout):
+def _connection(target, timeout):
+    """An HTTP(S) connection to `target.address`, naming `target.host` (Host header, TLS SNI and
+    certificate check): no second DNS lookup can send it elsewhere."""
+    if target.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
+
+    def connect_to_checked_address(address, timeout, source_address=None):
+        return socket.create_connection((target.address, target.port), timeout, source_address)
+
+    connection._create_connection = connect_to_checked_address
+    return connection
+
+
+def _request(target, method, timeout):
+    """(status, Location header) of a single request, redirects not followed, body not read."""
+    connection = _connection(target, timeout)
     try:
-        status, location = _request(url, "HEAD", timeout)
-    except (http.client.HTTPException, URLError) as error:
+        connection.request(method, target.path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+        response = connection.getresponse()
+        return response.status, response.getheader("Location")
+    finally:
+        connection.close()
+
+
+def _fetch(target, timeout):
+    try:
+        status, location = _request(target, "HEAD", timeout)
+    except http.client.HTTPException:
         # Some servers hang up on HEAD instead of answering it; other failures are final.
-        if not isinstance(getattr(error, "reason", error), http.client.HTTPException):
-            raise
-        return _request(url, "GET", timeout)
+        return _request(target, "GET", timeout)
     if status >= 400:
         # 405 and 501 mean "no HEAD here"; some servers answer HEAD with 403 or 404 too.
-        return _request(url, "GET", timeout)
+        return _request(target, "GET", timeout)
     return status, location
 
 
 def _describe_error(error, timeout):
-    reason = error.reason if isinstance(error, URLError) else error
-    if isinstance(reason, TimeoutError):
+    if isinstance(error, TimeoutError):
         return f"timed out after {timeout:g} s"
-    if isinstance(reason, ConnectionRefusedError):
+    if isinstance(error, ConnectionRefusedError):
         return "connection refused"
-    if isinstance(reason, socket.gaierror):
+    if isinstance(error, socket.gaierror):
         return "host not found"
-    if isinstance(reason, ssl.SSLError):
-        return f"TLS error: {reason.reason or reason}"
-    return (str(reason) or type(reason).__name__)[:_ERROR_MAX_LENGTH]
+    if isinstance(error, ssl.SSLError):
+        return f"TLS error: {error.reason or error}"
+    return (str(error) or type(error).__name__)[:_ERROR_MAX_LENGTH]
 
 
 def check_url(url, *, timeout=DEFAULT_TIMEOUT):
-    """Check one URL, following up to MAX_REDIRECTS redirects."""
+    """Check one URL, following up to MAX_REDIRECTS redirects, each hop checked first."""
     if urlsplit(url).scheme.lower() not in {"http", "https"}:
         return LinkCheck(url, None, True, error="not an http(s) URL")
+    allowed_networks = allowed_private_networks()
     current = url
     permanent_target = ""
     only_permanent_so_far = True
     seen = {url}
     for _ in range(MAX_REDIRECTS + 1):
         try:
-            status, location = _fetch(current, timeout)
+            status, location = _fetch(resolve_target(current, allowed_networks), timeout)
+        except RefusedTarget as refusal:
+            # Never suggest a refused target as the URL to use instead.
+            suggestion = "" if permanent_target == current else permanent_target
+            return LinkCheck(url, None, True, suggestion, str(refusal))
         except (OSError, http.client.HTTPException, ValueError) as error:
             return LinkCheck(url, None, True, permanent_target, _describe_error(error, timeout))
         if not (300 <= status < 400 and location):

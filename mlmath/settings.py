@@ -1,5 +1,6 @@
 """Settings for mlmath, read from the environment (see `.env.example` and the README)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -267,6 +268,16 @@ BADGES_SIGNING_KEY = os.environ.get("BADGES_SIGNING_KEY", "")
 BADGES_SIGNING_KEY_FILE = os.environ.get("BADGES_SIGNING_KEY_FILE", "") or (
     str(BASE_DIR / "var" / "badges-signing-keys.pem") if DEBUG else ""
 )
+
+# The link checker (catalog/links.py) never connects to a private, loopback, link-local,
+# reserved or multicast address, except in these networks (comma-separated CIDR, e.g.
+# 10.20.0.0/16 for a catalog of intranet links; empty, the default: none).
+LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS = env_list("LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS")
+for _network in LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS: {error}") from error
 
 # Security: on by default outside DEBUG; each can be relaxed from the environment
 # (for instance SECURE_SSL_REDIRECT=0 behind a proxy that already redirects).

@@ -18,7 +18,12 @@ REDIRECTS = {
     "/temporary-then-moved": (302, "/moved"),
     "/moved-then-temporary": (301, "/temporary"),
     "/loop": (301, "/loop"),
+    "/to-file": (302, "file:///etc/passwd"),
+    "/to-metadata": (302, "http://169.254.169.254/latest/meta-data/"),
+    "/moved-to-metadata": (301, "http://169.254.169.254/latest/meta-data/"),
 }
+# The networks the tests' own servers are in: the link checker refuses every other private one.
+TEST_SITE_NETWORK = "127.0.0.1/32"
 
 
 class _TestSiteHandler(BaseHTTPRequestHandler):
@@ -35,6 +40,7 @@ class _TestSiteHandler(BaseHTTPRequestHandler):
         server = self.server
         with server.lock:
             server.requests.append((self.command, self.path))
+            server.hosts.append(self.headers.get("Host"))
             server.in_flight += 1
             server.max_in_flight = max(server.max_in_flight, server.in_flight)
         try:
@@ -45,9 +51,12 @@ class _TestSiteHandler(BaseHTTPRequestHandler):
 
     def _route(self):
         path = self.path
-        if path in REDIRECTS:
-            status, location = REDIRECTS[path]
+        redirects = {**REDIRECTS, **self.server.redirects}
+        if path in redirects:
+            status, location = redirects[path]
             self._send(status, location=location)
+        elif path.startswith("/chain/"):  # /chain/0 -> /chain/1 -> ... for ever
+            self._send(302, location=f"/chain/{int(path.removeprefix('/chain/')) + 1}")
         elif path == "/missing":
             self._send(404)
         elif path == "/error":
@@ -80,14 +89,23 @@ class _TestSiteHandler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def site():
+def local_test_sites_allowed(settings):
+    """The link checker may fetch the tests' servers on 127.0.0.1 (and no other private
+    address), as LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS allows on an intranet."""
+    settings.LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS = [TEST_SITE_NETWORK]
+
+
+@contextlib.contextmanager
+def serving(address="127.0.0.1"):
     """A local HTTP server with an endpoint for each case a link can be in; `.url(path)` names
-    one, `.requests` lists what it was asked."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _TestSiteHandler)
+    one, `.requests` lists what it was asked, `.redirects` takes more redirects by path."""
+    server = ThreadingHTTPServer((address, 0), _TestSiteHandler)
     server.daemon_threads = True
     server.block_on_close = False
     server.lock = threading.Lock()
     server.requests = []
+    server.hosts = []
+    server.redirects = {}
     server.in_flight = server.max_in_flight = 0
     server.slow_seconds = SLOW_SECONDS
     host, port = server.server_address
@@ -102,7 +120,20 @@ def site():
 
 
 @pytest.fixture
-def refused_url():
+def site(local_test_sites_allowed):
+    with serving() as server:
+        yield server
+
+
+@pytest.fixture
+def other_loopback_site():
+    """A second server on 127.0.0.2: loopback too, but outside the allowed network."""
+    with serving("127.0.0.2") as server:
+        yield server
+
+
+@pytest.fixture
+def refused_url(local_test_sites_allowed):
     """A URL on a port nothing listens on: bind a socket, note its port, close it."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,12 +1,15 @@
 """The link checker, against a small HTTP server on 127.0.0.1 started by the tests: never the
 internet."""
 
+import ipaddress
+import socket
 import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from catalog import links
 from catalog.links import check_resources, check_url, check_urls, summarize
 from catalog.models import Resource
 from tests.factories import make_resource
@@ -109,6 +112,125 @@ def test_a_url_that_is_not_http_is_broken_without_a_request():
     check = check_url("ftp://example.org/file.pdf", timeout=TIMEOUT)
 
     assert (check.is_broken, check.error) == (True, "not an http(s) URL")
+
+
+# What the checker refuses to fetch: only http(s), every hop checked, no private addresses.
+
+
+def test_a_redirect_to_a_file_url_is_refused_as_a_broken_link(site):
+    check = check_url(site.url("/to-file"), timeout=TIMEOUT)
+
+    assert (check.status_code, check.is_broken) == (None, True)
+    assert check.describe() == "broken: refused: not an http(s) URL (file)"
+
+
+@pytest.mark.parametrize("path", ["/to-metadata", "/moved-to-metadata"])
+def test_a_redirect_to_the_cloud_metadata_address_is_refused_without_a_request(site, path):
+    started = time.monotonic()
+
+    check = check_url(site.url(path), timeout=TIMEOUT)
+
+    assert time.monotonic() - started < TIMEOUT  # refused, not tried and timed out
+    assert (check.status_code, check.is_broken) == (None, True)
+    assert check.describe() == "broken: refused: private address (169.254.169.254)"
+    assert check.redirect_url == ""  # a refused target is never suggested as the new URL
+
+
+def test_a_redirect_to_another_loopback_address_is_refused_and_never_fetched(
+    site, other_loopback_site
+):
+    site.redirects["/to-loopback"] = (302, other_loopback_site.url("/ok"))
+
+    check = check_url(site.url("/to-loopback"), timeout=TIMEOUT)
+
+    assert check.describe() == "broken: refused: private address (127.0.0.2)"
+    assert site.requests == [("HEAD", "/to-loopback")]
+    assert other_loopback_site.requests == []
+
+
+def test_without_the_setting_a_loopback_site_is_refused_by_name_and_by_address(site, settings):
+    settings.LINK_CHECKER_ALLOWED_PRIVATE_NETWORKS = []
+    port = site.server_address[1]
+
+    checks = check_urls(
+        [site.url("/ok"), f"http://localhost:{port}/ok", f"http://[::1]:{port}/ok"],
+        timeout=TIMEOUT,
+    )
+
+    assert [check.error for check in checks.values()] == [
+        "refused: private address (127.0.0.1)",
+        "refused: private address (127.0.0.1)",  # the name is resolved, then checked
+        "refused: private address (::1)",
+    ]
+    assert site.requests == []
+
+
+def test_the_connection_goes_to_the_checked_address_under_the_links_host_name(site, monkeypatch):
+    """The host is resolved once per hop: what was checked is where the request goes (a second
+    lookup could answer differently: DNS rebinding), and the server still sees the name."""
+    port = site.server_address[1]
+    lookups = []
+
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host, port, *args, **kwargs):
+        if host != "docs.example.org":  # the connection to the address itself
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(links.socket, "getaddrinfo", resolve)
+
+    check = check_url(f"http://docs.example.org:{port}/moved", timeout=TIMEOUT)
+
+    assert (check.status_code, check.redirect_url) == (200, f"http://docs.example.org:{port}/ok")
+    assert lookups == ["docs.example.org", "docs.example.org"]  # once per hop
+    assert site.hosts == [f"docs.example.org:{port}"] * 2
+
+
+def test_redirects_stop_after_the_hop_limit(site):
+    check = check_url(site.url("/chain/0"), timeout=TIMEOUT)
+
+    assert (check.is_broken, check.error) == (True, "too many redirects")
+    assert len(site.requests) == links.MAX_REDIRECTS + 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "127.0.0.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "100.64.0.1",  # carrier-grade NAT
+        "224.0.0.1",  # multicast
+        "240.0.0.1",  # reserved
+        "255.255.255.255",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:127.0.0.1",  # IPv4-mapped loopback
+        "2002:a01:203::1",  # 6to4 of 10.1.2.3
+    ],
+)
+def test_private_and_special_addresses_are_refused(address):
+    assert not links.may_fetch_address(address)
+
+
+@pytest.mark.parametrize("address", ["93.184.216.34", "2606:4700::1111"])
+def test_public_addresses_may_be_fetched(address):
+    assert links.may_fetch_address(address)
+
+
+def test_the_setting_allows_chosen_private_networks_only():
+    intranet = [ipaddress.ip_network("10.20.0.0/16")]
+
+    assert links.may_fetch_address("10.20.3.4", intranet)
+    assert not links.may_fetch_address("10.21.3.4", intranet)
+    assert not links.may_fetch_address("169.254.169.254", intranet)
 
 
 # Many URLs
