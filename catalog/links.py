@@ -19,6 +19,7 @@ import socket
 import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from http import HTTPStatus
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -176,12 +177,18 @@ def resolve_target(url, allowed_networks):
     return Target(scheme, host, port, addresses[0], path)
 
 
+@cache
+def _tls_context():
+    """The system's trusted certificates, verified hostnames; loaded once, shared by threads."""
+    return ssl.create_default_context()
+
+
 def _connection(target, timeout):
     """An HTTP(S) connection to `target.address`, naming `target.host` (Host header, TLS SNI and
     certificate check): no second DNS lookup can send it elsewhere."""
     if target.scheme == "https":
         connection = http.client.HTTPSConnection(
-            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
+            target.host, target.port, timeout=timeout, context=_tls_context()
         )
     else:
         connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
