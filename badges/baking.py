@@ -18,7 +18,16 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
+from mlmath.bounded import InputTooLarge, inflate, size_in_words
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# What a baked image may carry, inflated: a VC-JWT is a few thousand bytes, and a pasted one
+# may have 20,000 characters.
+MAX_BADGE_DATA_BYTES = 100_000
+# Pillow writes a badge in a handful of chunks; other encoders split image data into chunks of
+# 8 KB or more, so a 2 MB image has a few hundred.
+MAX_PNG_CHUNKS = 2_000
+MAX_SVG_ELEMENTS = 50_000
 
 
 class BakingError(ValueError):
@@ -45,12 +54,17 @@ OB3_CREDENTIAL = BakingFormat(
 # PNG ---------------------------------------------------------------------------------------
 
 
-def png_chunks(png_bytes):
-    """The (type, data) chunks of a PNG, checking the signature, lengths and CRCs."""
+def png_chunks(png_bytes, *, max_chunks=MAX_PNG_CHUNKS):
+    """The (type, data) chunks of a PNG, checking the signature, lengths, CRCs and count."""
     if not png_bytes.startswith(PNG_SIGNATURE):
         raise BakingError("Not a PNG image: the file does not start with the PNG signature.")
     chunks, offset = [], len(PNG_SIGNATURE)
     while offset < len(png_bytes):
+        if len(chunks) == max_chunks:
+            raise BakingError(
+                f"Not a PNG we read: it has more than {max_chunks:,} chunks; a badge image has "
+                "a handful."
+            )
         if offset + 12 > len(png_bytes):
             raise BakingError("Corrupt PNG: it ends in the middle of a chunk.")
         (length,) = struct.unpack(">I", png_bytes[offset : offset + 4])
@@ -99,23 +113,47 @@ def bake_png(png_bytes, text, baking_format=OB2_ASSERTION):
 
 def unbake_png(png_bytes, baking_format=OB2_ASSERTION):
     """The text baked into a PNG in the given format, or None when there is none."""
-    keyword = baking_format.png_keyword.encode("latin-1")
+    keyword = baking_format.png_keyword.encode("latin-1") + b"\x00"
     for chunk_type, data in png_chunks(png_bytes):
-        if chunk_type == b"iTXt" and data.startswith(keyword + b"\x00"):
-            rest = data[len(keyword) + 1 :]
-            compressed = rest[:1] == b"\x01"
-            language_end = rest.index(b"\x00", 2)
-            translated_end = rest.index(b"\x00", language_end + 1)
-            text = rest[translated_end + 1 :]
-            if compressed:
-                try:
-                    text = zlib.decompress(text)
-                except zlib.error as error:
-                    raise BakingError("Corrupt PNG: its badge data does not decompress.") from error
-            return _decode(text)
-        if chunk_type == b"tEXt" and data.startswith(keyword + b"\x00"):
-            return data[len(keyword) + 1 :].decode("latin-1")
+        if chunk_type == b"iTXt" and data.startswith(keyword):
+            return _itxt_text(data[len(keyword) :])
+        if chunk_type == b"tEXt" and data.startswith(keyword):
+            return _bounded(data[len(keyword) :], "PNG").decode("latin-1")
     return None
+
+
+def _itxt_text(after_keyword):
+    """The text of an iTXt chunk after its keyword: compression flag and method, language
+    and translated keyword (each ended by a NUL byte), then UTF-8 text, maybe compressed."""
+    compression_flag, compression_method = after_keyword[:1], after_keyword[1:2]
+    fields = after_keyword[2:].split(b"\x00", 2)
+    if not compression_method or len(fields) != 3:
+        raise BakingError(
+            "Corrupt PNG: its badge data chunk lacks the NUL bytes that end its language and "
+            "translated keyword."
+        )
+    text = fields[2]
+    if compression_flag == b"\x01":
+        if compression_method != b"\x00":
+            raise BakingError("Corrupt PNG: its badge data uses an unknown compression method.")
+        try:
+            text = inflate(text, max_bytes=MAX_BADGE_DATA_BYTES)
+        except InputTooLarge as error:
+            raise BakingError(f"This PNG's badge data is too large: {error}.") from error
+        except zlib.error as error:
+            raise BakingError("Corrupt PNG: its badge data does not decompress.") from error
+    elif compression_flag != b"\x00":
+        raise BakingError("Corrupt PNG: its badge data chunk has an unknown compression flag.")
+    return _decode(_bounded(text, "PNG"))
+
+
+def _bounded(text_bytes, kind):
+    if len(text_bytes) > MAX_BADGE_DATA_BYTES:
+        raise BakingError(
+            f"This {kind}'s badge data is too large: it is more than "
+            f"{size_in_words(MAX_BADGE_DATA_BYTES)}, the limit."
+        )
+    return text_bytes
 
 
 def _decode(text_bytes):
@@ -168,19 +206,65 @@ def _without_baked_elements(svg_text, baking_format):
     return re.sub(rf"<{name}\b[^>]*>.*?</{name}>", "", svg_text, flags=re.DOTALL)
 
 
+class _BakedElementFinder:
+    """An XML parser target that keeps only what unbaking needs: the root's tag and the
+    first baked element directly under it (its `verify` attribute and text). Nothing else
+    is stored, so memory stays flat whatever the document holds."""
+
+    def __init__(self, baked_tag):
+        self.baked_tag = baked_tag
+        self.root_tag = None
+        self.verify = None
+        self.text_parts = []
+        self.found = False
+        self.depth = 0
+        self.elements = 0
+        self._inside_baked = False
+
+    def start(self, tag, attributes):
+        self.elements += 1
+        if self.elements > MAX_SVG_ELEMENTS:
+            raise BakingError(
+                f"Not an SVG we read: it has more than {MAX_SVG_ELEMENTS:,} elements; a badge "
+                "image has far fewer."
+            )
+        self.depth += 1
+        if self.depth == 1:
+            self.root_tag = tag
+        elif self.depth == 2 and tag == self.baked_tag and not self.found:
+            self.found = self._inside_baked = True
+            self.verify = attributes.get("verify")
+
+    def end(self, tag):
+        if self.depth == 2:
+            self._inside_baked = False
+        self.depth -= 1
+
+    def data(self, text):
+        if self._inside_baked:
+            self.text_parts.append(text)
+
+    def close(self):
+        return self
+
+
 def unbake_svg(svg_text, baking_format=OB2_ASSERTION):
     """What is baked into an SVG: the `verify` URL, else the element's text; None if nothing."""
     if isinstance(svg_text, bytes):
         svg_text = _decode(svg_text)
+    finder = _BakedElementFinder(f"{{{baking_format.svg_namespace}}}{baking_format.svg_element}")
+    parser = ElementTree.DefusedXMLParser(target=finder, forbid_dtd=True)
     try:
-        root = ElementTree.fromstring(svg_text, forbid_dtd=True)
+        parser.feed(svg_text)
+        parser.close()
     except ElementTree.ParseError as error:
         raise BakingError(f"Not a readable SVG image: {error}.") from error
     except DefusedXmlException as error:
         raise BakingError("Not an SVG we read: it declares a DTD or entities.") from error
-    if root.tag not in ("{http://www.w3.org/2000/svg}svg", "svg"):
+    if finder.root_tag not in ("{http://www.w3.org/2000/svg}svg", "svg"):
         raise BakingError("Not an SVG image: its root element is not <svg>.")
-    element = root.find(f"{{{baking_format.svg_namespace}}}{baking_format.svg_element}")
-    if element is None:
+    if not finder.found:
         return None
-    return element.get("verify") or (element.text or "").strip() or None
+    text = "".join(finder.text_parts)
+    _bounded(text.encode("utf-8"), "SVG")
+    return finder.verify or text.strip() or None
