@@ -4,7 +4,14 @@ import datetime
 import json
 from dataclasses import dataclass
 
-from accounts.transfer.base import FORMAT, MAX_IMPORT_BYTES, VERSION, ImportFileError
+from accounts.transfer.base import (
+    FORMAT,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_DEPTH,
+    VERSION,
+    ImportFileError,
+)
+from mlmath.bounded import InputTooLarge, load_json
 from mlmath.uploads import too_large_message
 from progress.models import NOTE_MAX_LENGTH, Status
 
@@ -41,7 +48,9 @@ def parse_import(data: bytes) -> ImportFile:
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError(too_large_message(len(data), MAX_IMPORT_BYTES))
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        document = load_json(data, max_bytes=MAX_IMPORT_BYTES, max_depth=MAX_IMPORT_DEPTH)
+    except InputTooLarge as error:
+        raise ImportFileError(f"{error} An mlmath export is never like this.") from error
     except UnicodeDecodeError as error:
         raise ImportFileError(
             f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} at position "

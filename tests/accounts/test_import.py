@@ -102,6 +102,8 @@ def test_an_empty_note_does_not_erase_one():
         ),
         (json.dumps(document({**row(), "note": "x" * 1001})).encode(), "longer than 1000"),
         (json.dumps(document({"status": "completed"})).encode(), "progress[0].resource must be"),
+        (b"[" * 100_000 + b"]" * 100_000, "nests its data 100000 levels deep; the limit is 16"),
+        (b"[" + b"{}," * 1_500_000 + b"{}]", "holds 1,500,002 values and keys; the limit is"),
     ],
 )
 def test_malformed_and_foreign_files_are_refused_with_the_reason(data, message):
@@ -227,6 +229,13 @@ def test_real_import_writes_and_reimport_changes_nothing(seed_catalog, learner_c
         (
             json.dumps(document(row("keras"), {"resource": {"slug": "x"}, "status": "?"})).encode(),
             "progress[1].status",
+        ),
+        (b"[" * 100_000, "The file nests its data 100000 levels deep; the limit is 16 levels."),
+        (
+            json.dumps(
+                document(row("keras"), {"resource": {"slug": [[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]}})
+            ).encode(),
+            "The file nests its data 20 levels deep; the limit is 16 levels.",
         ),
     ],
 )
