@@ -1,10 +1,11 @@
-"""The settings form: what a learner may change about their own profile."""
+"""The account forms: profile settings, progress import (and its confirmation), deletion."""
 
 from django import forms
 
 from accounts.models import Profile, time_zone_names
 from accounts.transfer.base import MAX_IMPORT_BYTES, ImportFileError
 from accounts.transfer.parse import parse_import
+from accounts.transfer.preview import MAX_PREVIEW_TOKEN_CHARS, NOT_YOURS, previewed_content
 from mlmath.uploads import UploadField
 
 
@@ -49,8 +50,32 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
+        # The bytes are kept for a preview's token; cleaned_data holds the parsed file.
+        self.content = self.cleaned_data["file"].read()
         try:
-            return parse_import(self.cleaned_data["file"].read())
+            return parse_import(self.content)
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class ConfirmImportForm(forms.Form):
+    """ "Import" after "Preview": the previewed file, carried in a signed token."""
+
+    preview = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=MAX_PREVIEW_TOKEN_CHARS,
+        error_messages={"required": NOT_YOURS, "max_length": NOT_YOURS},
+    )
+
+    def __init__(self, *args, learner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+
+    def clean_preview(self):
+        try:
+            return parse_import(
+                previewed_content(self.cleaned_data["preview"], learner=self.learner)
+            )
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from error
 

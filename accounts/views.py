@@ -12,12 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.forms import DeleteAccountForm, ImportForm, ProfileForm
+from accounts.forms import ConfirmImportForm, DeleteAccountForm, ImportForm, ProfileForm
 from accounts.models import Profile, profile_for
 from accounts.public import profile_preview, public_profile
 from accounts.services import delete_account
 from accounts.transfer.apply import import_progress
 from accounts.transfer.export import export_document, export_progress_csv
+from accounts.transfer.preview import PREVIEW_LIFETIME, sign_preview
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -96,24 +97,39 @@ def export_csv(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def import_view(request):
-    """Upload an export: "Preview" shows what would change, "Import" merges it."""
-    report = None
-    if request.method == "POST":
+    """Upload an export: "Preview" shows what would change, "Import" merges it; after a
+    preview, "Import these changes" merges the previewed file without a second upload."""
+    form, report = ImportForm(), None
+    confirm_form, confirm_errors = None, []  # the "Import these changes" form after a preview
+    if request.method == "POST" and "preview" in request.POST:
+        submitted = ConfirmImportForm(request.POST, learner=request.user)
+        if submitted.is_valid():
+            report = import_progress(learner=request.user, parsed=submitted.cleaned_data["preview"])
+        else:
+            confirm_errors = submitted.errors["preview"]
+    elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
+            dry_run = request.POST.get("action") != "import"
             report = import_progress(
-                learner=request.user,
-                parsed=form.cleaned_data["file"],
-                dry_run=request.POST.get("action") != "import",
+                learner=request.user, parsed=form.cleaned_data["file"], dry_run=dry_run
             )
+            token = sign_preview(form.content, learner=request.user) if dry_run else None
+            if token:
+                confirm_form = ConfirmImportForm(initial={"preview": token}, learner=request.user)
             form = ImportForm()
-    else:
-        form = ImportForm()
     template = "accounts/import.html"
     if request.htmx and not request.htmx.boosted:
         template += "#import-panel"
-    status = 422 if form.errors else 200
-    return render(request, template, {"form": form, "report": report}, status=status)
+    context = {
+        "form": form,
+        "report": report,
+        "confirm_form": confirm_form,
+        "confirm_errors": confirm_errors,
+        "preview_minutes": int(PREVIEW_LIFETIME.total_seconds() // 60),
+    }
+    status = 422 if form.errors or confirm_errors else 200
+    return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
