@@ -75,6 +75,15 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# Uploads: no byte of a file past the largest limit a form accepts (mlmath/uploads.py) is
+# kept in memory or on disk, however large the request; Django's defaults do the rest (at most
+# 2.5 MB of a file in memory, then a temporary file; 2.5 MB of other fields; 100 files).
+FILE_UPLOAD_HANDLERS = [
+    "mlmath.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 ROOT_URLCONF = "mlmath.urls"
 
 TEMPLATES = [
