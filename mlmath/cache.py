@@ -121,6 +121,12 @@ class UpsertDatabaseCache(DatabaseCache):
 
     CULL_CHECK_EVERY = 100
 
+    @property
+    def database_alias(self):
+        """The database the table is in: a `set` inside that database's transaction is part of
+        it, committed or rolled back with the rows."""
+        return router.db_for_write(self.cache_model_class)
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         if random.randrange(self.CULL_CHECK_EVERY) == 0:
             return super().set(key, value, timeout, version)
@@ -130,7 +136,7 @@ class UpsertDatabaseCache(DatabaseCache):
         if not settings.USE_TZ:
             expires = expires.replace(tzinfo=None)
         pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-        connection = connections[router.db_for_write(self.cache_model_class)]
+        connection = connections[self.database_alias]
         table = connection.ops.quote_name(self._table)
         with connection.cursor() as cursor:
             cursor.execute(

@@ -178,17 +178,30 @@ def _replace(key):
 
 
 class _ReplaceOnCommit:
-    def __init__(self, key):
+    """The replacement at commit, registered once per key and transaction (which tells the
+    transaction's later bumps that the key is replaced already)."""
+
+    def __init__(self, key, *, written_with_the_rows):
         self.key = key
+        self.written_with_the_rows = written_with_the_rows
 
     def __call__(self):
-        _replace(self.key)
+        if not self.written_with_the_rows:
+            _replace(self.key)
+
+
+def written_with_the_rows(cache, connection):
+    """Whether a `set` on the shared cache now is part of `connection`'s transaction: the
+    database cache in the same database. Then the token written at once is committed together
+    with the rows, so no request elsewhere can read it before them."""
+    return getattr(cache, "database_alias", None) == connection.alias
 
 
 def bump(key):
     """Replace the token at once (so the rest of this transaction and request see the change)
     and again when the transaction commits: a request elsewhere that read the old rows between
-    the two cached them under the first new token, which the second makes unreachable.
+    the two cached them under the first new token, which the second makes unreachable. (With
+    the database cache no one can read the first before the commit: it is the only one.)
     Several writes of one request in one transaction share those two replacements."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
@@ -207,7 +220,8 @@ def bump(key):
     if published is not None:
         published.add(key)
     if not pending:
-        transaction.on_commit(_ReplaceOnCommit(key))
+        in_transaction = written_with_the_rows(caches["default"], connection)
+        transaction.on_commit(_ReplaceOnCommit(key, written_with_the_rows=in_transaction))
 
 
 def bump_learner(learner_id):

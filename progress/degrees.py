@@ -116,6 +116,10 @@ class DegreeCredit:
     completed_resource_ids: frozenset[int] = frozenset()
     evidenced_milestone_ids: frozenset[int] = frozenset()
 
+    def completed_among(self, resource_ids):
+        """How many of these resources the learner has completed (a topic's bar)."""
+        return len(self.completed_resource_ids.intersection(resource_ids))
+
     def evaluate(self, degrees):
         """`evaluate_degrees` for this credit."""
         return evaluate_degrees(self.completed_resource_ids, degrees, self.evidenced_milestone_ids)

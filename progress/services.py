@@ -7,21 +7,21 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from catalog.models import Degree
-from progress.degrees import degree_credit, load_degree_specs
+from progress.degrees import DegreeCredit, degree_credit, load_degree_specs
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
 
 
-def record_new_awards(*, learner, now=None):
+def record_new_awards(*, learner, now=None, credit=None):
     """Award every degree the learner meets and does not hold yet; return the new awards.
 
+    `credit` is the learner's `degree_credit`, when the caller has just read it.
     Existing awards are never removed: a degree tightened later keeps its earlier holders.
     Only a curator's revocation ends an award.
     """
     now = now or timezone.now()
+    credit = credit or degree_credit(learner)
     met_slugs = {
-        result.degree.slug
-        for result in degree_credit(learner).evaluate(load_degree_specs())
-        if result.met
+        result.degree.slug for result in credit.evaluate(load_degree_specs()) if result.met
     }
     if not met_slugs:
         return []
@@ -57,6 +57,7 @@ class WriteResult:
     row: models.Model
     credit_changed: bool = False
     new_awards: list[DegreeAward] = field(default_factory=list)
+    credit: DegreeCredit | None = None  # the learner's credit after the write, if it was read
 
 
 def set_resource_status(*, learner, resource, status, now=None):
@@ -67,7 +68,7 @@ def set_resource_status(*, learner, resource, status, now=None):
     resource (and the unique constraint would refuse a second).
     """
     now = now or timezone.now()
-    new_awards = []
+    new_awards, credit = [], None
     with transaction.atomic():
         lock_learner(learner)
         progress = ResourceProgress.objects.filter(
@@ -80,9 +81,10 @@ def set_resource_status(*, learner, resource, status, now=None):
                 learner=learner, resource=resource, status=status, created_at=now
             )
             if status == Status.COMPLETED:
-                new_awards = record_new_awards(learner=learner, now=now)
+                credit = degree_credit(learner)
+                new_awards = record_new_awards(learner=learner, now=now, credit=credit)
     credit_changed = was_completed != (progress.status == Status.COMPLETED)
-    return WriteResult(progress, credit_changed, new_awards)
+    return WriteResult(progress, credit_changed, new_awards, credit)
 
 
 def set_resource_note(*, learner, resource, note):

@@ -5,7 +5,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -52,7 +51,7 @@ def dashboard(request):
 
 
 def published_resource(slug):
-    """The published resource, with its topic and how many resources the topic publishes; read
+    """The published resource, with its topic and the topic's published resources' ids; read
     once per catalog version and process, as every learner marks the same resources."""
     resource = cached_for_catalog_version(f"published-resource:{slug}", lambda: read_resource(slug))
     if resource is None:
@@ -61,16 +60,20 @@ def published_resource(slug):
 
 
 def read_resource(slug):
-    resources = (
+    """In one query, every published resource of the topic that publishes `slug`: the one
+    asked for is returned, knowing its topic's published resources (`topic_published_ids`,
+    so a completion's topic bar is counted from the credit the award check read)."""
+    same_topic = (
         Resource.objects.published()
         .select_related("topic")
-        .annotate(
-            topic_published_count=Count(
-                "topic__resources", filter=Q(topic__resources__is_published=True)
-            )
-        )
+        .filter(topic__resources__slug=slug, topic__resources__is_published=True)
     )
-    return resources.filter(slug=slug).first()
+    resources = list(same_topic)
+    resource = next((resource for resource in resources if resource.slug == slug), None)
+    if resource is not None:
+        resource.topic_published_ids = frozenset(resource.pk for resource in resources)
+        resource.topic_published_count = len(resources)
+    return resource
 
 
 def resource_response(request, resource, written):
@@ -84,6 +87,12 @@ def resource_response(request, resource, written):
             "credit_changed": written.credit_changed,
             "new_award": max(written.new_awards, key=lambda a: a.degree.rank, default=None),
         }
+        if written.credit_changed:  # a completion read the credit: counted without a query
+            context["completed_in_topic"] = (
+                written.credit.completed_among(resource.topic_published_ids)
+                if written.credit is not None
+                else LearnerProgress(request.user).completed_in_topic(resource.topic)
+            )
         return render(request, "progress/resource_changed.html", context)
     return redirect(safe_next_url(request) or resource.get_absolute_url())
 

@@ -113,6 +113,25 @@ def test_htmx_post_announces_the_change_and_the_topic_progress_in_the_live_regio
     )
 
 
+def test_a_completions_topic_bar_counts_only_what_is_published_now(learner_client, hx):
+    statistics = "statistics-and-probability"
+    learner_client.post(status_url("edx-probability"), {"status": "completed"}, **hx())
+    learner_client.post(status_url("information-theory"), {"status": "completed"}, **hx())
+    Resource.objects.filter(slug="information-theory").update(is_published=False)
+
+    response = learner_client.post(
+        status_url("edx-introduction-to-statistics"), {"status": "completed"}, **hx()
+    )
+
+    assert response.status_code == 200
+    assert text(by_id(response, f"topic-progress-{statistics}")) == "2 of 3 completed"
+    assert text(by_id(response, "live-announcement")).endswith(
+        "Statistics and probability: 2 of 3 completed."
+    )
+    response = learner_client.post(status_url("edx-probability"), {"status": "skipped"}, **hx())
+    assert text(by_id(response, f"topic-progress-{statistics}")) == "1 of 3 completed"
+
+
 def test_the_completion_that_earns_a_degree_announces_it_once(
     learner_client, learner, hx, milestones
 ):
