@@ -91,7 +91,8 @@ class ForgivingRedisCache(RedisCache):
         return f"{self.make_key('announcements')}@{self._servers[0]}"
 
     def set_and_announce(self, key, value):
-        """Set `key` to `value` (no expiry) and announce "key value", as one transaction."""
+        """Set `key` to `value` (no expiry) and announce "key value", as one transaction;
+        whether Redis answered that it did (it may have, even when it did not answer)."""
         made_key = self.make_and_validate_key(key)
         client = self._cache.get_client(made_key, write=True)
         try:
@@ -101,6 +102,8 @@ class ForgivingRedisCache(RedisCache):
             pipeline.execute()
         except REDIS_UNREACHABLE_ERRORS as error:
             logger.warning("Redis unreachable, %s not announced: %s", key, error)
+            return False
+        return True
 
     def subscribe_to_announcements(self, on_reconnect):
         """A subscription to the announcements; `on_reconnect()` is called whenever its

@@ -183,6 +183,12 @@ CACHES = {
 # them: a session the cache has dropped is read back from the database, so none is lost.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# With Redis, each process keeps the version tokens it has read or been announced, and reads
+# each one again after this many seconds: an announcement lost without notice (a stall, a
+# connection that died silently) is then corrected within it. With retries of replacements Redis
+# did not take (mlmath.versions), it bounds staleness after a cache fault: README, "Caching".
+VERSION_REREAD_SECONDS = float(os.environ.get("VERSION_REREAD_SECONDS", "10"))
+
 # Argon2id (OWASP's first choice) for new and changed passwords; the PBKDF2 hashers stay so
 # existing hashes still verify, and Django re-hashes them with Argon2id at the next sign-in.
 PASSWORD_HASHERS = [

@@ -15,15 +15,22 @@ reads none at all once its process knows them: every replacement is announced to
 process (pub/sub), and each request first takes the announcements waiting on its process's
 subscription (no round trip). A process that may have missed one (no subscription yet, its
 connection lost and made again) forgets what it knew and reads the tokens again.
+
+After a cache fault, staleness is bounded (README, "Caching and performance"): a replacement Redis
+did not take is made again by its process every second until Redis takes it, and every process
+reads each token it holds again after `VERSION_REREAD_SECONDS`, announced or not.
 """
 
 import contextlib
 import logging
 import os
+import threading
 import time
 import uuid
+from time import monotonic
 
 from asgiref.local import Local
+from django.conf import settings
 from django.core.cache import caches
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -40,6 +47,35 @@ def learner_key(learner_id):
 _this_request = Local()
 
 
+class KnownTokens:
+    """Tokens this process has read or been announced, each trusted for `VERSION_REREAD_SECONDS`
+    and read again after that.
+
+    Announcements alone would be trusted forever, and one can be lost without any sign: a
+    replacement Redis took only later (a stall), a subscription whose connection died silently,
+    a token this process made up while Redis did not answer. Re-reading bounds how long any of
+    these lasts, for one GET per token and interval per process.
+    """
+
+    def __init__(self):
+        self._heard = {}  # key: (token, trusted until, in `monotonic()` seconds)
+
+    def get(self, key):
+        heard = self._heard.get(key)
+        if heard is None or monotonic() >= heard[1]:
+            return None
+        return heard[0]
+
+    def remember(self, key, token):
+        self._heard[key] = (token, monotonic() + settings.VERSION_REREAD_SECONDS)
+
+    def clear(self):
+        self._heard.clear()
+
+    def __len__(self):
+        return len(self._heard)
+
+
 class Announcements:
     """The tokens this process knows to be current, kept so by the shared cache's
     announcements (when it can announce: Redis)."""
@@ -52,7 +88,7 @@ class Announcements:
         self.channel = None
         self.pubsub = None
         self.confirmed = False
-        self.tokens = {}
+        self.tokens = KnownTokens()
         self.lost_at = float("-inf")
 
     def known(self):
@@ -70,7 +106,7 @@ class Announcements:
         self.channel = channel
         try:
             if self.pubsub is None:
-                if time.monotonic() - self.lost_at < self.RESUBSCRIBE_AFTER:
+                if monotonic() - self.lost_at < self.RESUBSCRIBE_AFTER:
                     return None
                 self.pubsub = cache.subscribe_to_announcements(self.forget)
                 self.confirmed = False
@@ -84,7 +120,7 @@ class Announcements:
                     self.confirmed = True
                 elif message["type"] == "message":
                     key, _, token = message["data"].decode().partition(" ")
-                    self.tokens[key] = token
+                    self.tokens.remember(key, token)
         except Exception as error:  # any failure: stop trusting what is known, read instead
             logger.warning("Version announcements lost, reading versions instead: %s", error)
             self.close()
@@ -94,6 +130,12 @@ class Announcements:
         if len(self.tokens) > self.MAX_TOKENS:
             self.tokens.clear()
         return self.tokens
+
+    def remember(self, key, token):
+        """A token this process set itself: it serves it at once, whatever became of the
+        announcement."""
+        if self.confirmed and self.pid == os.getpid():
+            self.tokens.remember(key, token)
 
     def forget(self, *args):
         """Called when the subscription's connection was made again: what came meanwhile is
@@ -108,15 +150,70 @@ class Announcements:
         self.pubsub = None
         self.confirmed = False
         self.tokens.clear()
-        self.lost_at = time.monotonic()
+        self.lost_at = monotonic()
 
 
 announcements = Announcements()
 
 
+class UnannouncedReplacements:
+    """Keys whose replacement the shared cache did not take (Redis stalled or down), replaced
+    again by a thread of this process every `RETRY_EVERY` seconds until Redis takes them, so
+    that every process hears of the change at most about a second after Redis answers again.
+    (A replacement that timed out may have landed after all: replacing it again is harmless.)
+    Without the retry, a change made during the fault would stay unseen until the next one."""
+
+    RETRY_EVERY = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.failures = {}  # key: how many replacements of it had failed when it last failed
+        self.failure_count = 0
+        self.thread = None
+
+    def add(self, key):
+        with self.lock:
+            self.failure_count += 1
+            self.failures[key] = self.failure_count
+            if self.thread is None:
+                logger.warning("Redis did not take %s; replacing it again until it does", key)
+                self.thread = threading.Thread(
+                    target=self.retry, name="mlmath-version-retry", daemon=True
+                )
+                self.thread.start()
+
+    def retry(self):
+        while True:
+            time.sleep(self.RETRY_EVERY)
+            with self.lock:
+                failures = dict(self.failures)
+            for key, failure in failures.items():
+                if not _write(key, uuid.uuid4().hex):
+                    break  # Redis still does not answer: wait, rather than time out per key
+                with self.lock:
+                    if self.failures.get(key) == failure:  # else it failed again meanwhile
+                        del self.failures[key]
+            with self.lock:
+                if not self.failures:
+                    logger.info("Redis took every replacement it had missed")
+                    self.thread = None
+                    return
+
+    def clear(self):
+        with self.lock:
+            self.failures.clear()
+
+
+unannounced = UnannouncedReplacements()
+# A forked worker has no retrying thread; its parent retries what it failed itself.
+os.register_at_fork(after_in_child=unannounced.__init__)
+
+
 def forget():
-    """Forget every token this process knows (tests that empty the shared cache)."""
+    """Forget every token this process knows, and every replacement it has to make again
+    (tests that empty the shared cache)."""
     announcements.tokens.clear()
+    unannounced.clear()
 
 
 def _start_request(**kwargs):
@@ -142,8 +239,9 @@ def current(*keys):
         announced = announcements.known()
         if announced is not None:
             for key in missing:
-                if key in announced:
-                    tokens[key] = announced[key]
+                token = announced.get(key)
+                if token is not None:
+                    tokens[key] = token
             missing = [key for key in missing if key not in tokens]
     if missing:
         cache = caches["default"]
@@ -161,17 +259,24 @@ def current(*keys):
             tokens[key] = token
             if announced is not None and token is not None:
                 # Read after the subscription was confirmed: any later change is announced.
-                announced[key] = token
+                announced.remember(key, token)
     return tuple(tokens[key] for key in keys)
+
+
+def _write(key, token):
+    """Set the shared token (and announce it, with Redis); False if Redis did not take it."""
+    cache = caches["default"]
+    if hasattr(cache, "set_and_announce"):
+        return cache.set_and_announce(key, token)
+    cache.set(key, token, timeout=None)
+    return True
 
 
 def _replace(key):
     token = uuid.uuid4().hex
-    cache = caches["default"]
-    if hasattr(cache, "set_and_announce"):
-        cache.set_and_announce(key, token)
-    else:
-        cache.set(key, token, timeout=None)
+    if not _write(key, token):
+        unannounced.add(key)
+    announcements.remember(key, token)
     known = getattr(_this_request, "tokens", None)
     if known is not None:
         known[key] = token

@@ -4,11 +4,14 @@ or with only the environment production starts with (to read its settings)."""
 import json
 import os
 import secrets
+import signal
 import socket
 import sqlite3
 import subprocess
 import sys
+import time
 
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -71,6 +74,79 @@ def run_app_process(script, *arguments, database_url, **environment):
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     return stdout
+
+
+class PrivateRedis:
+    """A redis-server of our own, on loopback, without persistence, that tests may kill or
+    pause."""
+
+    def __init__(self, executable, port):
+        self.executable, self.port, self.process = executable, port, None
+        self.url = f"redis://127.0.0.1:{port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        probe = redis.Redis(port=self.port, socket_connect_timeout=1)
+        for _ in range(100):  # until it accepts connections
+            try:
+                probe.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise AssertionError(f"redis-server did not start on port {self.port}")
+
+    def pause(self):
+        """Stall it, as a busy or swapping host does: connections stay open, nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a paused process cannot die on its own
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+class AppServer:
+    """gunicorn serving the app on a loopback port, one sync worker, as production runs it."""
+
+    def __init__(self, port, database_url, **environment):
+        self.port = port
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+             "--worker-class", "sync", "--timeout", "120", "mlmath.wsgi"],
+            cwd=settings.BASE_DIR,
+            env=app_process_env(database_url, ALLOWED_HOSTS="127.0.0.1", **environment),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited: {self.process.stderr.read()}")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    return
+            time.sleep(0.1)
+        self.stop()
+        raise AssertionError(f"gunicorn did not listen on port {port}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process.stderr.close()
 
 
 PROJECT_DIR = settings.BASE_DIR

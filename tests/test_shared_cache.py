@@ -7,11 +7,8 @@ they skip without redis-server, and fail instead under CI.
 import json
 import os
 import shutil
-import subprocess
-import time
 
 import pytest
-import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
@@ -19,7 +16,12 @@ from django.test import Client
 
 from mlmath.cache import ForgivingRedisCache
 from tests.conftest import skip_or_fail
-from tests.processes import database_url_for_other_processes, run_app_process, unused_port
+from tests.processes import (
+    PrivateRedis,
+    database_url_for_other_processes,
+    run_app_process,
+    unused_port,
+)
 
 PASSWORD = "correct-horse-battery-staple-42"
 DATABASE_CACHE = {
@@ -34,34 +36,6 @@ DATABASE_RATE_LIMITS = {
 
 def free_port():
     return unused_port(18610, 18699)
-
-
-class PrivateRedis:
-    """A redis-server of our own, on loopback, without persistence, that tests may kill."""
-
-    def __init__(self, executable, port):
-        self.executable, self.port, self.process = executable, port, None
-        self.url = f"redis://127.0.0.1:{port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [self.executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        probe = redis.Redis(port=self.port, socket_connect_timeout=1)
-        for _ in range(100):  # until it accepts connections
-            try:
-                probe.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise AssertionError(f"redis-server did not start on port {self.port}")
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 @pytest.fixture

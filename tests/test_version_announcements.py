@@ -10,6 +10,7 @@ from django.test import Client
 
 from catalog.models import Topic
 from mlmath import versions
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -34,26 +35,51 @@ def stored(key):
 
 def test_a_replacement_reaches_another_process_without_a_read(seed_catalog, other_server):
     token = versions.current(versions.CATALOG)[0]
-    other_server.tokens[versions.CATALOG] = token
+    other_server.tokens.remember(versions.CATALOG, token)
     Topic.objects.filter(slug="calculus").update(summary="Announced.")
     new_token = stored(versions.CATALOG)
     assert new_token != token
-    assert other_server.known()[versions.CATALOG] == new_token
+    assert other_server.known().get(versions.CATALOG) == new_token
 
 
 def test_a_learners_replacement_is_announced_too(learner, other_server):
     key = versions.learner_key(learner.pk)
-    other_server.tokens[key] = versions.current(key)[0]
+    other_server.tokens.remember(key, versions.current(key)[0])
     versions.bump_learner(learner.pk)
-    assert other_server.known()[key] == stored(key)
+    assert other_server.known().get(key) == stored(key)
 
 
 def test_a_process_that_lost_its_connection_forgets_what_it_knew(seed_catalog, other_server):
-    other_server.tokens[versions.CATALOG] = versions.current(versions.CATALOG)[0]
+    other_server.tokens.remember(versions.CATALOG, versions.current(versions.CATALOG)[0])
     other_server.pubsub.connection.disconnect()
     Topic.objects.filter(slug="calculus").update(summary="Said while it was away.")
-    known = other_server.known() or {}
-    assert versions.CATALOG not in known  # so its next request reads the token again
+    known = other_server.known()
+    assert known is None or known.get(versions.CATALOG) is None  # so it reads the token again
+
+
+def test_a_lost_announcement_is_corrected_when_the_version_is_read_again(seed_catalog, settings):
+    """An app process trusts a version it knows for `VERSION_REREAD_SECONDS`, then reads it
+    again: a replacement whose announcement never reached it shows after that at the latest."""
+    settings.VERSION_REREAD_SECONDS = 10
+    client = Client()
+    with mock.patch("mlmath.versions.monotonic", return_value=1000.0) as clock:
+        assert "Announced to nobody." not in summary(client.get("/topics/calculus/"))
+        # Another process changes the topic and replaces the version, but the announcement
+        # is lost on the way to this one.
+        with mock.patch("mlmath.versions.bump"):
+            Topic.objects.filter(slug="calculus").update(summary="Announced to nobody.")
+        caches["default"].set(versions.CATALOG, "replaced-elsewhere", timeout=None)
+
+        clock.return_value = 1009.9
+        with mock.patch.object(caches["default"], "get", side_effect=AssertionError("a read")):
+            assert "Announced to nobody." not in summary(client.get("/topics/calculus/"))
+        clock.return_value = 1010.0
+        assert "Announced to nobody." in summary(client.get("/topics/calculus/"))
+
+
+def summary(response):
+    assert response.status_code == 200
+    return text(response)
 
 
 def test_a_visitors_page_costs_no_round_trip_once_the_version_is_known(seed_catalog):
