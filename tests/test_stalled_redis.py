@@ -79,8 +79,10 @@ def test_a_replacement_redis_did_not_take_is_made_again_once_it_answers(
 
 
 @pytest.fixture
-def app_servers(tmp_path, private_redis, seed_catalog, learner, curator):
-    """Two app processes (as two app servers) on one database and the private Redis."""
+def app_servers(tmp_path, private_redis, seed_catalog, learner, make_learner):
+    """Two app processes (as two app servers) on one database and the private Redis, with a
+    curator who may edit anything (the Curators group is gone once a test has flushed)."""
+    make_learner("curator", is_staff=True, is_superuser=True)
     database_url = database_url_for_other_processes(tmp_path)
     servers = []
     try:
