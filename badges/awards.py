@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from accounts.models import display_name
-from progress.degrees import load_degree_specs
+from progress.degrees import award_standing, cumulative_requirements, load_degree_specs
 from progress.models import DegreeAward, Evidence
 
 REVIEW_WORDS = {
@@ -34,16 +34,6 @@ def shared_award_or_404(public_id, *, signable=False):
         raise Http404("No shared badge has this id.") from None
 
 
-def degree_requirements(degree, degree_specs):
-    """The degree's requirements, including those of every lower degree (they are cumulative)."""
-    return tuple(
-        requirement
-        for spec in sorted(degree_specs, key=lambda spec: spec.rank)
-        if spec.rank <= degree.rank
-        for requirement in spec.requirements
-    )
-
-
 def criteria_narrative(degree_title, requirements):
     lines = [f"To earn the {degree_title} degree, a learner must:", ""]
     lines += [f"- {spec.description}" for spec in requirements]
@@ -57,7 +47,8 @@ def criteria_narrative(degree_title, requirements):
 
 def degree_criteria_narrative(degree):
     """The criteria narrative of `degree`'s badge, as the catalog states it now."""
-    return criteria_narrative(degree.title, degree_requirements(degree, load_degree_specs()))
+    requirements = cumulative_requirements(load_degree_specs(), degree.rank)
+    return criteria_narrative(degree.title, requirements)
 
 
 @dataclass(frozen=True)
@@ -92,12 +83,9 @@ class SharedBadge:
         return criteria_narrative(self.degree.title, self.requirements)
 
     @property
-    def rests_on_rejected_evidence(self):
-        return any(m.state == Evidence.State.REJECTED for m in self.milestones)
-
-    @property
-    def all_evidence_verified(self):
-        return all(m.state == Evidence.State.VERIFIED for m in self.milestones)
+    def standing(self):
+        """How the badge's milestone evidence holds up (a `Standing`, with its label)."""
+        return award_standing(milestone.state for milestone in self.milestones)
 
     @property
     def accepted_evidence(self):
@@ -111,7 +99,7 @@ def learner_name(learner):
 
 def load_shared_badge(award):
     """Everything a badge says, for an award loaded by `shared_award_or_404` (four queries)."""
-    requirements = degree_requirements(award.degree, load_degree_specs())
+    requirements = cumulative_requirements(load_degree_specs(), award.degree.rank)
     milestone_ids = [spec.milestone_id for spec in requirements if spec.milestone_id is not None]
     evidence_by_milestone = {}
     if award.learner_id is not None and milestone_ids:

@@ -6,7 +6,13 @@ from django.db.models import OuterRef, Subquery
 
 from catalog.models import Milestone, Resource, Topic
 from progress.curriculum import CurriculumItem, next_up
-from progress.degrees import DegreeResult, Standing, award_standing, load_degree_specs
+from progress.degrees import (
+    DegreeResult,
+    Standing,
+    award_standing,
+    load_degree_specs,
+    percent_done,
+)
 from progress.learner import TopicProgress
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
 
@@ -64,7 +70,11 @@ def build_dashboard(learner_progress):
     degree_rows = []
     for result in degree_results:
         award = awards.get(result.degree.slug)
-        standing = award_standing(result, evidence_states) if award else None
+        standing = (
+            award_standing(evidence_states.get(mid) for mid in result.milestone_ids)
+            if award
+            else None
+        )
         degree_rows.append(DegreeRow(result, award, standing))
     highest_award = learner_progress.highest_award
     standing_by_slug = {row.result.degree.slug: row.standing for row in degree_rows}
@@ -77,7 +87,7 @@ def build_dashboard(learner_progress):
         "completed_count": completed_count,
         "in_progress_count": len(in_progress_ids),
         "published_count": published_count,
-        "overall_percent": round(100 * completed_count / published_count) if published_count else 0,
+        "overall_percent": percent_done(completed_count, published_count),
         "topic_progress": topic_progress,
         "degree_results": degree_results,
         "degree_rows": degree_rows,

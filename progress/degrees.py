@@ -4,7 +4,9 @@
 place that decides what of a learner's work counts toward a degree, and `load_degree_specs`
 reads the catalog into the plain shapes `evaluate_degrees` takes; each runs a fixed number of
 queries. `degree_credit(learner).evaluate(load_degree_specs())` is what the award service and
-the dashboard both ask.
+the dashboard both ask. The smaller rules beside them are asked by every page that shows
+them: `cumulative_requirements` (what a degree asks, with what it inherits), `award_standing`
+(how an award's evidence holds up) and `percent_done` (every bar's and pill's percent).
 """
 
 from dataclasses import dataclass, field
@@ -89,7 +91,7 @@ class DegreeResult:
 
     @property
     def percent(self):
-        return 100 if self.needed == 0 else round(100 * self.done / self.needed)
+        return 100 if self.needed == 0 else percent_done(self.done, self.needed)
 
     @property
     def remaining(self):
@@ -100,10 +102,21 @@ class DegreeResult:
         return tuple(result for result in self.requirements if not result.met)
 
     @property
+    def milestone_ids(self):
+        """The milestones this degree asks evidence for, its inherited ones included."""
+        return [r.spec.milestone_id for r in self.requirements if r.spec.milestone_id is not None]
+
+    @property
     def own_requirements(self):
         """The requirements this degree adds to the ones below it (its own, which come last)."""
         own_count = len(self.degree.requirements)
         return self.requirements[len(self.requirements) - own_count :] if own_count else ()
+
+
+def percent_done(done, total):
+    """`done` of `total` as a whole percent, 0 when there is nothing to do. Python's round()
+    (half to even: 1 of 8 is 12%, 3 of 8 is 38%) for every percent the site shows."""
+    return round(100 * done / total) if total else 0
 
 
 CREDIT_RESOURCE, CREDIT_MILESTONE = 0, 1  # which kind of id a row of `degree_credit` holds
@@ -173,19 +186,27 @@ def evaluate_degrees(completed_resource_ids, degrees, evidenced_milestone_ids=()
     """
     completed = frozenset(completed_resource_ids)
     evidenced = frozenset(evidenced_milestone_ids)
-    results = []
-    inherited = ()
-    for degree in sorted(degrees, key=lambda d: d.rank):
-        inherited = inherited + tuple(degree.requirements)
-        results.append(
-            DegreeResult(
-                degree=degree,
-                requirements=tuple(
-                    evaluate_requirement(spec, completed, evidenced) for spec in inherited
-                ),
-            )
+    return [
+        DegreeResult(
+            degree=degree,
+            requirements=tuple(
+                evaluate_requirement(spec, completed, evidenced)
+                for spec in cumulative_requirements(degrees, degree.rank)
+            ),
         )
-    return results
+        for degree in sorted(degrees, key=lambda d: d.rank)
+    ]
+
+
+def cumulative_requirements(degrees, rank):
+    """What the degree of `rank` asks: the requirements of every lower degree, lowest first,
+    then its own (degrees are cumulative). `degrees` are DegreeSpecs."""
+    return tuple(
+        requirement
+        for degree in sorted(degrees, key=lambda d: d.rank)
+        if degree.rank <= rank
+        for requirement in degree.requirements
+    )
 
 
 def highest_met(results):
@@ -249,13 +270,10 @@ class Standing(models.TextChoices):
     INCOMPLETE = "incomplete", "Incomplete"  # a milestone without evidence (withdrawn, or new)
 
 
-def award_standing(result, evidence_state_by_milestone_id):
-    """The Standing of a degree's evidence, given each milestone's evidence state (or none)."""
-    states = [
-        evidence_state_by_milestone_id.get(requirement.spec.milestone_id)
-        for requirement in result.requirements
-        if requirement.spec.milestone_id is not None
-    ]
+def award_standing(evidence_states):
+    """The Standing of an award, given the state of the learner's evidence for each milestone
+    its degree asks for (None or "" where they have none)."""
+    states = [state or None for state in evidence_states]
     if Evidence.State.REJECTED in states:
         return Standing.REJECTED
     if None in states:

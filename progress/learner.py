@@ -12,7 +12,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from catalog.models import Topic
-from progress.degrees import degree_credit
+from progress.degrees import degree_credit, percent_done
 from progress.models import DegreeAward, Evidence, ResourceProgress
 
 
@@ -26,7 +26,7 @@ class TopicProgress:
 
     @property
     def percent(self):
-        return round(100 * self.completed / self.published) if self.published else 0
+        return percent_done(self.completed, self.published)
 
 
 class LearnerProgress:

@@ -135,7 +135,6 @@ def topic_progress_bars(context, args):
                     "topic": topics.get(topic_id),
                     "completed": completed,
                     "published_count": published,
-                    "percent": round(100 * completed / published) if published else 0,
                 },
             )
         return rendered

@@ -34,13 +34,11 @@ def topic_progress(context, topic, published_count, oob=False, completed=None):
     learner_progress = context.get("learner_progress")
     if completed is None:
         completed = completed_in_topic(context, topic)
-    percent = round(100 * completed / published_count) if published_count else 0
     return {
         "show": learner_progress is not None,
         "topic": topic,
         "completed": completed,
         "published_count": published_count,
-        "percent": percent,
         "oob": oob,
     }
 

@@ -146,3 +146,13 @@ def test_a_learner_never_sees_another_learners_progress(
     assert "No degree yet" in text(page)
     assert "0 of 10 resources completed" in text(page)
     assert "Completed Keras" not in text(by_id(page, "degree-practitioner"))
+
+
+def test_every_percent_on_the_dashboard_is_rounded_the_same_way(learner_client, learner, resources):
+    complete(learner, resources.keras, resources.xgboost, resources.statistics)
+    page = parsed(learner_client.get("/progress/"))
+    # Practitioner: Keras and XGboost of its three requirements (no evidence yet), 2/3.
+    assert "67% done" in text(by_id(page, "degree-practitioner"))
+    assert "30% of the catalog completed" in text(page)
+    bar_labels = {dict(bar.attributes).get("aria-label") for bar in elements(page, "progress")}
+    assert "Statistics and probability: 25%" in bar_labels

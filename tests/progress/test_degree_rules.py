@@ -1,9 +1,20 @@
 """The degree rule on its own: plain data in, plain results out."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progress.degrees import DegreeSpec, RequirementSpec, evaluate_degrees, highest_met
+from progress.degrees import (
+    DegreeSpec,
+    RequirementSpec,
+    Standing,
+    award_standing,
+    cumulative_requirements,
+    evaluate_degrees,
+    highest_met,
+    percent_done,
+)
+from progress.models import Evidence
 
 STATS = frozenset({10, 11, 12})
 CALCULUS = frozenset({20})
@@ -136,3 +147,58 @@ def test_awards_follow_rank_order(completed):
     met = [result.met for result in evaluate_degrees(completed, DEGREES)]
     # Once a degree is not met, no higher degree is met.
     assert met == sorted(met, reverse=True)
+
+
+def test_a_degree_asks_what_every_lower_degree_asks_then_its_own():
+    assert [r.key for r in cumulative_requirements(DEGREES, 1)] == ["keras", "xgboost"]
+    assert [r.key for r in cumulative_requirements(DEGREES, 3)] == [
+        "keras",
+        "xgboost",
+        "calculus",
+        "stats",
+        "book",
+    ]
+    researcher = by_slug(evaluate_degrees(set(), DEGREES))["researcher"]
+    assert [r.spec for r in researcher.requirements] == list(cumulative_requirements(DEGREES, 3))
+    assert [r.spec.key for r in researcher.own_requirements] == ["book"]
+
+
+SUBMITTED, VERIFIED, REJECTED = (
+    Evidence.State.SUBMITTED,
+    Evidence.State.VERIFIED,
+    Evidence.State.REJECTED,
+)
+
+
+@pytest.mark.parametrize(
+    ("evidence_states", "standing"),
+    [
+        ([VERIFIED, VERIFIED], Standing.VERIFIED),
+        ([], Standing.VERIFIED),  # a degree without milestones rests on no evidence
+        ([VERIFIED, SUBMITTED], Standing.SELF_ATTESTED),
+        ([VERIFIED, None], Standing.INCOMPLETE),
+        ([SUBMITTED, ""], Standing.INCOMPLETE),  # "": the share page's "no evidence"
+        ([None, REJECTED], Standing.REJECTED),  # rejected evidence outweighs missing evidence
+        ([VERIFIED, REJECTED], Standing.REJECTED),
+    ],
+)
+def test_an_awards_standing_follows_its_weakest_milestone_evidence(evidence_states, standing):
+    assert award_standing(evidence_states) == standing
+    assert award_standing(iter(evidence_states)) == standing
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "percent"),
+    [(0, 0, 0), (0, 3, 0), (1, 3, 33), (2, 3, 67), (3, 3, 100), (1, 8, 12), (3, 8, 38)],
+)
+def test_a_percent_is_rounded_half_to_even_and_zero_when_there_is_nothing_to_do(
+    done, total, percent
+):
+    assert percent_done(done, total) == percent
+
+
+def test_a_degree_that_asks_nothing_is_all_done_and_others_round_like_every_bar():
+    empty = DegreeSpec("empty", "Empty", 1)
+    assert evaluate_degrees(set(), [empty])[0].percent == 100
+    stats = DegreeSpec("stats", "Stats", 1, DEVELOPER.requirements[1:])  # at least 2 of 3
+    assert evaluate_degrees({10}, [stats])[0].percent == percent_done(1, 2) == 50
