@@ -201,10 +201,13 @@ class EvidenceAdmin(admin.ModelAdmin):
         return evidence_link(evidence)
 
     def save_model(self, request, obj, form, change):
-        if "state" in form.changed_data or "curator_note" in form.changed_data:
-            obj.reviewed_at = timezone.now()
-            obj.reviewed_by = request.user
-        super().save_model(request, obj, form, change)
+        if {"state", "curator_note"}.isdisjoint(form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        # A review edited here is recorded (and stamped) as the bulk actions record it.
+        services.review_evidence(
+            evidence_ids=[obj.pk], state=obj.state, reviewer=request.user, note=obj.curator_note
+        )
 
     @admin.action(description="Mark selected evidence verified", permissions=["change"])
     def mark_verified(self, request, queryset):

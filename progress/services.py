@@ -124,7 +124,8 @@ def withdraw_evidence(*, learner, milestone):
 
 
 def review_evidence(*, evidence_ids, state, reviewer, note="", now=None):
-    """A curator marks evidence verified or rejected, with a note the learner sees."""
+    """A curator marks evidence verified or rejected, with a note the learner sees; each review
+    records who made it and when (the admin's bulk actions and its change form alike)."""
     now = now or timezone.now()
     return Evidence.objects.filter(pk__in=evidence_ids).update(
         state=state, curator_note=note, reviewed_at=now, reviewed_by=reviewer

@@ -1,10 +1,14 @@
 """Milestones: learners submit, edit and withdraw evidence; curators verify or reject it."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from catalog.models import Requirement
 from progress.models import DegreeAward, Evidence
+from progress.services import review_evidence
 from tests.factories import complete, give_evidence
 from tests.html import by_id, elements, parsed, text
 
@@ -255,3 +259,48 @@ def test_curators_cannot_add_evidence_or_see_other_progress_data(client, curator
     client.force_login(curator)
     assert client.get("/admin/progress/evidence/add/").status_code == 403
     assert client.get("/admin/progress/resourceprogress/").status_code == 403
+
+
+REVIEWED_AT = datetime.datetime(2026, 12, 31, 23, 59, 59, tzinfo=datetime.UTC)
+
+
+def review_stamp(evidence):
+    evidence.refresh_from_db()
+    return evidence.state, evidence.curator_note, evidence.reviewed_by, evidence.reviewed_at
+
+
+def test_a_review_records_its_state_note_reviewer_and_time(learner, curator, milestones):
+    give_evidence(learner, milestones.kaggle, milestones.perceptron)
+    kaggle = Evidence.objects.get(milestone=milestones.kaggle)
+    perceptron = Evidence.objects.get(milestone=milestones.perceptron)
+    reviewed = review_evidence(
+        evidence_ids=[kaggle.pk],
+        state=Evidence.State.REJECTED,
+        reviewer=curator,
+        note="Private notebook.",
+        now=REVIEWED_AT,
+    )
+    assert reviewed == 1
+    assert review_stamp(kaggle) == ("rejected", "Private notebook.", curator, REVIEWED_AT)
+    assert review_stamp(perceptron) == ("submitted", "", None, None)
+
+
+def test_a_review_edited_in_the_admin_form_is_stamped_like_a_bulk_review(
+    client, curator, learner, milestones
+):
+    with time_machine.travel(REVIEWED_AT, tick=False):  # the whole session, at a fixed time
+        give_evidence(learner, milestones.kaggle)
+        evidence = Evidence.objects.get()
+        change_url = reverse("admin:progress_evidence_change", args=[evidence.pk])
+        client.force_login(curator)
+
+        unchanged = client.post(change_url, {"state": "submitted", "curator_note": ""})
+        assert unchanged.status_code == 302
+        assert unchanged["Location"] == reverse("admin:progress_evidence_changelist")
+        assert review_stamp(evidence) == ("submitted", "", None, None)  # saving is not reviewing
+
+        response = client.post(
+            change_url, {"state": "rejected", "curator_note": "Private notebook."}
+        )
+        assert response.status_code == 302
+        assert review_stamp(evidence) == ("rejected", "Private notebook.", curator, REVIEWED_AT)
