@@ -5,7 +5,8 @@ document's `id` is the URL it is served at) and the facts from `badges.awards`. 
 hash and timestamps are Open Badges 3.0's too, so they come from `badges.ob3`.
 """
 
-from badges.ob3 import PUBLIC_REVOCATION_REASON, format_timestamp, recipient_identity_hash
+from badges.ob3 import format_timestamp, recipient_identity_hash
+from progress.models import PUBLIC_REVOCATION_REASON
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 LD_JSON = "application/ld+json"

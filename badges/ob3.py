@@ -15,6 +15,7 @@ from django.urls import Resolver404, resolve, reverse
 from joserfc import jwt
 
 from badges.signing import SIGNING_ALGORITHM
+from progress.models import PUBLIC_REVOCATION_REASON
 
 CREDENTIAL_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -26,9 +27,6 @@ ACHIEVEMENT_CREDENTIAL_SCHEMA = {
     "type": "1EdTechJsonSchemaValidator2019",
 }
 REVOCATION_LIST_TYPE = "1EdTechRevocationList"
-# All that the public learns of any revocation: the curator's reason stays in the admin (it may
-# be personal, like an account deleted, or internal).
-PUBLIC_REVOCATION_REASON = "Revoked by the issuer."
 VC_JWT_CONTENT_TYPE = "application/vc+jwt"
 
 

@@ -31,7 +31,7 @@ from badges.verify import (
     verdict_for_claims,
     verify_credential_jwt,
 )
-from progress.models import DegreeAward
+from progress.models import PUBLIC_REVOCATION_REASON, DegreeAward
 
 PASTED_JWT = "A signed credential (VC-JWT)"
 LINK = "A badge link"
@@ -179,4 +179,9 @@ def verify(request):
     template = "badges/verify.html"
     if request.htmx and not request.htmx.boosted:
         template += "#verify-panel"
-    return render(request, template, {"form": form, "verdict": verdict}, status=status)
+    context = {
+        "form": form,
+        "verdict": verdict,
+        "public_revocation_reason": PUBLIC_REVOCATION_REASON,
+    }
+    return render(request, template, context, status=status)

@@ -22,6 +22,7 @@ from badges.baking import bake_png, bake_svg
 from badges.images import badge_png, badge_svg, image_description
 from badges.site import absolute_url, site_issuer
 from catalog.models import Degree
+from progress.models import PUBLIC_REVOCATION_REASON
 
 LINKEDIN_ADD_TO_PROFILE = "https://www.linkedin.com/profile/add"
 # What a shared badge's link preview says of a degree without a summary.
@@ -176,7 +177,7 @@ def award_detail(request, public_id):
         "url": share_url,
         "title": f"{badge.display_name} earned the mlmath {award.degree.title} degree",
         "description": (
-            "This badge was revoked."
+            PUBLIC_REVOCATION_REASON
             if award.is_revoked
             else award.degree.summary or DEGREE_DESCRIPTION
         ),
@@ -194,6 +195,7 @@ def award_detail(request, public_id):
         "credential_url": credential_url(request, award),
         "linkedin_url": linkedin_url(fields),
         "linkedin_fields": fields,
+        "public_revocation_reason": PUBLIC_REVOCATION_REASON,
     }
     response = render(request, "badges/award_detail.html", context)
     patch_cache_control(response, no_cache=True)

@@ -12,7 +12,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from progress import services
-from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
+from progress.models import (
+    PUBLIC_REVOCATION_REASON,
+    Activity,
+    DegreeAward,
+    Evidence,
+    ResourceProgress,
+)
 
 
 @admin.register(ResourceProgress)
@@ -73,7 +79,7 @@ def asks_for_reason(*, verb, consequences, reason_label, reason_help_text, submi
 
 def award_line(award):
     earned = date_format(timezone.localtime(award.awarded_at), "j M Y")
-    line = f"{award.degree} · {award.learner or '(deleted account)'}, earned {earned}"
+    line = f"{award.degree} · {award.learner_label}, earned {earned}"
     if award.is_revoked:
         line += f" (already revoked: {award.revocation_reason})"
     return line
@@ -121,14 +127,14 @@ class DegreeAwardAdmin(admin.ModelAdmin):
     @asks_for_reason(
         verb="Revoke",
         consequences=(
-            "Revoke these awards? Revocation is permanent: each badge's page will say \"revoked "
-            'by the issuer", and its Open Badges documents will stop verifying. If the learner '
-            "earns the degree again, they get a new award."
+            "Revoke these awards? Revocation is permanent: each badge's page will say "
+            f"“{PUBLIC_REVOCATION_REASON}”, and its Open Badges documents will stop verifying. "
+            "If the learner earns the degree again, they get a new award."
         ),
         reason_label="Reason",
         reason_help_text=(
             "For the curators' records, kept here: badges never show it, they say only "
-            "“Revoked by the issuer.”"
+            f"“{PUBLIC_REVOCATION_REASON}”"
         ),
         submit_label="Revoke with this reason",
         line=award_line,

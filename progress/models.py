@@ -146,6 +146,11 @@ class Activity(models.Model):
         return f"{self.learner} · {self.resource}: {self.get_status_display()}"
 
 
+# All that the public learns of any revocation, on the badge's page and in its documents: the
+# curator's reason stays in the admin (it may be personal, like an account deleted, or internal).
+PUBLIC_REVOCATION_REASON = "Revoked by the issuer."
+
+
 def new_recipient_salt():
     """A random salt for hashing an award's recipient email (Open Badges `recipient.salt`)."""
     return secrets.token_hex(16)
@@ -257,8 +262,7 @@ class DegreeAward(models.Model):
         ]
 
     def __str__(self):
-        learner = self.learner or "(deleted account)"
-        return f"{learner} · {self.degree}"
+        return f"{self.learner_label} · {self.degree}"
 
     def save(self, *args, **kwargs):
         # Sharing once is for good: the badge's documents may be held outside from then on.
@@ -270,6 +274,11 @@ class DegreeAward(models.Model):
 
     def get_absolute_url(self):
         return reverse("progress:dashboard") + f"#degree-{self.degree.slug}"
+
+    @property
+    def learner_label(self):
+        """Whose award it is, for curators (the public reads `badges.awards.learner_name`)."""
+        return str(self.learner) if self.learner else "(deleted account)"
 
     @property
     def is_revoked(self):
