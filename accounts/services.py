@@ -25,6 +25,15 @@ def end_sessions(session_keys):
         store.delete(key)
 
 
+def revoke_awards_of_deleted_account(user):
+    """Revoke the account's valid awards, with the reason curators read; return how many.
+
+    However an account is deleted (`delete_account`, or the admin and the shell through
+    `accounts.signals`), its badges answer "revoked" from then on, never "valid".
+    """
+    return DegreeAward.objects.for_learner(user).revoke(reason=ACCOUNT_DELETED_REASON)
+
+
 def delete_account(*, user):
     """Delete the account and every row that is theirs, in one transaction.
 
@@ -39,7 +48,7 @@ def delete_account(*, user):
         session_keys = list(
             UserSession.objects.filter(user=user).values_list("session_key", flat=True)
         )
-        revoked = DegreeAward.objects.for_learner(user).revoke(reason=ACCOUNT_DELETED_REASON)
+        revoked = revoke_awards_of_deleted_account(user)
         DegreeAward.objects.for_learner(user).update(learner=None)
         username = user.get_username()
         # Ended inside the transaction: should it roll back, the learner is only signed out.

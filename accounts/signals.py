@@ -1,11 +1,12 @@
 """Give every new account its profile, so that settings and public pages always find one;
-keep the learner's cached pages exact when it changes."""
+keep the learner's cached pages exact when it changes; revoke a deleted account's awards."""
 
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
 from accounts.models import Profile
+from accounts.services import revoke_awards_of_deleted_account
 from mlmath.versions import bump_learner
 
 
@@ -20,3 +21,11 @@ def profile_changed(sender, instance, **kwargs):
     """Name, time zone, weekly goal and privacy show on the learner's pages (see
     `mlmath.versions`)."""
     bump_learner(instance.user_id)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_revoke_awards")
+def account_deleted(sender, instance, **kwargs):
+    """An account deleted in the admin or the shell, not through `delete_account`: its awards
+    would otherwise stay valid with no learner, which the share page would call valid while
+    the assertion answered 410 revoked."""
+    revoke_awards_of_deleted_account(instance)

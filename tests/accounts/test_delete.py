@@ -2,9 +2,11 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Profile
+from accounts.services import ACCOUNT_DELETED_REASON
 from catalog.models import Degree, Milestone, Resource
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 from tests.factories import PASSWORD, complete, give_evidence
@@ -124,3 +126,31 @@ def test_a_wrong_password_is_marked_and_described_by_the_alert_and_the_help(lear
         "To be sure it is you.",
         "That is not your password. Nothing was deleted.",
     ]
+
+
+def test_an_account_deleted_in_the_admin_revokes_its_badges_like_deleting_it_oneself(
+    seed_catalog, admin_client, learner
+):
+    award = give_history(learner)
+    credential = admin_client.get(reverse("badges:credential_jwt", args=[award.public_id]))
+    assert credential.status_code == 200
+    response = admin_client.post(
+        reverse("admin:auth_user_delete", args=[learner.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=learner.pk).exists()
+
+    award.refresh_from_db()
+    assert (award.learner, award.revocation_reason) == (None, ACCOUNT_DELETED_REASON)
+    share_page = admin_client.get(reverse("badges:share", args=[award.public_id]))
+    assert share_page.status_code == 200
+    (verdict,) = elements(share_page, "p", class_="verdict")
+    assert text(verdict) == "Revoked by the issuer. This badge does not count any more."
+    revocations = admin_client.get(reverse("badges:revocation_list")).json()
+    assert [entry["revocationReason"] for entry in revocations["revokedCredentials"]] == [
+        "Revoked by the issuer."
+    ]
+    # A credential downloaded before the account was deleted no longer verifies.
+    checked = admin_client.post(reverse("badges:verify"), {"badge": credential.text})
+    assert checked.status_code == 200
+    assert text(by_id(checked, "verdict-heading")) == "✗ Not valid"
