@@ -1,18 +1,11 @@
 """The migration that gives every account made before it a profile, so pages never create one."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("accounts", "0001_initial")]
 AFTER = [("accounts", "0002_profiles_for_existing_accounts")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -44,4 +37,4 @@ def test_accounts_without_a_profile_get_one_and_existing_profiles_are_kept():
             True,
         )
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -3,18 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("catalog", "0004_requirement_help_text"), ("progress", "0002_evidence")]
 AFTER = [("catalog", "0005_degree_public_id"), ("progress", "0003_award_sharing_and_revocation")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -43,4 +36,4 @@ def test_existing_awards_get_distinct_salts_and_degrees_their_seed_ids():
         assert str(ids["practitioner"]) == "dfc2ae7a-0a06-57b6-906a-e862cd90048b"
         assert ids["curator-made"] not in (None, ids["practitioner"])
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 CATALOG = ("catalog", "0006_search_index")
 BEFORE = [CATALOG, ("progress", "0006_award_first_shared_at")]
@@ -14,13 +14,6 @@ AFTER = [CATALOG, ("progress", "0007_revoke_awards_of_deleted_accounts")]
 EARNED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 REVOKED = datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
 MIGRATED = datetime.datetime(2026, 12, 7, 12, 0, tzinfo=datetime.UTC)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -64,4 +57,4 @@ def test_awards_of_accounts_deleted_in_the_admin_are_revoked_and_no_other_change
             deleted_by_learner: (REVOKED, "The learner deleted their account."),
         }
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -4,21 +4,15 @@ it with real rows: which older awards count as once shared (their revocation is 
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from tests.migrations import migrate, migrate_to_latest
 
 CATALOG = ("catalog", "0006_search_index")
 BEFORE = [CATALOG, ("progress", "0005_learner_facing_help_texts")]
 AFTER = [CATALOG, ("progress", "0006_award_first_shared_at")]
 EARNED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 REVOKED = datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,4 +51,4 @@ def test_older_awards_shared_or_revoked_count_as_shared_since_earned():
         with pytest.raises(IntegrityError), transaction.atomic():
             awards.filter(public_id=private).update(is_shared=True)
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
