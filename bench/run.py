@@ -5,9 +5,11 @@ embedded default, SQLite without Redis, at the seed size) it prepares the data s
 gunicorn with production settings (2 sync workers) on a loopback port, counts each page's SQL
 queries, measures every page and the floor view `/_floor/` with wrk, measures the HTMX
 mark-completed POST closed loop (wrk) and open loop (50 learners each marking once a second),
-prints the figures, and stops everything it started. See docs/performance.md.
+then the study session (300 learners each marking a resource, reading its topic, then `/`;
+bench/study.lua), prints the figures, and stops everything it started. See
+docs/performance.md.
 
-    .venv/bin/python bench/run.py [--quick] [--only pg-seed,pg-large,sqlite-seed]
+    .venv/bin/python bench/run.py [--quick] [--study-only] [--only pg-seed,pg-large,sqlite-seed]
 """
 
 import argparse
@@ -22,6 +24,7 @@ import sys
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -61,6 +64,8 @@ PAGES = [
     ("signed-in /progress/", "/progress/", True, 0.4, 0.35),
 ]
 MARK_TARGET = 0.3
+STUDY = "study session (mark, topic, /)"
+STUDY_TARGETS = {"seed": 0.35, "large": 0.3}
 OPEN_LOOP_P95_TARGET_MS = 50
 
 
@@ -204,8 +209,8 @@ class Gunicorn:
                 self.process.wait()
 
 
-def wrk(path, seconds, cookie=None, script="report.lua", script_args=()):
-    command = ["wrk", "-t1", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
+def wrk(path, seconds, cookie=None, script="report.lua", script_args=(), threads=1):
+    command = ["wrk", f"-t{threads}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
                "-s", str(BENCH / script)]  # fmt: skip
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
@@ -215,6 +220,7 @@ def wrk(path, seconds, cookie=None, script="report.lua", script_args=()):
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH-JSON "))
     figures = json.loads(line.removeprefix("BENCH-JSON "))
+    extra = [line for line in output.splitlines() if line.startswith("BENCH-EXTRA ")]
     return {
         "rps": figures["requests"] / (figures["duration_us"] / 1e6),
         "p50_ms": figures["p50_us"] / 1000,
@@ -222,6 +228,7 @@ def wrk(path, seconds, cookie=None, script="report.lua", script_args=()):
         "p99_ms": figures["p99_us"] / 1000,
         "errors": figures["errors"] + figures["bad_status"],
         "requests": figures["requests"],
+        **(json.loads(extra[0].removeprefix("BENCH-EXTRA ")) if extra else {}),
     }
 
 
@@ -306,7 +313,90 @@ def open_loop(sessions, csrf, seconds):
     }
 
 
-def run_config(name, config, durations, redis):
+def study_mark(learner_number, visit, resources):
+    """The resource and status of a learner's visit in the study session (study.lua follows the
+    same rule): resource (learner + visit) mod n, completed on the first pass through the n
+    resources, in progress on the second, and so on, so from no row every mark is a change."""
+    slug, topic = resources[(learner_number + visit) % len(resources)]
+    status = "completed" if (visit // len(resources)) % 2 == 0 else "in_progress"
+    return slug, topic, status
+
+
+def study_first_visits(keys, resources, sessions, csrf):
+    """Each learner's first visit (visit 0), in Python, checking every answer: the learners'
+    pages are then cached, as a returning learner's are, so the measured reads find them made
+    stale by the learner's own write rather than never rendered."""
+    cookie_names = sessions["session_cookie"], sessions["csrf_cookie"]
+
+    def visit(numbered_key):
+        number, key = numbered_key
+        slug, topic, status = study_mark(number, 0, resources)
+        cookie = f"{cookie_names[0]}={key}; {cookie_names[1]}={csrf}"
+        topic_path = f"/topics/{topic}/"
+        connection = HTTPConnection("127.0.0.1", PORT, timeout=30)
+        try:
+            connection.request(
+                "POST", f"/progress/resources/{slug}/status/",
+                body=f"csrfmiddlewaretoken={csrf}&status={status}&next={topic_path}",
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                    "X-CSRFToken": csrf, "HX-Request": "true", "HX-Target": f"resource-{slug}",
+                    "HX-Current-URL": f"http://127.0.0.1:{PORT}{topic_path}",
+                },
+            )  # fmt: skip
+            answers = [read_answer(connection)]
+            for path in (topic_path, "/"):
+                connection.request("GET", path, headers={"Cookie": cookie})
+                answers.append(read_answer(connection))
+        finally:
+            connection.close()
+        # A signed-out learner would get a 200 with HX-Redirect to sign in, or a redirect.
+        if answers != [(200, None)] * 3:
+            raise SystemExit(f"the study session's first visit of {number} answered {answers}")
+
+    with ThreadPoolExecutor(WRK_CONNECTIONS) as pool:
+        list(pool.map(visit, enumerate(keys)))
+
+
+def read_answer(connection):
+    response = connection.getresponse()
+    response.read()
+    return response.status, response.getheader("HX-Redirect")
+
+
+def study_session(env, sessions, csrf, durations):
+    """Many learners, each marking a resource, reading its topic page, then `/` (study.lua).
+
+    Closed loop, one connection per wrk thread, so each learner's reads follow their own write;
+    300 learners in turn, so a learner comes back only after the others have written, and their
+    pages, cached at their last visit, are stale. Compared with the signed-in floor: `/_floor/`
+    sent by the same script with the same rotation of learners' sessions. The marks must each
+    have changed a status (one activity row each), or the figures would flatter the site: a
+    mark not recorded counts as an error."""
+    resources = list(zip(sessions["toggle_slugs"], sessions["toggle_topics"], strict=True))
+    keys = sessions["session_keys"][: sessions["study_learners"]]
+    task(env, "reset")  # no rows on the marked resources: each mark is a change
+    study_first_visits(keys, resources, sessions, csrf)
+    common = (str(WRK_CONNECTIONS), csrf, sessions["session_cookie"], sessions["csrf_cookie"],
+              ",".join(keys), ",".join(f"{slug}:{topic}" for slug, topic in resources))  # fmt: skip
+    options = {"script": "study.lua", "threads": WRK_CONNECTIONS}
+    floor = measure("/_floor/", durations, "floor", script_args=("floor", *common), **options)
+    before = task(env, "activity")["activity"]
+    figures = wrk("/", durations["measure"], script_args=("study", *common, "1"), **options)
+    wait_until_idle()
+    recorded = task(env, "activity")["activity"] - before
+    # A mark still on its way when wrk stopped may or may not have been served.
+    unrecorded = max(0, figures["marks_sent"] - WRK_CONNECTIONS - recorded)
+    figures.update(
+        floor_rps=floor["rps"],
+        errors=figures["errors"] + unrecorded,
+        marks_recorded=recorded,
+        learners=len(keys),
+    )
+    return figures
+
+
+def run_config(name, config, durations, redis, study_only=False):
     log(f"== {config['label']} ==")
     env = server_environment(config, redis)
     manage(env, "migrate", "--no-input", "-v0")
@@ -321,6 +411,13 @@ def run_config(name, config, durations, redis):
         measured_key = sessions["session_keys"][0]
         cookie = f"{sessions['session_cookie']}={measured_key}; {sessions['csrf_cookie']}={csrf}"
         mark_path = f"/progress/resources/{sessions['toggle_slugs'][0]}/status/"
+        results = {"config": config["label"], "size": config["size"], "pages": {}}
+        study_counts = task(env, "study-queries", measured_key, csrf)
+        task(env, "reset")
+        if study_only:
+            run_study_session(results, env, sessions, csrf, durations, study_counts)
+            results["measured_completions"] = sessions["measured_completions"]
+            return results
         counts = {
             "anonymous": task(env, "queries", "-", csrf, *[p for _, p, s, *_ in PAGES if not s]),
             "signed_in": task(
@@ -329,7 +426,6 @@ def run_config(name, config, durations, redis):
             ),
         }  # fmt: skip
         task(env, "reset")
-        results = {"config": config["label"], "size": config["size"], "pages": {}}
         # Each page is paired with the floor measured just before it with the same cookie, so
         # the ratio compares the two under the same load on this shared machine.
         for page_name, path, signed_in, *_ in PAGES:
@@ -358,8 +454,9 @@ def run_config(name, config, durations, redis):
         results["pages"]["mark completed (open loop, 50/s)"] = figures
         log(f"  open loop: p95 {figures['p95_ms']:.0f} ms, {figures['errors']} errors")
         wait_until_idle()
+        run_study_session(results, env, sessions, csrf, durations, study_counts)
         task(env, "reset")
-        results["cpu"] = cpu_per_request(env, mark_path)
+        results["cpu"] = cpu_per_request(env, mark_path, sessions["toggle_slugs"])
         task(env, "reset")
         results["measured_completions"] = sessions["measured_completions"]
         return results
@@ -367,14 +464,24 @@ def run_config(name, config, durations, redis):
         server.stop()
 
 
-def cpu_per_request(env, mark_path):
+def run_study_session(results, env, sessions, csrf, durations, study_counts):
+    figures = study_session(env, sessions, csrf, durations)
+    figures["queries"] = " + ".join(str(step["queries"]) for step in study_counts.values())
+    figures["query_steps"] = study_counts
+    results["pages"][STUDY] = figures
+    log(f"  study session: {figures['rps']:.0f} req/s, floor {figures['floor_rps']:.0f}, "
+        f"{figures['marks_recorded']} of {figures['marks_sent']} marks recorded")  # fmt: skip
+
+
+def cpu_per_request(env, mark_path, toggle_slugs):
     """CPU milliseconds per warm request in-process, page and floor: what the throughput ratios
-    would be if nothing else ran on the machine (gunicorn's own share left out)."""
+    would be if nothing else ran on the machine (gunicorn's own share left out). The study
+    session's figure is per request of its sequence (mark, topic, `/`), each after a write."""
     figures = {}
     for learner, signed_in in (("", False), ("learner-00000", True)):
         paths = [path for _, path, s, *_ in PAGES if s == signed_in]
         if signed_in:
-            paths.append(f"POST {mark_path}")
+            paths += [f"POST {mark_path}", f"STUDY {','.join(toggle_slugs)}"]
         result = subprocess.run(
             [PYTHON, str(BENCH / "cpu.py"), "--top", "0", "--json", "--learner", learner, *paths],
             cwd=ROOT, env=env, capture_output=True, text=True, check=True,
@@ -393,6 +500,8 @@ def print_cpu_report(results):
         figures = results["cpu"][group]
         for path, milliseconds in figures["pages_ms"].items():
             label = f"{'signed-in' if group == 'signed_in' else 'anonymous'} {path}"
+            if path.startswith("STUDY "):
+                label = f"{STUDY}, per request"
             print(f"| {label} | {milliseconds:.2f} | {figures['floor_ms']:.2f} | "
                   f"{figures['floor_ms'] / milliseconds:.2f} |")  # fmt: skip
 
@@ -407,6 +516,7 @@ def print_report(all_results):
               "| queries |")  # fmt: skip
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         targets = {page[0]: page[3 if size == "seed" else 4] for page in PAGES}
+        targets[STUDY] = STUDY_TARGETS[size]
         for page_name, figures in results["pages"].items():
             if "open loop" in page_name:
                 floor_text = ratio_text = "–"
@@ -423,6 +533,13 @@ def print_report(all_results):
             cells = [page_name, f"{figures['rps']:.0f}", latency, str(figures["errors"]),
                      floor_text, ratio_text, target_text, str(figures["queries"])]  # fmt: skip
             print(f"| {' | '.join(cells)} |")
+        if STUDY in results["pages"]:
+            study = results["pages"][STUDY]
+            print(f"\nStudy session: {study['learners']} learners; marks sent "
+                  f"{study['marks_sent']}, recorded as changes {study['marks_recorded']}; "
+                  f"queries per request of a sequence after a write (mark + topic + /): "
+                  f"{study['queries']}. Floor: /_floor/ signed in, rotating over the same "
+                  f"sessions.")  # fmt: skip
         if "cpu" in results:
             print_cpu_report(results)
     both = {page: r for page, r in seed_ratios.items() if {"seed", "large"} <= r.keys()}
@@ -439,6 +556,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="seconds per page, for a check")
     parser.add_argument("--only", default=",".join(CONFIGS), help="comma-separated configurations")
+    parser.add_argument(
+        "--study-only", action="store_true", help="measure only the study session and its floor"
+    )
     args = parser.parse_args()
     durations = (
         {"warm": 1, "floor": 2, "measure": 3, "open_loop": 5}
@@ -456,13 +576,17 @@ def main():
     try:
         env = server_environment(CONFIGS["sqlite-seed"], redis)
         manage(env, "collectstatic", "--no-input", "-v0")
-        all_results = {name: run_config(name, CONFIGS[name], durations, redis) for name in names}
+        all_results = {
+            name: run_config(name, CONFIGS[name], durations, redis, args.study_only)
+            for name in names
+        }
     finally:
         redis.stop()
     print(f"\n## mlmath benchmark, {started}{' (quick)' if args.quick else ''}\n")
     print(f"Load average before the run: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} "
-          f"({os.cpu_count()} CPUs). wrk: 1 thread, {WRK_CONNECTIONS} connections; gunicorn: "
-          f"2 sync workers.")  # fmt: skip
+          f"({os.cpu_count()} CPUs). wrk: 1 thread, {WRK_CONNECTIONS} connections (the study "
+          f"session: {WRK_CONNECTIONS} threads of one connection each); gunicorn: 2 sync "
+          f"workers.")  # fmt: skip
     print_report(all_results)
     DATA.mkdir(exist_ok=True)
     (DATA / "last-run.json").write_text(json.dumps(all_results, indent=2))

@@ -4,6 +4,8 @@
     python bench/tasks.py reset              undo what the last run's marking changed
     python bench/tasks.py sessions           signed-in sessions and what the load generator needs
     python bench/tasks.py queries PATH...    SQL queries per page (warm), via the test client
+    python bench/tasks.py study-queries KEY CSRF   SQL queries of one study-session sequence
+    python bench/tasks.py activity           the study learners' activity rows since the history
 
 Each prints one JSON object on its last line of standard output.
 """
@@ -34,12 +36,13 @@ from catalog.models import Resource, Topic  # noqa: E402
 from progress.models import Activity, ResourceProgress, Status  # noqa: E402
 
 RANDOM_SEED = 20261125
-BENCH_LEARNERS = 50  # learner-00000 ... learner-00049 sign in during the benchmark
+BENCH_LEARNERS = 50  # learner-00000 ... learner-00049: the marking loops and the open loop
+STUDY_LEARNERS = 300  # learner-00000 ... learner-00299: the study session (bench/study.lua)
 MARKING_LEARNERS = 4  # the closed loop rotates over these, each with the measured history
 TOGGLE_COUNT = {"seed": 4, "large": 20}  # resources the benchmark marks back and forth
 SIZES = {
     # topics, resources, learners, progress rows, activity rows, measured learner's completions
-    "seed": {"learners": BENCH_LEARNERS, "completions": 5},
+    "seed": {"learners": STUDY_LEARNERS, "completions": 5},
     "large": {
         "topics": 100,
         "resources": 1000,
@@ -93,7 +96,9 @@ def toggle_resource_ids(size):
 
 def build(size):
     if dataset_present(size):
-        emit({"built": False, "reused": True})
+        # A seed data set built before the study session had 50 learners.
+        added = create_learners(STUDY_LEARNERS, only_missing=True)
+        emit({"built": False, "reused": True, "learners_added": added})
         return
     rng = random.Random(RANDOM_SEED)
     call_command("loaddata", "catalog", verbosity=0)
@@ -101,7 +106,13 @@ def build(size):
         if size == "large":
             grow_catalog(rng, SIZES["large"])
         toggles = set(toggle_resource_ids(size))
-        learner_ids = create_learners(SIZES[size]["learners"])
+        create_learners(SIZES[size]["learners"])
+        learner_ids = list(
+            get_user_model()
+            .objects.filter(username__startswith="learner-")
+            .order_by("username")
+            .values_list("pk", flat=True)
+        )
         resource_ids = [
             pk
             for pk in Resource.objects.published().order_by("pk").values_list("pk", flat=True)
@@ -157,18 +168,18 @@ def grow_catalog(rng, spec):
     )
 
 
-def create_learners(count):
+def create_learners(count, only_missing=False):
+    """learner-00000 ... up to `count`; returns how many were created."""
     User = get_user_model()
+    names = [learner_name(i) for i in range(count)]
+    if only_missing:
+        existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        names = [name for name in names if name not in existing]
     password = make_password("bench-password-not-secret")  # hashed once, shared by all
     User.objects.bulk_create(
-        User(username=learner_name(i), email=f"{learner_name(i)}@example.org", password=password)
-        for i in range(count)
+        User(username=name, email=f"{name}@example.org", password=password) for name in names
     )
-    return list(
-        User.objects.filter(username__startswith="learner-")
-        .order_by("username")
-        .values_list("pk", flat=True)
-    )
+    return len(names)
 
 
 def history_rows(rng, size, learner_ids, resource_ids):
@@ -250,10 +261,15 @@ def copy_rows(model, fields, objects):
             copy.write_row([getattr(obj, name) for name in fields] + [now] * len(own_timestamps))
 
 
+def benchmark_learners():
+    """The learners who mark resources during the benchmark (the study session's are the most)."""
+    learners = get_user_model().objects.filter(username__startswith="learner-")
+    return learners.filter(username__lt=learner_name(max(BENCH_LEARNERS, STUDY_LEARNERS)))
+
+
 def reset(size):
     """Put the marking learners' toggled resources and their activity back as built."""
-    learners = get_user_model().objects.filter(username__startswith="learner-000")
-    learners = learners.filter(username__lt=learner_name(BENCH_LEARNERS))
+    learners = benchmark_learners()
     toggles = toggle_resource_ids(size)
     progress, _ = ResourceProgress.objects.filter(
         learner__in=learners, resource_id__in=toggles
@@ -268,7 +284,7 @@ def sessions(size):
     """Sign in the benchmark's learners through the configured session engine."""
     User = get_user_model()
     keys = []
-    for number in range(BENCH_LEARNERS):
+    for number in range(max(BENCH_LEARNERS, STUDY_LEARNERS)):
         client = Client()
         client.force_login(User.objects.get(username=learner_name(number)))
         keys.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
@@ -278,7 +294,9 @@ def sessions(size):
             "session_cookie": settings.SESSION_COOKIE_NAME,
             "csrf_cookie": settings.CSRF_COOKIE_NAME,
             "session_keys": keys,
+            "study_learners": STUDY_LEARNERS,
             "toggle_slugs": list(toggles.values_list("slug", flat=True)),
+            "toggle_topics": list(toggles.values_list("topic__slug", flat=True)),
             "measured_completions": ResourceProgress.objects.filter(
                 learner__username=learner_name(0), status=Status.COMPLETED
             ).count(),
@@ -315,6 +333,47 @@ def queries(session_key, csrf_token, paths):
     emit(counts)
 
 
+def study_queries(session_key, csrf_token, size):
+    """Queries of each request of one study-session sequence that follows an earlier one.
+
+    The first sequence marks the first toggled resource completed and warms whatever the
+    pages cache; the second marks it in progress, and its topic page and `/` are the pages a
+    learner sees after a write of their own (a warm page would count 1 query, like the
+    signed-in pages above)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    client.cookies[settings.CSRF_COOKIE_NAME] = csrf_token
+    client.get("/_floor/")
+    resource = Resource.objects.select_related("topic").get(pk=toggle_resource_ids(size)[0])
+    mark_path = f"/progress/resources/{resource.slug}/status/"
+    steps = [f"POST {mark_path}", f"GET {resource.topic.get_absolute_url()}", "GET /"]
+    counts = {}
+    for status in ("completed", "in_progress"):
+        for step in steps:
+            method, _, path = step.partition(" ")
+            with CaptureQueriesContext(connection) as captured:
+                if method == "POST":
+                    response = client.post(
+                        path,
+                        {"status": status},
+                        HTTP_HX_REQUEST="true",
+                        HTTP_X_CSRFTOKEN=csrf_token,
+                    )
+                else:
+                    response = client.get(path)
+            counts[step] = {"queries": len(captured), "status": response.status_code}
+    emit(counts)
+
+
+def study_activity():
+    """Activity rows the benchmark's learners wrote since the generated history: one per mark
+    that really changed a status."""
+    count = Activity.objects.filter(
+        learner__in=benchmark_learners(), created_at__gte=HISTORY_ENDS
+    ).count()
+    emit({"activity": count})
+
+
 def main(argv):
     task = argv[0]
     size = os.environ.get("BENCH_SIZE", "seed")
@@ -326,6 +385,10 @@ def main(argv):
         sessions(size)
     elif task == "queries":
         queries(argv[1], argv[2], argv[3:])
+    elif task == "study-queries":
+        study_queries(argv[1], argv[2], size)
+    elif task == "activity":
+        study_activity()
     else:
         raise SystemExit(f"unknown task {task!r}; see the module docstring")
 
