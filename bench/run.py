@@ -19,6 +19,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -181,6 +182,10 @@ def task(env, *args):
 
 class Gunicorn:
     def __init__(self, env):
+        # Another server on our port would answer /healthz and be measured in our place.
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+                raise SystemExit(f"port {PORT} is in use: stop that server or set BENCH_PORT")
         self.process = subprocess.Popen(
             [str(Path(PYTHON).parent / "gunicorn"), "mlmath.wsgi", "--bind", f"127.0.0.1:{PORT}",
              "--workers", "2", "--worker-class", "sync", "--log-level", "warning"],
