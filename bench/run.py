@@ -28,6 +28,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -342,7 +343,7 @@ def study_first_visits(keys, resources, sessions, csrf):
         try:
             connection.request(
                 "POST", f"/progress/resources/{slug}/status/",
-                body=f"csrfmiddlewaretoken={csrf}&status={status}&next={topic_path}",
+                body=urlencode({"csrfmiddlewaretoken": csrf, "status": status, "next": topic_path}),
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
                     "X-CSRFToken": csrf, "HX-Request": "true", "HX-Target": f"resource-{slug}",
@@ -470,6 +471,8 @@ def run_config(name, config, durations, redis, study_only=False):
 
 
 def run_study_session(results, env, sessions, csrf, durations, study_counts):
+    if any(step["status"] != 200 for step in study_counts.values()):
+        raise SystemExit(f"the study session's requests answered {study_counts}")
     figures = study_session(env, sessions, csrf, durations)
     figures["queries"] = " + ".join(str(step["queries"]) for step in study_counts.values())
     figures["query_steps"] = study_counts
