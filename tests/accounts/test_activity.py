@@ -167,7 +167,7 @@ def test_dashboard_queries_do_not_grow_with_a_year_of_activity(
     )
     # session, user, the catalog's and the learner's versions, the dashboard's own 12,
     # profile, activity, study plan estimates, ...
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(18):
         response = learner_client.get("/progress/")
     assert "<strong>365</strong> days longest streak" in response.text
     # Seen again with nothing changed, the page is the one just rendered: session, user,

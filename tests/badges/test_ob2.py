@@ -208,9 +208,9 @@ def test_documents_cost_a_fixed_number_of_queries(
     ]
     ada_award = awards[-1]
     degree = ada_award.degree
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         client.get(assertion_path(ada_award))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2):
         client.get(reverse("badges:badge_class", args=[degree.public_id]))
     with django_assert_max_num_queries(1):
         client.get(reverse("badges:baked_png", args=[ada_award.public_id]))

@@ -183,5 +183,5 @@ def test_the_page_costs_a_fixed_number_of_queries(
         earn_seed_practitioner(make_learner(f"learner{n}")).set_shared(True)
         for n in range(catalog_scale)
     ]
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         assert client.get(page_url(awards[-1])).status_code == 200
