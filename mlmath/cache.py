@@ -1,19 +1,20 @@
-"""The shared cache's backends: Django's RedisCache, except that Redis being unreachable reads
-as a cache miss (logged) instead of an error, so a Redis restart only slows pages; and Django's
-database cache with a cheaper `set`. And allauth's rate limits in a cache of their own."""
+"""The shared cache's backends: a Redis cache on redis-py's public API, where Redis being
+unreachable reads as a cache miss (logged) instead of an error, so a Redis restart only slows
+pages; and Django's database cache with a cheaper `set`. And allauth's rate limits in a cache of
+their own."""
 
 import base64
+import contextlib
 import logging
 import pickle
 import random
 from datetime import UTC, datetime
-from functools import wraps
 
+import redis
 from django.conf import settings
 from django.core.cache import caches
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.db import DatabaseCache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
 from django.utils.connection import ConnectionProxy
@@ -29,75 +30,160 @@ RATE_LIMITS_ALIAS = "ratelimits"
 REDIS_UNREACHABLE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 
-def when_redis_is_unreachable(fallback):
-    """Wrap a cache client method: if Redis cannot be reached, log it and return
-    `fallback(*arguments)`, what the method answers for a key that is not there."""
-
-    def decorate(method):
-        @wraps(method)
-        def wrapper(self, *arguments):
-            try:
-                return method(self, *arguments)
-            except REDIS_UNREACHABLE_ERRORS as error:
-                logger.warning("Redis unreachable, cache %s is a miss: %s", method.__name__, error)
-                return fallback(*arguments)
-
-        return wrapper
-
-    return decorate
+@contextlib.contextmanager
+def unreachable_redis_is_a_miss(operation):
+    """Log, and carry on past, a Redis that cannot be reached: the caller then answers what it
+    answers for a key that is not there."""
+    try:
+        yield
+    except REDIS_UNREACHABLE_ERRORS as error:
+        logger.warning("Redis unreachable, cache %s is a miss: %s", operation, error)
 
 
-def key_not_found(key, delta):
-    raise ValueError(f"Key {key!r} not found (Redis is unreachable).")
+def encode(value):
+    # Integers are stored as they are, so that Redis's INCR works on them (as Django's does).
+    return value if type(value) is int else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
 
 
-class ForgivingRedisCacheClient(RedisCacheClient):
-    def get_client(self, key=None, *, write=False):
-        """One `redis.Redis` per connection pool, made once: Django makes a new one per call,
-        and building its table of response callbacks costs more than the round trip."""
-        pool = self._get_connection_pool(write)
-        clients = self.__dict__.setdefault("_clients_by_pool", {})
-        if pool not in clients:
-            clients[pool] = self._client(connection_pool=pool)
-        return clients[pool]
-
-    # `add` on a missing key succeeds; answering False ("already there") would make allauth's
-    # rate-limit lock wait and then refuse every sign-in while Redis is down.
-    add = when_redis_is_unreachable(lambda key, value, timeout: True)(RedisCacheClient.add)
-    get = when_redis_is_unreachable(lambda key, default: default)(RedisCacheClient.get)
-    set = when_redis_is_unreachable(lambda key, value, timeout: None)(RedisCacheClient.set)
-    touch = when_redis_is_unreachable(lambda key, timeout: False)(RedisCacheClient.touch)
-    delete = when_redis_is_unreachable(lambda key: False)(RedisCacheClient.delete)
-    get_many = when_redis_is_unreachable(lambda keys: {})(RedisCacheClient.get_many)
-    has_key = when_redis_is_unreachable(lambda key: False)(RedisCacheClient.has_key)
-    incr = when_redis_is_unreachable(key_not_found)(RedisCacheClient.incr)
-    set_many = when_redis_is_unreachable(lambda data, timeout: None)(RedisCacheClient.set_many)
-    delete_many = when_redis_is_unreachable(lambda keys: None)(RedisCacheClient.delete_many)
-    clear = when_redis_is_unreachable(lambda: False)(RedisCacheClient.clear)
+def decode(stored):
+    try:
+        return int(stored)
+    except ValueError:
+        return pickle.loads(stored)
 
 
-class ForgivingRedisCache(RedisCache):
-    """`CACHES["default"]` when `REDIS_URL` is set (see the settings). It can also announce a
-    value it sets to every app process (pub/sub), so that version tokens (`mlmath.versions`)
-    need no read per request."""
+class ForgivingRedisCache(BaseCache):
+    """`CACHES["default"]` when `REDIS_URL` is set (see the settings): `LOCATION` is one Redis
+    URL, `OPTIONS` are redis-py's connection options. The same commands as Django's RedisCache,
+    but through one redis-py client made once (Django makes a client per call, whose table of
+    response callbacks costs about as much as a round trip), and forgiving (see the module).
+
+    It can also announce a value it sets to every app process (pub/sub), so that version tokens
+    (`mlmath.versions`) need no read per request."""
 
     def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ForgivingRedisCacheClient
+        super().__init__(params)
+        self.server = server
+        options = params.get("OPTIONS", {})
+        self.client = redis.Redis.from_url(server, **options)
+        # A subscription's lost connection must surface at once, not after redis-py's retries
+        # sleep: the listener then forgets what it was told and reads instead.
+        self.subscriber = redis.Redis.from_url(server, **options, retry=Retry(NoBackoff(), 0))
+
+    def get_backend_timeout(self, timeout=DEFAULT_TIMEOUT):
+        """Seconds from now, as Redis expires keys: None for never, 0 for already expired."""
+        if timeout == DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        return None if timeout is None else max(0, int(timeout))
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with unreachable_redis_is_a_miss("get"):
+            stored = self.client.get(key)
+            return default if stored is None else decode(stored)
+        return default
+
+    def get_many(self, keys, version=None):
+        made_keys = {self.make_and_validate_key(key, version=version): key for key in keys}
+        with unreachable_redis_is_a_miss("get_many"):
+            stored = self.client.mget(made_keys)
+            return {
+                made_keys[made]: decode(value)
+                for made, value in zip(made_keys, stored, strict=True)
+                if value is not None
+            }
+        return {}
+
+    def has_key(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with unreachable_redis_is_a_miss("has_key"):
+            return bool(self.client.exists(key))
+        return False
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        with unreachable_redis_is_a_miss("set"):
+            if timeout == 0:
+                self.client.delete(key)
+            else:
+                self.client.set(key, encode(value), ex=timeout)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        with unreachable_redis_is_a_miss("add"):
+            added = bool(self.client.set(key, encode(value), ex=timeout or None, nx=True))
+            if added and timeout == 0:
+                self.client.delete(key)
+            return added
+        # As on a missing key: answering "already there" would make allauth's rate-limit lock
+        # wait and then refuse every sign-in while Redis is down.
+        return True
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        if not data:
+            return []
+        timeout = self.get_backend_timeout(timeout)
+        if timeout == 0:
+            self.delete_many(data, version=version)
+            return []
+        made = {self.make_and_validate_key(key, version=version): v for key, v in data.items()}
+        with unreachable_redis_is_a_miss("set_many"):
+            pipeline = self.client.pipeline()
+            pipeline.mset({key: encode(value) for key, value in made.items()})
+            if timeout is not None:
+                for key in made:  # MSET takes no expiry
+                    pipeline.expire(key, timeout)
+            pipeline.execute()
+        return []
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        timeout = self.get_backend_timeout(timeout)
+        with unreachable_redis_is_a_miss("touch"):
+            if timeout is None:
+                return bool(self.client.persist(key))
+            return bool(self.client.expire(key, timeout))
+        return False
+
+    def delete(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with unreachable_redis_is_a_miss("delete"):
+            return bool(self.client.delete(key))
+        return False
+
+    def delete_many(self, keys, version=None):
+        made_keys = [self.make_and_validate_key(key, version=version) for key in keys]
+        if made_keys:
+            with unreachable_redis_is_a_miss("delete_many"):
+                self.client.delete(*made_keys)
+
+    def incr(self, key, delta=1, version=None):
+        made_key = self.make_and_validate_key(key, version=version)
+        with unreachable_redis_is_a_miss("incr"):
+            if not self.client.exists(made_key):
+                raise ValueError(f"Key {key!r} not found.")
+            return self.client.incr(made_key, delta)
+        raise ValueError(f"Key {key!r} not found (Redis is unreachable).")
+
+    def clear(self):
+        with unreachable_redis_is_a_miss("clear"):
+            return bool(self.client.flushdb())
+        return False
 
     @property
     def announcements_channel(self):
         # Pub/sub ignores database numbers: the channel names the server, database and prefix.
-        return f"{self.make_key('announcements')}@{self._servers[0]}"
+        return f"{self.make_key('announcements')}@{self.server}"
 
     def set_and_announce(self, key, value):
         """Set `key` to `value` (no expiry) and announce "key value", as one transaction;
         whether Redis answered that it did (it may have, even when it did not answer)."""
         made_key = self.make_and_validate_key(key)
-        client = self._cache.get_client(made_key, write=True)
         try:
-            pipeline = client.pipeline(transaction=True)
-            pipeline.set(made_key, self._cache._serializer.dumps(value))
+            pipeline = self.client.pipeline(transaction=True)
+            pipeline.set(made_key, encode(value))
             pipeline.publish(self.announcements_channel, f"{key} {value}")
             pipeline.execute()
         except REDIS_UNREACHABLE_ERRORS as error:
@@ -108,10 +194,8 @@ class ForgivingRedisCache(RedisCache):
     def subscribe_to_announcements(self, on_reconnect):
         """A subscription to the announcements; `on_reconnect()` is called whenever its
         connection had to be made again (announcements may have been missed meanwhile)."""
-        pubsub = self._cache.get_client(write=True).pubsub()
+        pubsub = self.subscriber.pubsub()
         pubsub.subscribe(self.announcements_channel)
-        # A lost connection must surface here at once, not after redis-py's retries sleep.
-        pubsub.connection.retry = Retry(NoBackoff(), 0)
         pubsub.connection.register_connect_callback(on_reconnect)
         return pubsub
 
@@ -120,15 +204,17 @@ class UpsertDatabaseCache(DatabaseCache):
     """`CACHES["default"]` without Redis: Django's database cache, except that `set` is one
     UPSERT statement instead of five (count, savepoint, select, update or insert, release).
     Version tokens (`mlmath.versions`) are set on every write a learner makes. The table is
-    still culled as Django culls it, on one `set` in `CULL_CHECK_EVERY`."""
+    still culled as Django culls it, on one `set` in `CULL_CHECK_EVERY`.
+
+    The row it writes must be the row Django's `get` reads (the value pickled and base64-encoded,
+    the expiry a datetime): the one thing here that follows Django's code rather than its
+    documentation, pinned by tests/test_shared_cache.py, which reads the value back."""
 
     CULL_CHECK_EVERY = 100
 
-    @property
-    def database_alias(self):
-        """The database the table is in: a `set` inside that database's transaction is part of
-        it, committed or rolled back with the rows."""
-        return router.db_for_write(self.cache_model_class)
+    def __init__(self, table, params):
+        super().__init__(table, params)
+        self.table = table
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         if random.randrange(self.CULL_CHECK_EVERY) == 0:
@@ -139,8 +225,8 @@ class UpsertDatabaseCache(DatabaseCache):
         if not settings.USE_TZ:
             expires = expires.replace(tzinfo=None)
         pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
-        connection = connections[self.database_alias]
-        table = connection.ops.quote_name(self._table)
+        connection = connections[router.db_for_write(self.cache_model_class)]
+        table = connection.ops.quote_name(self.table)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "
