@@ -49,6 +49,8 @@ def delete_account(*, user):
             UserSession.objects.filter(user=user).values_list("session_key", flat=True)
         )
         revoked = revoke_awards_of_deleted_account(user)
+        # No version to replace: the learner's pages go with the account, and the revocation
+        # above replaced their token already.
         DegreeAward.objects.for_learner(user).update(learner=None)
         username = user.get_username()
         # Ended inside the transaction: should it roll back, the learner is only signed out.

@@ -27,6 +27,7 @@ from catalog.links import (
     summarize,
 )
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from mlmath.invalidation import bump_catalog_version
 from mlmath.uploads import MB, UploadField
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
@@ -266,11 +267,13 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
     @admin.action(description="Publish selected resources", permissions=["change"])
     def publish(self, request, queryset):
         count = queryset.update(is_published=True)
+        bump_catalog_version()  # an update sends no signals
         self.message_user(request, f"Published {count} resource(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected resources", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
+        bump_catalog_version()  # an update sends no signals
         self.message_user(request, f"Unpublished {count} resource(s).", messages.SUCCESS)
 
 

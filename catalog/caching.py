@@ -4,8 +4,8 @@ Two tiers (see "Caching" in the README):
 
 - The shared cache (`caches["default"]`: Redis when `REDIS_URL` is set, else the database
   cache) holds the **catalog version**, a random token replaced on every change to the
-  catalog, whoever makes it (admin, import, `loaddata`, shell; `catalog.signals` and
-  `CatalogQuerySet` call `bump_catalog_version`). Every app server reads it once per request.
+  catalog, whoever makes it (admin, import, `loaddata`, shell: `mlmath.invalidation`). Every
+  app server reads it once per request.
 - The per-process cache (`caches["local"]`) holds rendered fragments and whole anonymous
   pages under keys that contain that version, so a change makes every old entry unreachable
   on every server at once, and a hit costs no network round trip.
@@ -56,11 +56,6 @@ def learner_page_cache():
 def catalog_version(request=None):
     """The current catalog version, read from the shared cache once per request."""
     return versions.current(versions.CATALOG)[0]
-
-
-def bump_catalog_version():
-    """Make every cached fragment and page stale, on every app server (see `versions.bump`)."""
-    versions.bump(versions.CATALOG)
 
 
 def local_key(version, *parts):

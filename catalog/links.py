@@ -295,6 +295,7 @@ def check_resources(resources, *, timeout=DEFAULT_TIMEOUT, concurrency=DEFAULT_C
             redirect_url if len(redirect_url) <= _REDIRECT_MAX_LENGTH else ""
         )
         resource.link_error = check.error[:_ERROR_MAX_LENGTH]
+    # No cached page shows a link's check (only the admin does): no version to replace.
     Resource.objects.bulk_update(resources, LINK_FIELDS)
     return [(resource, checks[resource.url]) for resource in resources]
 

@@ -10,35 +10,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 
-from catalog.caching import bump_catalog_version
 from catalog.search import search_resources
-
-
-class CatalogQuerySet(models.QuerySet):
-    """Bulk writes send no model signals, so they make cached pages stale here (the importer,
-    admin actions and the link checker use them)."""
-
-    def update(self, **kwargs):
-        updated = super().update(**kwargs)
-        if updated:
-            bump_catalog_version()
-        return updated
-
-    update.alters_data = True
-
-    def bulk_create(self, *args, **kwargs):
-        created = super().bulk_create(*args, **kwargs)
-        bump_catalog_version()
-        return created
-
-    bulk_create.alters_data = True
-
-    def bulk_update(self, *args, **kwargs):
-        updated = super().bulk_update(*args, **kwargs)
-        bump_catalog_version()
-        return updated
-
-    bulk_update.alters_data = True
 
 
 class SlugManager(models.Manager):
@@ -62,7 +34,7 @@ class CatalogEntry(models.Model):
         return (self.slug,)
 
 
-class TopicQuerySet(CatalogQuerySet):
+class TopicQuerySet(models.QuerySet):
     def with_published_counts(self):
         return self.annotate(
             published_resource_count=Count("resources", filter=Q(resources__is_published=True))
@@ -155,7 +127,7 @@ def prerequisite_cycle_error(topic, prerequisite_ids):
     return None
 
 
-class ResourceQuerySet(CatalogQuerySet):
+class ResourceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
@@ -231,7 +203,7 @@ class Resource(CatalogEntry):
         return f"{self.topic.get_absolute_url()}#resource-{self.slug}"
 
 
-class DegreeQuerySet(CatalogQuerySet):
+class DegreeQuerySet(models.QuerySet):
     def with_requirements(self):
         """Degrees in rank order, each with its requirements and what they name, in two queries."""
         requirements = Requirement.objects.select_related(
@@ -285,7 +257,7 @@ class Milestone(CatalogEntry):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = SlugManager.from_queryset(CatalogQuerySet)()
+    objects = SlugManager()
 
     class Meta:
         ordering = ["position", "title"]
@@ -343,7 +315,7 @@ class Requirement(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = RequirementManager.from_queryset(CatalogQuerySet)()
+    objects = RequirementManager()
 
     class Meta:
         ordering = ["degree__rank", "position", "pk"]

@@ -1,30 +1,10 @@
-"""Keep the prerequisite graph acyclic, and cached pages exact, however the catalog is edited
-(admin, import, fixtures, shell)."""
+"""Keep the prerequisite graph acyclic however the catalog is edited (admin, import, fixtures,
+shell). (What makes cached pages stale is in `mlmath.invalidation`.)"""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from catalog.caching import bump_catalog_version
-from catalog.models import Degree, Milestone, Requirement, Resource, Topic, prerequisite_cycle_error
-
-CATALOG_MODELS = (Topic, Resource, Degree, Milestone, Requirement)
-
-
-def catalog_changed(sender, **kwargs):
-    """Any saved or deleted catalog row (raw fixture saves too) makes cached pages stale.
-    Bulk writes that send no signals go through `CatalogQuerySet`, which bumps as well."""
-    bump_catalog_version()
-
-
-for model in CATALOG_MODELS:
-    post_save.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-changed-{model}")
-    post_delete.connect(catalog_changed, sender=model, dispatch_uid=f"catalog-deleted-{model}")
-
-
-@receiver(m2m_changed, sender=Topic.prerequisites.through)
-def prerequisites_changed(sender, action, **kwargs):
-    if action.startswith("post_"):
-        bump_catalog_version()
+from catalog.models import Topic, prerequisite_cycle_error
 
 
 @receiver(m2m_changed, sender=Topic.prerequisites.through)

@@ -1,5 +1,6 @@
 """The project itself as an app: its system checks, the database cache tables that every
-`migrate` creates, and allauth's rate limits in their own cache."""
+`migrate` creates, allauth's rate limits in their own cache, and the rules that make cached
+pages stale (`mlmath.invalidation`)."""
 
 from django.apps import AppConfig
 from django.core.management import call_command
@@ -19,9 +20,10 @@ class MlmathConfig(AppConfig):
     verbose_name = "mlmath"
 
     def ready(self):
-        from mlmath import checks  # noqa: F401  (registers the checks)
+        from mlmath import checks, invalidation  # noqa: F401  (checks registers the checks)
         from mlmath.cache import keep_rate_limits_apart
 
         keep_rate_limits_apart()
+        invalidation.connect()
 
         post_migrate.connect(create_cache_tables, sender=self, dispatch_uid="mlmath-cache-tables")

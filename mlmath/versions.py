@@ -3,11 +3,11 @@
 A token is a random string replaced whenever what it stands for changes, so everything cached
 under the old token becomes unreachable on every app server at once:
 
-- the catalog's token (`CATALOG`), replaced on any change to the catalog (`catalog.signals`,
-  `CatalogQuerySet`);
+- the catalog's token (`CATALOG`), replaced on any change to the catalog;
 - each learner's token (`learner_key`), replaced on any change to what that learner's own
-  pages show: progress, activity, evidence, awards, profile, account (`progress.signals`,
-  `LearnerRowsQuerySet`).
+  pages show: progress, activity, evidence, awards, profile, account.
+
+What replaces them, and when, is all in `mlmath.invalidation`; `bump` here is how.
 
 A request reads the tokens it needs in one round trip to the shared cache and keeps them until
 it ends; outside a request (commands, the shell) every read is fresh. With Redis, a request
@@ -27,6 +27,7 @@ import os
 import threading
 import time
 import uuid
+from functools import partial
 from time import monotonic
 
 from asgiref.local import Local
@@ -45,6 +46,16 @@ def learner_key(learner_id):
 
 
 _this_request = Local()
+
+# Per thread, as database connections are: the keys this thread's open transaction replaced,
+# each with the token only this thread uses for it until the transaction commits.
+_this_thread = Local(thread_critical=True)
+
+
+def _uncommitted_tokens():
+    if not hasattr(_this_thread, "uncommitted"):
+        _this_thread.uncommitted = {}
+    return _this_thread.uncommitted
 
 
 class KnownTokens:
@@ -214,15 +225,18 @@ def forget():
     (tests that empty the shared cache)."""
     announcements.tokens.clear()
     unannounced.clear()
+    _uncommitted_tokens().clear()
 
 
 def _start_request(**kwargs):
     _this_request.tokens = {}
-    _this_request.published = set()
+    uncommitted = _uncommitted_tokens()
+    if uncommitted and transaction.get_autocommit():
+        uncommitted.clear()  # left by transactions that rolled back
 
 
 def _finish_request(**kwargs):
-    _this_request.tokens = _this_request.published = None
+    _this_request.tokens = None
 
 
 request_started.connect(_start_request, dispatch_uid="versions-start")
@@ -231,10 +245,21 @@ request_finished.connect(_finish_request, dispatch_uid="versions-finish")
 
 def current(*keys):
     """The current token of each key, in order: known to this process, or read in one round
-    trip (and created where there is none yet)."""
+    trip (and created where there is none yet). Inside a transaction that replaced a key, this
+    thread's own token for it (see `bump`).
+
+    The only reader of the announcements (Redis's pub/sub, `Announcements`). They exist so that
+    a page served from the local cache waits on no round trip to Redis; with the database
+    cache there are none, and a request reads the tokens it needs in one query."""
     known = getattr(_this_request, "tokens", None)
     tokens = {} if known is None else known
-    missing = [key for key in keys if key not in tokens]
+    uncommitted = _uncommitted_tokens()
+    if uncommitted and transaction.get_autocommit():
+        uncommitted = {}  # left by a transaction that rolled back
+    # (None: read, found nowhere, and not created because this thread's own token stands in.)
+    missing = [
+        key for key in keys if key not in tokens or (tokens[key] is None and key not in uncommitted)
+    ]
     if missing:
         announced = announcements.known()
         if announced is not None:
@@ -251,7 +276,9 @@ def current(*keys):
             found = cache.get_many(missing)
         for key in missing:
             token = found.get(key)
-            if token is None:
+            # A key replaced in this thread's open transaction needs no shared token before
+            # its commit sets one.
+            if token is None and key not in uncommitted:
                 token = uuid.uuid4().hex
                 # Another process may have set one a moment ago: then that one is the token.
                 if not cache.add(key, token, timeout=None):
@@ -260,7 +287,9 @@ def current(*keys):
             if announced is not None and token is not None:
                 # Read after the subscription was confirmed: any later change is announced.
                 announced.remember(key, token)
-    return tuple(tokens[key] for key in keys)
+    return tuple(
+        f"{tokens[key]}.{uncommitted[key]}" if key in uncommitted else tokens[key] for key in keys
+    )
 
 
 def _write(key, token):
@@ -282,54 +311,29 @@ def _replace(key):
         known[key] = token
 
 
-class _ReplaceOnCommit:
-    """The replacement at commit, registered once per key and transaction (which tells the
-    transaction's later bumps that the key is replaced already)."""
-
-    def __init__(self, key, *, written_with_the_rows):
-        self.key = key
-        self.written_with_the_rows = written_with_the_rows
-
-    def __call__(self):
-        if not self.written_with_the_rows:
-            _replace(self.key)
-
-
-def written_with_the_rows(cache, connection):
-    """Whether a `set` on the shared cache now is part of `connection`'s transaction: the
-    database cache in the same database. Then the token written at once is committed together
-    with the rows, so no request elsewhere can read it before them."""
-    return getattr(cache, "database_alias", None) == connection.alias
-
-
 def bump(key):
-    """Replace the token at once (so the rest of this transaction and request see the change)
-    and again when the transaction commits: a request elsewhere that read the old rows between
-    the two cached them under the first new token, which the second makes unreachable. (With
-    the database cache no one can read the first before the commit: it is the only one.)
-    Several writes of one request in one transaction share those two replacements."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    """Make everything cached under the key's token stale, on every app process.
+
+    Outside a transaction the shared token is replaced at once. Inside one, nobody else can
+    see the rows yet, so only this thread changes token at once (to one of its own, new at
+    every bump: the rest of the transaction, and the test client's requests inside a test's
+    transaction, see each change), and the shared token is replaced when the transaction
+    commits: a page rendered elsewhere from the old rows meanwhile was cached under the old
+    token, which that replacement makes unreachable.
+
+    Every bump asks for its own replacement at commit (Django discards it with the transaction
+    or savepoint that rolls back); the first to run stands for the others of its transaction,
+    which all come before it, so a transaction writes each key once however many rows it
+    saves. A thread's own tokens last until their commit, and are not used outside a
+    transaction; a transaction that rolled back leaves them until the thread's next request.
+    """
+    if transaction.get_autocommit():
         _replace(key)
         return
-    published = getattr(_this_request, "published", None)
-    pending = any(
-        getattr(callback, "key", None) == key for _, callback, _ in connection.run_on_commit
-    )
-    if published is not None and key in published and pending:
-        # This request's transaction already published a token; only this request must
-        # stop reusing what it cached between the writes.
-        _this_request.tokens[key] = uuid.uuid4().hex
-        return
-    _replace(key)
-    if published is not None:
-        published.add(key)
-    if not pending:
-        in_transaction = written_with_the_rows(caches["default"], connection)
-        transaction.on_commit(_ReplaceOnCommit(key, written_with_the_rows=in_transaction))
+    _uncommitted_tokens()[key] = uuid.uuid4().hex
+    transaction.on_commit(partial(_replace_at_commit, key))
 
 
-def bump_learner(learner_id):
-    """Make the learner's cached pages stale (no-op for a row whose learner was deleted)."""
-    if learner_id is not None:
-        bump(learner_key(learner_id))
+def _replace_at_commit(key):
+    if _uncommitted_tokens().pop(key, None) is not None:  # else replaced at this commit already
+        _replace(key)

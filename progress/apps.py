@@ -6,6 +6,6 @@ class ProgressConfig(AppConfig):
     verbose_name = "Learner progress"
 
     def ready(self):
-        from progress import signals, slots  # noqa: F401
+        from progress import slots
 
         slots.register()

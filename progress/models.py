@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from mlmath.versions import bump_learner
+from mlmath.invalidation import bump_learner, bump_learners
 
 NOTE_MAX_LENGTH = 1000
 EVIDENCE_DESCRIPTION_MAX_LENGTH = 500
@@ -24,31 +24,10 @@ class Status(models.TextChoices):
 
 
 class LearnerRowsQuerySet(models.QuerySet):
-    """Rows that belong to one learner: progress, activity, awards and evidence.
-
-    Bulk writes send no model signals, so they make their learners' cached pages stale here
-    (curators' review actions, revocation, imports, account deletion use them)."""
+    """Rows that belong to one learner: progress, activity, awards and evidence."""
 
     def for_learner(self, learner):
         return self.filter(learner=learner)
-
-    def update(self, **kwargs):
-        learner_ids = set(self.values_list("learner_id", flat=True).order_by().distinct())
-        updated = super().update(**kwargs)
-        for learner_id in learner_ids | {kwargs.get("learner_id", kwargs.get("learner"))}:
-            bump_learner(getattr(learner_id, "pk", learner_id))
-        return updated
-
-    update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        created = super().bulk_create(objs, *args, **kwargs)
-        for learner_id in {obj.learner_id for obj in objs}:
-            bump_learner(learner_id)
-        return created
-
-    bulk_create.alters_data = True
 
 
 def learner_key(related_name):
@@ -178,7 +157,11 @@ class DegreeAwardQuerySet(LearnerRowsQuerySet):
         An award already revoked keeps its first date and reason.
         """
         reason = clean_revocation_reason(reason)
-        return self.valid().update(revoked_at=now or timezone.now(), revocation_reason=reason)
+        awards = self.valid()
+        learner_ids = set(awards.values_list("learner_id", flat=True))
+        revoked = awards.update(revoked_at=now or timezone.now(), revocation_reason=reason)
+        bump_learners(learner_ids)  # an update sends no signals
+        return revoked
 
 
 def clean_revocation_reason(reason):
@@ -307,6 +290,7 @@ class DegreeAward(models.Model):
         DegreeAward.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
             revoked_at=self.revoked_at, revocation_reason=reason
         )
+        bump_learner(self.learner_id)  # an update sends no signals
         return True
 
 

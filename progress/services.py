@@ -7,6 +7,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from catalog.models import Degree
+from mlmath.invalidation import bump_learner, bump_learners
 from progress.degrees import DegreeCredit, degree_credit, load_degree_specs
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
 
@@ -33,6 +34,8 @@ def record_new_awards(*, learner, now=None, credit=None):
     awards = [DegreeAward(learner=learner, degree=degree, awarded_at=now) for degree in new_degrees]
     # ignore_conflicts: a racing request may have recorded the same award a moment ago.
     DegreeAward.objects.bulk_create(awards, ignore_conflicts=True)
+    if awards:
+        bump_learner(learner.pk)  # a bulk write sends no signals
     return awards
 
 
@@ -127,6 +130,10 @@ def review_evidence(*, evidence_ids, state, reviewer, note="", now=None):
     """A curator marks evidence verified or rejected, with a note the learner sees; each review
     records who made it and when (the admin's bulk actions and its change form alike)."""
     now = now or timezone.now()
-    return Evidence.objects.filter(pk__in=evidence_ids).update(
+    evidence = Evidence.objects.filter(pk__in=evidence_ids)
+    learner_ids = set(evidence.values_list("learner_id", flat=True))
+    reviewed = evidence.update(
         state=state, curator_note=note, reviewed_at=now, reviewed_by=reviewer
     )
+    bump_learners(learner_ids)  # an update sends no signals
+    return reviewed

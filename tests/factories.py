@@ -13,6 +13,7 @@ from model_bakery.recipe import Recipe, foreign_key, seq
 
 from badges.ob3 import CredentialFacts, recipient_identity_hash
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from mlmath.invalidation import bump_catalog_version
 from progress.models import DegreeAward, Evidence
 from progress.services import review_evidence, set_resource_status, submit_evidence
 
@@ -53,9 +54,13 @@ def make_resource(topic=None, **fields):
 
 
 def make_resources(topic, count, **fields):
-    """Many published resources of one topic, in a single INSERT (through the default manager,
-    whose bulk_create makes cached catalog pages stale as every catalog write must)."""
-    return Resource.objects.bulk_create(resource.prepare(topic=topic, _quantity=count, **fields))
+    """Many published resources of one topic, in a single INSERT, then cached catalog pages
+    made stale, as every bulk writer must (a bulk write sends no signals)."""
+    resources = Resource.objects.bulk_create(
+        resource.prepare(topic=topic, _quantity=count, **fields)
+    )
+    bump_catalog_version()
+    return resources
 
 
 def make_requirement(degree=None, **fields):

@@ -6,10 +6,12 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.core.management import call_command
 from django.test import Client
 
 from catalog.models import Topic
 from mlmath import versions
+from mlmath.invalidation import bump_learner
 from tests.html import text
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +20,26 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _redis_only(redis_url):
     """Every test here needs Redis (see the shared `redis_url` fixture)."""
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what follows a commit (the test's own transaction never commits): the shared token's
+    replacement, which only then may other processes see."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def seed_catalog(db, committed):
+    """The seed, committed as on a running site."""
+    with committed():
+        call_command("loaddata", "catalog", verbosity=0)
+
+
+def edit_calculus(summary):
+    topic = Topic.objects.get(slug="calculus")
+    topic.summary = summary
+    topic.save()
 
 
 @pytest.fixture
@@ -33,26 +55,36 @@ def stored(key):
     return caches["default"].get(key)
 
 
-def test_a_replacement_reaches_another_process_without_a_read(seed_catalog, other_server):
+def test_a_replacement_reaches_another_process_without_a_read(
+    seed_catalog, other_server, committed
+):
     token = versions.current(versions.CATALOG)[0]
     other_server.tokens.remember(versions.CATALOG, token)
-    Topic.objects.filter(slug="calculus").update(summary="Announced.")
+    with committed():
+        edit_calculus("Announced.")
+        assert other_server.known().get(versions.CATALOG) == token  # not before the commit
     new_token = stored(versions.CATALOG)
     assert new_token != token
     assert other_server.known().get(versions.CATALOG) == new_token
 
 
-def test_a_learners_replacement_is_announced_too(learner, other_server):
+def test_a_learners_replacement_is_announced_too(learner, other_server, committed):
     key = versions.learner_key(learner.pk)
-    other_server.tokens.remember(key, versions.current(key)[0])
-    versions.bump_learner(learner.pk)
+    caches["default"].set(key, "before", timeout=None)
+    other_server.tokens.remember(key, "before")
+    with committed():
+        bump_learner(learner.pk)
+    assert stored(key) != "before"
     assert other_server.known().get(key) == stored(key)
 
 
-def test_a_process_that_lost_its_connection_forgets_what_it_knew(seed_catalog, other_server):
+def test_a_process_that_lost_its_connection_forgets_what_it_knew(
+    seed_catalog, other_server, committed
+):
     other_server.tokens.remember(versions.CATALOG, versions.current(versions.CATALOG)[0])
     other_server.pubsub.connection.disconnect()
-    Topic.objects.filter(slug="calculus").update(summary="Said while it was away.")
+    with committed():
+        edit_calculus("Said while it was away.")
     known = other_server.known()
     assert known is None or known.get(versions.CATALOG) is None  # so it reads the token again
 
@@ -67,7 +99,7 @@ def test_a_lost_announcement_is_corrected_when_the_version_is_read_again(seed_ca
         # Another process changes the topic and replaces the version, but the announcement
         # is lost on the way to this one.
         with mock.patch("mlmath.versions.bump"):
-            Topic.objects.filter(slug="calculus").update(summary="Announced to nobody.")
+            edit_calculus("Announced to nobody.")
         caches["default"].set(versions.CATALOG, "replaced-elsewhere", timeout=None)
 
         clock.return_value = 1009.9
@@ -82,13 +114,14 @@ def summary(response):
     return text(response)
 
 
-def test_a_visitors_page_costs_no_round_trip_once_the_version_is_known(seed_catalog):
+def test_a_visitors_page_costs_no_round_trip_once_the_version_is_known(seed_catalog, committed):
     client = Client()
     client.get("/topics/calculus/")
     with mock.patch.object(caches["default"], "get", side_effect=AssertionError("a read")):
         response = client.get("/topics/calculus/")
     assert response.status_code == 200
-    Topic.objects.filter(slug="calculus").update(summary="Fresh at once.")
+    with committed():
+        edit_calculus("Fresh at once.")
     with mock.patch.object(caches["default"], "get", side_effect=AssertionError("a read")):
         assert "Fresh at once." in client.get("/topics/calculus/").content.decode()
 

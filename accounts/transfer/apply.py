@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Resource
+from mlmath.invalidation import bump_learner
 from progress.models import Activity, ResourceProgress, Status
 from progress.services import lock_learner, record_new_awards
 
@@ -189,4 +190,6 @@ def import_activity(learner, rows):
             Activity(learner=learner, resource=resource, status=row.status, created_at=row.at)
         )
     Activity.objects.bulk_create(new)
+    if new:
+        bump_learner(learner.pk)  # a bulk write sends no signals
     return len(new)

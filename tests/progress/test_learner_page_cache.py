@@ -1,19 +1,24 @@
 """A learner's pages are cached whole until something of theirs changes, whoever changes it."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+import time_machine
+from django.core.management import call_command
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Profile
+from accounts.transfer.apply import import_activity
+from accounts.transfer.parse import ActivityRow
 from catalog.models import Milestone, Resource
 from progress import services
 from progress.models import DegreeAward, Evidence, ResourceProgress
 from tests.factories import complete, earn_seed_practitioner, give_evidence
+from tests.html import by_id, elements, text
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +107,18 @@ CHANGES = {
         "/topics/calculus/",
         "resource--completed",
     ),
-    "a bulk update of notes": (
-        lambda learner, curator: ResourceProgress.objects.filter(learner=learner).update(
-            note="Reread chapter two"
+    "a bulk update of notes in the shell, then bump_learner_versions": (
+        lambda learner, curator: (
+            ResourceProgress.objects.filter(learner=learner).update(note="Reread chapter two")
+            and call_command("bump_learner_versions", learner.username, verbosity=0)
         ),
         "/topics/how-to-study-the-degrees/",
         "Reread chapter two",
+    ),
+    "awards revoked in bulk (the admin's action)": (
+        lambda learner, curator: DegreeAward.objects.for_learner(learner).revoke(reason="Copied."),
+        "/degrees/",
+        "No degree yet",
     ),
     "a curator verifying evidence": (
         lambda learner, curator: review(curator, learner, Evidence.State.VERIFIED),
@@ -144,6 +155,42 @@ def test_every_change_to_a_learners_rows_shows_at_once(
     assert expected not in client.get(url).text  # served from the cache
     make_change(learner, curator)
     assert expected in client.get(url).text
+
+
+def test_an_award_recorded_on_its_own_shows_at_once(seed_catalog, learner):
+    """An award recorded with no other row of the learner's changing (the degree's requirements
+    changed since the learner met them, say): a bulk write, which sends no signals."""
+    earn_seed_practitioner(learner)
+    DegreeAward.objects.filter(learner=learner).delete()
+    client = signed_in(learner)
+    assert "No degree yet" in header_badge(client.get("/degrees/"))
+    assert "No degree yet" in header_badge(client.get("/degrees/"))  # served from the cache
+    services.record_new_awards(learner=learner)
+    assert "Practitioner" in header_badge(client.get("/degrees/"))
+
+
+@time_machine.travel(datetime(2026, 3, 10, 12, tzinfo=UTC), tick=False)
+def test_imported_activity_shows_at_once(seed_catalog, learner):
+    """A progress file's activity alone (no status of the learner's changes): a bulk write."""
+    client = signed_in(learner)
+    day = "1 completion on 2 March 2026"
+    assert day not in calendar_days(client.get("/progress/"))
+    assert day not in calendar_days(client.get("/progress/"))  # served from the cache
+    row = ActivityRow(
+        url="", slug="keras", status="completed", at=datetime(2026, 3, 2, 9, tzinfo=UTC)
+    )
+    assert import_activity(learner, [row]) == 1
+    assert day in calendar_days(client.get("/progress/"))
+
+
+def header_badge(response):
+    assert response.status_code == 200
+    return text(by_id(response, "header-badge"))
+
+
+def calendar_days(response):
+    assert response.status_code == 200
+    return [text(title) for title in elements(response, "title")]
 
 
 def test_a_curators_review_in_the_admin_shows_at_once(seed_catalog, learner, curator_client):

@@ -117,7 +117,9 @@ def test_a_completions_topic_bar_counts_only_what_is_published_now(learner_clien
     statistics = "statistics-and-probability"
     learner_client.post(status_url("edx-probability"), {"status": "completed"}, **hx())
     learner_client.post(status_url("information-theory"), {"status": "completed"}, **hx())
-    Resource.objects.filter(slug="information-theory").update(is_published=False)
+    unpublished = Resource.objects.get(slug="information-theory")
+    unpublished.is_published = False
+    unpublished.save()
 
     response = learner_client.post(
         status_url("edx-introduction-to-statistics"), {"status": "completed"}, **hx()

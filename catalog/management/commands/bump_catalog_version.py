@@ -2,14 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
-from catalog.caching import bump_catalog_version
+from mlmath.invalidation import bump_catalog_version
 
 
 class Command(BaseCommand):
     help = (
         "Replace the catalog version in the shared cache, so every app server renders catalog "
-        "pages afresh. Edits through the admin, imports, loaddata and the ORM do this by "
-        "themselves; run it after changing catalog tables with raw SQL."
+        "pages afresh. The admin, imports, loaddata and saves of single rows do this by "
+        "themselves; run it after a bulk update() in the shell or an edit in raw SQL."
     )
 
     def handle(self, *args, **options):

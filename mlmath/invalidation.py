@@ -1,0 +1,84 @@
+"""Every rule that makes a cached page stale, in one place.
+
+Two version tokens key every cached render (`mlmath.versions`): the catalog's, and each
+learner's. A change replaces the token of what it changed:
+
+- a topic, resource, degree, milestone or requirement saved or deleted, by anyone (the admin,
+  the importer, `loaddata`'s raw saves, the shell): the catalog's (`catalog_row_changed`);
+- a topic's prerequisites added, removed or cleared: the catalog's (`prerequisites_changed`);
+- a learner's progress, activity, evidence or award saved or deleted: that learner's
+  (`learner_row_changed`), and so is their account or profile saved (`account_changed`,
+  `profile_changed`);
+- a bulk write (`update`, `bulk_create`, `bulk_update`), which sends no signals: the writer
+  calls `bump_catalog_version`, `bump_learner` or `bump_learners` itself, right after it. They
+  are the admin's publish and unpublish actions (`catalog.admin`), a curator's review of
+  evidence (`progress.services.review_evidence`), revocations (`DegreeAward.revoke`,
+  `DegreeAwardQuerySet.revoke`), new awards (`progress.services.record_new_awards`) and
+  imported activity (`accounts.transfer.apply.import_activity`).
+
+After a bulk write in the shell, or an edit in raw SQL, run `python manage.py
+bump_catalog_version` (catalog tables) or `python manage.py bump_learner_versions [USERNAME...]`
+(learners' rows), or call the functions below.
+"""
+
+from django.conf import settings
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from mlmath import versions
+
+
+def bump_catalog_version():
+    """Make every cached catalog fragment and page stale, on every app server."""
+    versions.bump(versions.CATALOG)
+
+
+def bump_learner(learner_id):
+    """Make the learner's cached pages stale (no-op for a row whose learner was deleted)."""
+    if learner_id is not None:
+        versions.bump(versions.learner_key(learner_id))
+
+
+def bump_learners(learner_ids):
+    for learner_id in set(learner_ids):
+        bump_learner(learner_id)
+
+
+def catalog_row_changed(sender, **kwargs):
+    bump_catalog_version()
+
+
+def prerequisites_changed(sender, action, **kwargs):
+    if action.startswith("post_"):
+        bump_catalog_version()
+
+
+def learner_row_changed(sender, instance, **kwargs):
+    bump_learner(instance.learner_id)
+
+
+def account_changed(sender, instance, **kwargs):
+    bump_learner(instance.pk)
+
+
+def profile_changed(sender, instance, **kwargs):
+    """Name, time zone, weekly goal and privacy show on the learner's pages."""
+    bump_learner(instance.user_id)
+
+
+def connect():
+    """Connect the receivers above (`MlmathConfig.ready`)."""
+    from accounts.models import Profile
+    from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+    from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
+
+    for model in (Topic, Resource, Degree, Milestone, Requirement):
+        post_save.connect(catalog_row_changed, sender=model, dispatch_uid="catalog-row-saved")
+        post_delete.connect(catalog_row_changed, sender=model, dispatch_uid="catalog-row-deleted")
+    m2m_changed.connect(
+        prerequisites_changed, sender=Topic.prerequisites.through, dispatch_uid="prerequisites"
+    )
+    for model in (ResourceProgress, Activity, Evidence, DegreeAward):
+        post_save.connect(learner_row_changed, sender=model, dispatch_uid="learner-row-saved")
+        post_delete.connect(learner_row_changed, sender=model, dispatch_uid="learner-row-deleted")
+    post_save.connect(account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="account")
+    post_save.connect(profile_changed, sender=Profile, dispatch_uid="profile")
