@@ -1,0 +1,108 @@
+"""Learner state never enters what is cached for everyone: a learner's page served with fragments
+another learner's render cached is the page a fresh render gives them, and shows nothing of the
+other learner's."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.test import Client
+
+from catalog.models import Resource
+from progress.models import Status
+from progress.services import set_resource_note, set_resource_status
+from tests.html import elements, parsed, text
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/topics/calculus/", "/", "/search/?q=calculus", "/degrees/", "/degrees/developer/"]
+CARD = "resource-khan-academy-calculus"
+# The one thing a page may differ in from request to request: its CSRF token.
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")\w+')
+
+
+def signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def visit(client):
+    pages = {}
+    for url in PAGES:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.text
+    return pages
+
+
+def rendered_afresh(client):
+    """Each page rendered with nothing cached: no fragment, no whole page."""
+    pages = {}
+    for url in PAGES:
+        caches["local"].clear()
+        caches["learner_pages"].clear()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages[url] = response.text
+    return pages
+
+
+def without_csrf_tokens(page):
+    return parsed(CSRF_TOKEN.sub(r"\1", page))
+
+
+def card(page):
+    """The calculus resource's card: its classes and its words (status, note)."""
+    (found,) = elements(page, id=CARD)
+    return set(dict(found.attributes)["class"].split()), text(found)
+
+
+def topic_progress(page):
+    return [text(bar) for bar in elements(page, id="topic-progress-calculus")]
+
+
+@time_machine.travel(datetime(2026, 3, 10, 12, tzinfo=UTC), tick=False)
+def test_a_learners_pages_through_shared_fragments_are_their_own(seed_catalog, make_learner):
+    ada, bob = make_learner("adalovelace5"), make_learner("bobbybrown5")
+    calculus = Resource.objects.get(slug="khan-academy-calculus")
+    set_resource_status(learner=ada, resource=calculus, status=Status.COMPLETED)
+    set_resource_note(learner=ada, resource=calculus, note="Ada's secret jotting")
+    set_resource_status(learner=bob, resource=calculus, status=Status.IN_PROGRESS)
+    set_resource_note(learner=bob, resource=calculus, note="Bob's private musing")
+    ada_client, bob_client = signed_in(ada), signed_in(bob)
+
+    ada_first = visit(ada_client)  # caches the shared fragments from Ada's render
+    bob_cached = visit(bob_client)  # Bob's pages, built on them
+    caches["learner_pages"].clear()  # Ada's whole pages, not the fragments Bob's render added
+    ada_later = visit(ada_client)
+
+    assert [url for url in PAGES if elements(ada_first[url], id=CARD)] == PAGES[:3]
+    assert [url for url in PAGES if topic_progress(ada_first[url])] == PAGES[:2]
+    for url in PAGES:
+        ada_words, bob_words = text(parsed(ada_later[url])), text(parsed(bob_cached[url]))
+        assert "adalovelace5" in ada_words
+        assert "adalovelace5" not in bob_words
+        assert "bobbybrown5" in bob_words
+        assert "bobbybrown5" not in ada_words
+        if elements(ada_first[url], id=CARD):
+            for page in (ada_first[url], ada_later[url]):
+                classes, words = card(page)
+                assert "resource--completed" in classes
+                assert "Ada's secret jotting" in words
+                assert "Bob's private musing" not in words
+            classes, words = card(bob_cached[url])
+            assert "resource--in_progress" in classes
+            assert "resource--completed" not in classes
+            assert "Bob's private musing" in words
+            assert "Ada's secret jotting" not in words
+        if topic_progress(ada_first[url]):
+            assert topic_progress(ada_later[url]) == ["1 of 1 completed"]
+            assert topic_progress(bob_cached[url]) == ["0 of 1 completed"]
+
+    bob_fresh, ada_fresh = rendered_afresh(bob_client), rendered_afresh(ada_client)
+    for url in PAGES:
+        assert without_csrf_tokens(bob_cached[url]) == without_csrf_tokens(bob_fresh[url]), url
+        assert without_csrf_tokens(ada_later[url]) == without_csrf_tokens(ada_fresh[url]), url
