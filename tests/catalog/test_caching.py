@@ -11,10 +11,11 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Resource, Topic
+from catalog.models import Degree, Milestone, Requirement, Resource, Topic
 from catalog.templatetags import catalog_tags
 from progress.models import ResourceProgress
 from tests.factories import complete
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -293,3 +294,130 @@ def test_raw_sql_edits_show_after_bump_catalog_version(seed_catalog, client):
         cursor.execute("UPDATE catalog_topic SET summary = %s WHERE slug = 'calculus'", ["Raw."])
     call_command("bump_catalog_version", verbosity=0)
     assert "Raw." in text_of(client.get("/topics/calculus/"))
+
+
+def edit(model, lookup, **fields):
+    row = model.objects.get(**lookup)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def passing_topic():
+    return Topic.objects.create(slug="passing", title="A passing topic", position=99)
+
+
+def calculus_prerequisites(action):
+    calculus, signals = (
+        Topic.objects.get(slug="calculus"),
+        Topic.objects.get(slug="signal-processing"),
+    )
+    getattr(signals.prerequisites, action)(*([calculus] if action != "clear" else []))
+
+
+# name: (prepare, change, page, words: shown only after the change, or only before it)
+SHELL_CATALOG_CHANGES = {
+    "a topic saved": (
+        None,
+        lambda: edit(Topic, {"slug": "calculus"}, title="Calculus, renamed"),
+        "/",
+        "Calculus, renamed",
+        True,
+    ),
+    "a topic deleted": (
+        passing_topic,
+        lambda: Topic.objects.get(slug="passing").delete(),
+        "/",
+        "A passing topic",
+        False,
+    ),
+    "a resource saved": (
+        None,
+        lambda: edit(Resource, {"slug": "khan-academy-calculus"}, title="Calculus at Khan"),
+        "/topics/calculus/",
+        "Calculus at Khan",
+        True,
+    ),
+    "a degree saved": (
+        None,
+        lambda: edit(Degree, {"slug": "developer"}, title="Builder of models"),
+        "/degrees/",
+        "Builder of models",
+        True,
+    ),
+    "a degree deleted": (
+        None,
+        lambda: Degree.objects.get(slug="researcher").delete(),
+        "/degrees/",
+        "Researcher",
+        False,
+    ),
+    "a milestone saved": (
+        None,
+        lambda: edit(Milestone, {"slug": "mlp-from-scratch"}, title="A perceptron by hand"),
+        "/degrees/developer/",
+        "A perceptron by hand",
+        True,
+    ),
+    "a requirement saved": (
+        None,
+        lambda: edit(
+            Requirement,
+            {"degree__slug": "developer", "slug": "statistics-and-probability"},
+            min_count=3,
+        ),
+        "/degrees/developer/",
+        "Complete at least 3 Statistics",
+        True,
+    ),
+    "a requirement deleted": (
+        None,
+        lambda: Requirement.objects.get(degree__slug="developer", slug="model-from-paper").delete(),
+        "/degrees/developer/",
+        "Implement a model from a paper",
+        False,
+    ),
+    "a prerequisite removed": (
+        lambda: calculus_prerequisites("add"),
+        lambda: calculus_prerequisites("remove"),
+        "/topics/signal-processing/",
+        "Builds on: Calculus",
+        False,
+    ),
+    "prerequisites cleared": (
+        lambda: calculus_prerequisites("add"),
+        lambda: calculus_prerequisites("clear"),
+        "/topics/signal-processing/",
+        "Builds on: Calculus",
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("change", SHELL_CATALOG_CHANGES)
+def test_every_catalog_row_saved_or_deleted_in_the_shell_shows_at_once(
+    seed_catalog, client, change
+):
+    prepare, make_change, url, words, shown_after = SHELL_CATALOG_CHANGES[change]
+    if prepare:
+        prepare()
+    assert (words in visible_text(client.get(url))) is not shown_after
+    assert (words in visible_text(client.get(url))) is not shown_after  # served from the cache
+    make_change()
+    assert (words in visible_text(client.get(url))) is shown_after
+
+
+def test_an_admin_bulk_publish_shows_at_once(seed_catalog, client, curator_client):
+    edit(Resource, {"slug": "khan-academy-calculus"}, is_published=False)
+    assert "Khan Academy Calculus" not in visible_text(client.get("/topics/calculus/"))
+    resource = Resource.objects.get(slug="khan-academy-calculus")
+    response = curator_client.post(
+        "/admin/catalog/resource/", {"action": "publish", "_selected_action": [resource.pk]}
+    )
+    assert response.status_code == 302
+    assert "Khan Academy Calculus" in visible_text(client.get("/topics/calculus/"))
+
+
+def visible_text(response):
+    assert response.status_code == 200
+    return text(response)
