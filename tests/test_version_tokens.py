@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from mlmath import versions
@@ -87,3 +88,16 @@ def test_outside_a_transaction_the_token_is_replaced_at_once(token_before, write
     versions.bump(KEY)
     assert stored() != token_before
     assert writes.call_count == 1
+
+
+def test_a_request_after_a_rolled_back_transaction_uses_the_shared_token(token_before):
+    """A thread's own token outlives a rollback only until its next request: a transaction
+    there must not reuse what the rolled-back one cached under it."""
+    request_started.send(sender=None)
+    with pytest.raises(RolledBack):
+        bump_in_a_transaction_that_rolls_back()
+    request_finished.send(sender=None)
+    request_started.send(sender=None)
+    with transaction.atomic():
+        assert versions.current(KEY)[0] == token_before
+    request_finished.send(sender=None)

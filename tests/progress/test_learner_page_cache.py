@@ -16,7 +16,7 @@ from accounts.transfer.apply import import_activity
 from accounts.transfer.parse import ActivityRow
 from catalog.models import Milestone, Resource
 from progress import services
-from progress.models import DegreeAward, Evidence, ResourceProgress
+from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 from tests.factories import complete, earn_seed_practitioner, give_evidence
 from tests.html import by_id, elements, text
 
@@ -229,3 +229,112 @@ def test_the_dashboard_moves_on_with_the_learners_clock(seed_catalog, learner):
     two_days_later = timezone.now() + timedelta(days=2)
     with mock.patch("django.utils.timezone.now", return_value=two_days_later):
         assert "<strong>0</strong> days current streak" in client.get("/progress/").text
+
+
+def save_alone(row, **fields):
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def keras_progress(learner):
+    return ResourceProgress.objects.get(learner=learner, resource__slug="keras")
+
+
+def activity_on_2_march(learner):
+    Activity.objects.create(
+        learner=learner,
+        resource=Resource.objects.get(slug="keras"),
+        status="completed",
+        created_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+    )
+
+
+def keras_topic(learner):
+    return Resource.objects.get(slug="keras").topic.get_absolute_url()
+
+
+EVIDENCE_URL = "https://example.org/{username}/kaggle-keras-xgboost"
+
+# name: (prepare, change, page, words shown only after the change, or only before it)
+ROWS_CHANGED_ALONE = {
+    "a progress row saved": (
+        None,
+        lambda learner: save_alone(keras_progress(learner), note="Saved on its own"),
+        keras_topic,
+        "Saved on its own",
+        True,
+    ),
+    "a progress row deleted": (
+        lambda learner: save_alone(keras_progress(learner), note="Deleted on its own"),
+        lambda learner: keras_progress(learner).delete(),
+        keras_topic,
+        "Deleted on its own",
+        False,
+    ),
+    "an activity row saved": (
+        None,
+        activity_on_2_march,
+        lambda learner: "/progress/",
+        "1 completion on 2 March 2026",
+        True,
+    ),
+    "an activity row deleted": (
+        activity_on_2_march,
+        lambda learner: Activity.objects.get(learner=learner, created_at__day=2).delete(),
+        lambda learner: "/progress/",
+        "1 completion on 2 March 2026",
+        False,
+    ),
+    "evidence saved": (
+        None,
+        lambda learner: save_alone(Evidence.objects.get(learner=learner), curator_note="Neat."),
+        lambda learner: "/progress/",
+        "Curator’s note: Neat.",
+        True,
+    ),
+    "evidence deleted": (
+        None,
+        lambda learner: Evidence.objects.get(learner=learner).delete(),
+        lambda learner: "/progress/",
+        EVIDENCE_URL.format(username="ada"),
+        False,
+    ),
+    "an award saved": (
+        None,
+        lambda learner: DegreeAward.objects.get(learner=learner).set_shared(True),
+        lambda learner: "/progress/",
+        "Anyone with the link sees",
+        True,
+    ),
+    "an award deleted": (
+        None,
+        lambda learner: DegreeAward.objects.get(learner=learner).delete(),
+        lambda learner: "/degrees/",
+        "No degree yet",
+        True,
+    ),
+}
+
+
+@time_machine.travel(datetime(2026, 3, 10, 12, tzinfo=UTC), tick=False)
+@pytest.mark.parametrize("change", ROWS_CHANGED_ALONE)
+def test_each_kind_of_learner_row_saved_or_deleted_on_its_own_shows_at_once(
+    seed_catalog, learner, change
+):
+    """In the shell or the admin, one row changes and nothing else of the learner's does."""
+    prepare, make_change, page, words, shown_after = ROWS_CHANGED_ALONE[change]
+    earn_seed_practitioner(learner)
+    if prepare:
+        prepare(learner)
+    client = signed_in(learner)
+    url = page(learner)
+    assert (words in visible_words(client.get(url))) is not shown_after
+    assert (words in visible_words(client.get(url))) is not shown_after  # served from the cache
+    make_change(learner)
+    assert (words in visible_words(client.get(url))) is shown_after
+
+
+def visible_words(response):
+    assert response.status_code == 200
+    return text(response)
