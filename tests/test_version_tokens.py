@@ -33,9 +33,8 @@ def stored():
 
 @pytest.fixture
 def token_before():
-    caches["default"].set(KEY, "before", timeout=None)
-    versions.forget()
-    yield "before"
+    versions.bump(KEY)  # outside a transaction: replaced (and announced, with Redis) at once
+    yield stored()
     caches["default"].delete(KEY)
 
 
