@@ -10,6 +10,7 @@ CI (`CI` set) it fails, so a CI run never passes by skipping what it was meant t
 import os
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
@@ -42,6 +43,22 @@ def pytest_collection_modifyitems(config, items):
     # orders them, even after the browser plugin has regrouped the items: the flush removes
     # what data migrations made (the Curators group) for every test after it.
     items.sort(key=flushes_the_database)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    """`@pytest.mark.frozen_at(moment)` runs the test at `moment` (an aware datetime) with the
+    clock stopped, its function-scoped fixtures included (a decorator would start the clock
+    only after the fixtures had made their rows at the real time). `tick=True` lets it run on
+    from there, for a test that needs time to pass. Any test whose outcome depends on the date,
+    the hour or a day boundary is frozen so; CI also runs the whole suite under an odd clock
+    (`.ci/run`) to find any that is not."""
+    marker = request.node.get_closest_marker("frozen_at")
+    if marker is None:
+        yield
+        return
+    with time_machine.travel(*marker.args, tick=marker.kwargs.get("tick", False)):
+        yield
 
 
 @pytest.fixture
