@@ -63,6 +63,14 @@ def text(node):
     return re.sub(r" ([.,;:!?)])", r"\1", " ".join(words.split()))
 
 
+def main_text(response, status=200):
+    """The words of a page's <main> region (without the site's header, navigation and footer),
+    once the response is known to have answered `status`: words found missing from a 404 or a
+    500 page would prove nothing."""
+    assert response.status_code == status, f"answered {response.status_code}, not {status}"
+    return text(by_id(response, "main"))
+
+
 def labelled_by(page, heading_id):
     """The element (a section, an article...) that a heading with this id labels."""
     found = elements(page, **{"aria-labelledby": heading_id})

@@ -1,7 +1,6 @@
 """The public share page of a badge: what it says, its buttons, and its machine-readable links."""
 
 import re
-from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -9,34 +8,38 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from progress.models import Evidence
-from tests.factories import earn_seed_practitioner, review_all_evidence
+from tests.factories import at, earn_seed_practitioner, review_all_evidence
+from tests.html import by_id, elements, labelled_by, main_text, text
+
+# The badge is earned half an hour before the new year (UTC, the site's zone), so the page's
+# date, LinkedIn's issue month and year are known, and a page drawn in any other zone shows.
+pytestmark = pytest.mark.frozen_at(at("2026-12-31T23:30"))
 
 
 def page_url(award):
     return reverse("badges:share", args=[award.public_id])
 
 
-def text_of(response):
-    """The page's visible text, whitespace collapsed."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style|head)\b.*?</\1>", " ", html, flags=re.DOTALL)
-    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-    return re.sub(r" ([,.;:])", r"\1", text)
+def meta(page, **which):
+    """The content of the page's one <meta> tag with this property (or name)."""
+    [tag] = elements(page, "meta", **which)
+    return dict(tag.attributes)["content"]
 
 
-def meta(html, attribute, name):
-    match = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)"', html)
-    return unescape(match.group(1)) if match else None
+def link_to(page, href, tag="a"):
+    """The page's one <a> (or <link>) to `href`, as a dict of its attributes."""
+    [found] = elements(page, tag, href=href)
+    return dict(found.attributes)
 
 
 def test_a_shared_badge_has_a_public_page_that_works_without_javascript(client, ada_shared_award):
     response = client.get(page_url(ada_shared_award))
-    assert response.status_code == 200
-    text = text_of(response)
-    assert "Practitioner degree" in text
-    assert f"Earned by ada on {ada_shared_award.awarded_at:%-d %B %Y}, issued by mlmath." in text
-    assert "Valid, not revoked; some milestone evidence is self-attested" in text
-    assert "Revoked" not in text
+    words = main_text(response)
+    assert text(by_id(response, "badge-heading")) == "Practitioner degree"
+    assert "Earned by ada on 31 December 2026, issued by mlmath." in words
+    assert "Valid, not revoked; some milestone evidence is self-attested" in words
+    assert "Revoked" not in words
+    # Nowhere in the bytes: not in the text, nor in an attribute or a <meta> tag.
     assert "ada@example.com" not in response.content.decode()
 
 
@@ -44,35 +47,44 @@ def test_the_page_shows_the_display_name_and_never_the_email(client, ada_shared_
     Profile.objects.for_user(learner)
     Profile.objects.filter(user=learner).update(display_name="Ada Lovelace")
     response = client.get(page_url(ada_shared_award))
-    assert "Earned by Ada Lovelace on" in text_of(response)
-    assert "ada@example.com" not in response.content.decode()
+    assert "Earned by Ada Lovelace on 31 December 2026" in main_text(response)
+    assert "ada@example.com" not in response.content.decode()  # nor in any attribute
 
 
 def test_the_page_states_the_requirements_in_plain_words(client, ada_shared_award):
-    text = text_of(client.get(page_url(ada_shared_award)))
-    assert "To earn it, a learner must:" in text
-    assert "Complete Keras" in text
-    assert "Complete XGboost" in text
-    assert "Show evidence: Use Keras and XGBoost in a Kaggle competition" in text
+    means = labelled_by(client.get(page_url(ada_shared_award)), "means-heading")
+    assert "To earn it, a learner must:" in text(means)
+    [requirements] = elements(means, "ul", class_="requirements")
+    assert [text(item) for item in elements(requirements, "li")] == [
+        "Complete Keras",
+        "Complete XGboost",
+        "Show evidence: Use Keras and XGBoost in a Kaggle competition",
+    ]
+
+
+def evidence_states(response):
+    return [text(state) for state in elements(response, "span", class_="evidence__state")]
 
 
 def test_milestone_evidence_is_linked_with_its_review_state(client, ada_shared_award, learner):
-    html = client.get(page_url(ada_shared_award)).content.decode()
-    assert 'href="https://example.org/ada/kaggle-keras-xgboost"' in html
-    assert "Self-attested" in text_of(client.get(page_url(ada_shared_award)))
+    response = client.get(page_url(ada_shared_award))
+    evidence = labelled_by(response, "evidence-heading")
+    assert link_to(evidence, "https://example.org/ada/kaggle-keras-xgboost")
+    assert evidence_states(evidence) == ["Self-attested"]
 
     review_all_evidence(Evidence.State.VERIFIED)
-    text = text_of(client.get(page_url(ada_shared_award)))
-    assert "Verified by a curator" in text
-    assert "curators verified the evidence for every milestone" in text
+    response = client.get(page_url(ada_shared_award))
+    assert evidence_states(response) == ["Verified by a curator"]
+    assert "curators verified the evidence for every milestone" in main_text(response)
 
 
 def test_rejected_evidence_is_said_plainly(client, ada_shared_award):
     review_all_evidence(Evidence.State.REJECTED, note="Not a Kaggle notebook.")
-    text = text_of(client.get(page_url(ada_shared_award)))
-    assert "Rests on rejected evidence" in text
-    assert "Rejected by a curator" in text
-    assert "Valid" not in text
+    response = client.get(page_url(ada_shared_award))
+    words = main_text(response)
+    assert "Rests on rejected evidence" in words
+    assert evidence_states(response) == ["Rejected by a curator"]
+    assert "Valid" not in words
 
 
 def test_a_revoked_badge_says_revoked_and_never_valid_nor_the_curators_reason(
@@ -80,58 +92,70 @@ def test_a_revoked_badge_says_revoked_and_never_valid_nor_the_curators_reason(
 ):
     ada_shared_award.revoke(reason="The Kaggle notebook was someone else's.")
     response = client.get(page_url(ada_shared_award))
-    assert response.status_code == 200
-    text = text_of(response)
-    assert "Revoked by the issuer. This badge does not count any more." in text
-    assert "Kaggle notebook was someone else" not in text
-    assert not re.search(r"\bvalid\b", text, re.IGNORECASE)
-    assert "Add to LinkedIn" not in text
+    words = main_text(response)
+    assert "Revoked by the issuer. This badge does not count any more." in words
+    assert "Kaggle notebook was someone else" not in response.content.decode()  # nor hidden
+    assert not re.search(r"\bvalid\b", words, re.IGNORECASE)
+    assert "Add to LinkedIn" not in words
 
 
 def test_add_to_linkedin_is_the_add_to_profile_url_with_every_value_encoded(
     client, ada_shared_award
 ):
-    html = client.get(page_url(ada_shared_award)).content.decode()
-    href = unescape(re.search(r'<a class="button" href="([^"]+)"[^>]*>Add to LinkedIn', html)[1])
+    response = client.get(page_url(ada_shared_award))
+    [button] = [a for a in elements(response, "a", class_="button") if text(a) == "Add to LinkedIn"]
     share_url = f"http://testserver{page_url(ada_shared_award)}"
-    parts = urlsplit(href)
+    parts = urlsplit(dict(button.attributes)["href"])
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == "https://www.linkedin.com/profile/add"
     assert parts.query == (
         "startTask=CERTIFICATION_NAME&name=Practitioner%20degree&organizationName=mlmath"
-        f"&issueYear={ada_shared_award.awarded_at.year}&issueMonth={ada_shared_award.awarded_at.month}"
+        "&issueYear=2026&issueMonth=12"
         f"&certUrl=http%3A%2F%2Ftestserver%2Fbadges%2F{ada_shared_award.public_id}%2F"
         f"&certId={ada_shared_award.public_id}"
     )
     assert dict(parse_qsl(parts.query))["certUrl"] == share_url
     # LinkedIn may ignore fields, so they are also shown for copying.
-    text = text_of(client.get(page_url(ada_shared_award)))
-    assert f"Credential ID {ada_shared_award.public_id}" in text
-    assert f"Credential URL {share_url}" in text
-    assert "Issuing organization mlmath" in text
+    [fields] = elements(response, "dl", class_="copy-fields")
+    names, values = elements(fields, "dt"), elements(fields, "dd")
+    assert dict(zip(map(text, names), map(text, values), strict=True)) == {
+        "Name": "Practitioner degree",
+        "Issuing organization": "mlmath",
+        "Issue date": "December 2026",
+        "Credential ID": str(ada_shared_award.public_id),
+        "Credential URL": share_url,
+    }
 
 
 def test_the_link_is_shown_as_text_and_copied_by_a_self_hosted_script(client, ada_shared_award):
-    html = client.get(page_url(ada_shared_award)).content.decode()
+    response = client.get(page_url(ada_shared_award))
     share_url = f"http://testserver{page_url(ada_shared_award)}"
-    assert f'<a href="{share_url}" id="share-link">{share_url}</a>' in html
-    assert f'data-copy-text="{share_url}"' in html
-    assert re.search(r'<script src="/static/js/copy-link\.js" defer>', html)
-    assert 'role="status" aria-live="polite"' in html
+    link = by_id(response, "share-link")
+    assert (dict(link.attributes)["href"], text(link)) == (share_url, share_url)
+    [copy_button] = elements(response, "button", **{"data-copy-text": share_url})
+    status = by_id(response, dict(copy_button.attributes)["data-copy-status"])
+    assert (dict(status.attributes)["role"], dict(status.attributes)["aria-live"]) == (
+        "status",
+        "polite",
+    )
+    [script] = elements(response, "script", src="/static/js/copy-link.js")
+    assert "defer" in dict(script.attributes)
 
 
 def test_downloads_and_verification_documents_are_linked(client, ada_shared_award):
-    html = client.get(page_url(ada_shared_award)).content.decode()
+    response = client.get(page_url(ada_shared_award))
     for name in ("badges:baked_png", "badges:baked_svg"):
-        assert f'href="{reverse(name, args=[ada_shared_award.public_id])}" download' in html
+        assert "download" in link_to(response, reverse(name, args=[ada_shared_award.public_id]))
     assertion_url = (
         f"http://testserver{reverse('badges:assertion', args=[ada_shared_award.public_id])}"
     )
-    assert f'<link rel="alternate" type="application/ld+json" href="{assertion_url}"' in html
-    assert f'<a href="{assertion_url}" type="application/ld+json">' in html
+    alternate = link_to(response, assertion_url, tag="link")
+    assert (alternate["rel"], alternate["type"]) == ("alternate", "application/ld+json")
+    assert link_to(response, assertion_url)["type"] == "application/ld+json"
     credential_url = (
         f"http://testserver{reverse('badges:credential_jwt', args=[ada_shared_award.public_id])}"
     )
-    assert f'<link rel="alternate" type="application/vc+jwt" href="{credential_url}"' in html
+    alternate = link_to(response, credential_url, tag="link")
+    assert (alternate["rel"], alternate["type"]) == ("alternate", "application/vc+jwt")
     assert client.get(credential_url)["Content-Type"] == "application/vc+jwt"
 
 
@@ -143,36 +167,37 @@ def test_head_requests_answer_like_get_without_a_body(client, ada_shared_award):
 
 
 def test_the_badge_image_has_alt_text(client, ada_shared_award):
-    html = client.get(page_url(ada_shared_award)).content.decode()
+    response = client.get(page_url(ada_shared_award))
+    [image] = elements(response, "img", class_="shared-badge__image")
     image_path = reverse("badges:degree_svg", args=[ada_shared_award.degree.public_id])
-    assert (
-        f'<img class="shared-badge__image" src="{image_path}" '
-        'alt="mlmath Practitioner badge: a bronze medal, level 1"'
-    ) in html
+    assert dict(image.attributes)["src"] == image_path
+    assert dict(image.attributes)["alt"] == "mlmath Practitioner badge: a bronze medal, level 1"
 
 
 def test_social_cards_use_a_png_image(client, ada_shared_award):
-    html = client.get(page_url(ada_shared_award)).content.decode()
+    response = client.get(page_url(ada_shared_award))
     png_url = (
         f"http://testserver{reverse('badges:degree_png', args=[ada_shared_award.degree.public_id])}"
     )
-    assert meta(html, "property", "og:image") == png_url
-    assert meta(html, "property", "og:image:type") == "image/png"
-    assert meta(html, "name", "twitter:image") == png_url
-    assert meta(html, "name", "twitter:card") == "summary"
-    assert meta(html, "property", "og:title") == "ada earned the mlmath Practitioner degree"
-    assert meta(html, "property", "og:url") == f"http://testserver{page_url(ada_shared_award)}"
+    assert meta(response, property="og:image") == png_url
+    assert meta(response, property="og:image:type") == "image/png"
+    assert meta(response, name="twitter:image") == png_url
+    assert meta(response, name="twitter:card") == "summary"
+    assert meta(response, property="og:title") == "ada earned the mlmath Practitioner degree"
+    assert meta(response, property="og:url") == f"http://testserver{page_url(ada_shared_award)}"
     assert client.get(png_url).headers["Content-Type"] == "image/png"
 
 
 def test_site_url_sets_the_origin_of_every_public_link(client, ada_shared_award, settings):
     settings.SITE_URL = "https://mlmath.example.org"
-    html = client.get(page_url(ada_shared_award)).content.decode()
-    assert (
-        f'<link rel="canonical" href="https://mlmath.example.org{page_url(ada_shared_award)}">'
-        in html
+    response = client.get(page_url(ada_shared_award))
+    [canonical] = elements(response, "link", rel="canonical")
+    assert dict(canonical.attributes)["href"] == (
+        f"https://mlmath.example.org{page_url(ada_shared_award)}"
     )
-    assert "http://testserver" not in html
+    # Not one link, attribute or word anywhere in the bytes points at the request's host.
+    assert response.status_code == 200
+    assert "http://testserver" not in response.content.decode()
 
 
 @pytest.mark.parametrize("catalog_scale", [1, 3])
