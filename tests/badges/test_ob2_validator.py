@@ -20,9 +20,15 @@ from django.urls import reverse
 
 from progress.models import DegreeAward
 from tests.conftest import skip_or_fail
-from tests.factories import earn_seed_practitioner
+from tests.factories import at, earn_seed_practitioner
 
-pytestmark = pytest.mark.ob2_validator
+# The validator, in its own process, reads the real clock and refuses an assertion issued in its
+# future: the award is made at a fixed moment in the past, whatever clock this session runs on
+# (CI's runs from the end of December). The clock ticks on for the live server.
+pytestmark = [
+    pytest.mark.ob2_validator,
+    pytest.mark.frozen_at(at("2026-03-04T05:06:07"), tick=True),
+]
 
 VALIDATOR_FILES = Path(__file__).parent / "ob2_validator"
 REQUIREMENTS = VALIDATOR_FILES / "requirements.txt"
