@@ -71,6 +71,12 @@ def main_text(response, status=200):
     return text(by_id(response, "main"))
 
 
+def list_items(page, label):
+    """The words of each item of the list named `label` (its aria-label), in order."""
+    [found] = elements(page, "ul", **{"aria-label": label})
+    return [text(item) for item in elements(found, "li")]
+
+
 def labelled_by(page, heading_id):
     """The element (a section, an article...) that a heading with this id labels."""
     found = elements(page, **{"aria-labelledby": heading_id})

@@ -1,6 +1,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from model_bakery import baker
 
@@ -14,6 +15,7 @@ from accounts.activity import (
 )
 from progress.models import Activity, Status
 from tests.factories import at
+from tests.html import by_id, elements, list_items, text
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -121,26 +123,24 @@ def test_calendar_has_a_cell_per_day_with_titles_and_weeks_as_columns():
     )
 
 
+# A quarter to one on New Year's Day in Tokyo, still 31 December in UTC (the site's zone).
+@pytest.mark.frozen_at(at("2026-12-31T15:45"))
 def test_dashboard_shows_streaks_and_the_calendar_in_the_learners_zone(
     learner_client, learner, resource
 ):
     learner.profile.time_zone = "Asia/Tokyo"
     learner.profile.save()
-    today = datetime.datetime.now(TOKYO).date()
-    yesterday = today - datetime.timedelta(1)
-    late = datetime.datetime.combine(yesterday, datetime.time(23, 30), TOKYO)
-    early = datetime.datetime.combine(today, datetime.time(0, 30), TOKYO)
-    for moment in (late, early):
-        Activity.objects.create(
-            learner=learner, resource=resource, status=Status.COMPLETED, created_at=moment
-        )
-    html = learner_client.get("/progress/").text
-    day = f"{yesterday.day} {yesterday:%B} {yesterday.year}"
-    assert f"<title>1 completion on {day}</title>" in html
-    assert f"<title>1 completion on {today.day} {today:%B} {today.year}</title>" in html
-    assert "<strong>2</strong> days current streak" in html
-    assert "<strong>2</strong> days longest streak" in html
-    assert "Days follow your time zone, Asia/Tokyo." in html
+    # 23:30 on 31 December and 00:30 on 1 January in Tokyo: one UTC day, two Tokyo days.
+    complete_at(learner, resource, "2026-12-31T14:30", "2026-12-31T15:30")
+    response = learner_client.get("/progress/")
+    activity = by_id(response, "activity")
+    assert {"1 completion on 31 December 2026", "1 completion on 1 January 2027"} <= {
+        text(title) for title in elements(activity, "title")
+    }
+    assert list_items(activity, "Streaks") == ["2 days current streak", "2 days longest streak"]
+    assert text(elements(activity, "figcaption")[0]).endswith(
+        "Days follow your time zone, Asia/Tokyo."
+    )
 
 
 def test_busier_days_are_darker_on_fixed_steps():
@@ -169,9 +169,9 @@ def test_dashboard_queries_do_not_grow_with_a_year_of_activity(
     # profile, activity, study plan estimates, ...
     with django_assert_max_num_queries(18):
         response = learner_client.get("/progress/")
-    assert "<strong>365</strong> days longest streak" in response.text
+    assert list_items(response, "Streaks")[1] == "365 days longest streak"
     # Seen again with nothing changed, the page is the one just rendered: session, user,
     # the two versions (one query in the database cache).
     with django_assert_max_num_queries(3):
         again = learner_client.get("/progress/")
-    assert "<strong>365</strong> days longest streak" in again.text
+    assert list_items(again, "Streaks")[1] == "365 days longest streak"
