@@ -7,7 +7,9 @@ calls `skip_or_fail(reason)` when it is missing: locally the test skips with the
 CI (`CI` set) it fails, so a CI run never passes by skipping what it was meant to test.
 """
 
+import datetime
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -25,6 +27,43 @@ def skip_or_fail(reason):
     if os.environ.get("CI"):
         pytest.fail(f"CI is set but this test cannot run: {reason}")
     pytest.skip(reason)
+
+
+# `MLMATH_TEST_CLOCK="2026-12-31T23:59:59 Pacific/Kiritimati"` runs the whole session from that
+# moment, in that zone (the process's TZ too), the clock ticking on, as CI's SQLite pass does: a
+# test that reads the real date or hour instead of freezing one (`frozen_at`) fails there, not
+# on the night it happens to cross midnight. The clock moves with time-machine, in this process
+# (the app, the test client, live servers' threads), not with libfaketime's LD_PRELOAD, which
+# would also reach other processes but, tried here, kept redis-server from starting ("recursive
+# calls to clock_gettime"), made `time.sleep` fail with EINVAL unless monotonic clocks move
+# too, and Chromium's tests failed under it. The processes tests start (gunicorn, Redis, Chromium, the
+# Open Badges validator) keep the real clock; a test whose outcome depends on theirs freezes
+# its own rows at a moment in the past (tests/badges/test_ob2_validator.py).
+TEST_CLOCK_VARIABLE = "MLMATH_TEST_CLOCK"
+
+
+def clock_start(value):
+    """The aware moment that `MLMATH_TEST_CLOCK` names: ISO date and time, then a zone."""
+    moment, _, zone = value.strip().partition(" ")
+    return datetime.datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo(zone or "UTC"))
+
+
+def pytest_configure(config):
+    value = os.environ.get(TEST_CLOCK_VARIABLE)
+    if value:
+        config.test_clock = time_machine.travel(clock_start(value), tick=True)
+        config.test_clock.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "test_clock", None):
+        config.test_clock.stop()
+
+
+def pytest_report_header(config):
+    if getattr(config, "test_clock", None):
+        return f"{TEST_CLOCK_VARIABLE}: the clock starts at {datetime.datetime.now().astimezone()}"
+    return None
 
 
 def flushes_the_database(item):
