@@ -9,6 +9,7 @@ from accounts.transfer.export import spreadsheet_safe
 from catalog.models import Degree, Milestone, Resource
 from progress.models import DegreeAward, ResourceProgress
 from tests.factories import complete, give_evidence
+from tests.html import elements
 
 
 @pytest.fixture
@@ -38,10 +39,10 @@ def test_visitors_are_sent_to_sign_in(client, db):
 
 
 def test_export_page_is_linked_from_settings(learner_client):
-    assert 'href="/account/export/"' in learner_client.get("/account/").text
-    page = learner_client.get("/account/export/").text
-    assert 'href="/account/export/progress.json"' in page
-    assert 'href="/account/export/progress.csv"' in page
+    assert elements(learner_client.get("/account/"), "a", href="/account/export/")
+    page = learner_client.get("/account/export/")
+    assert elements(page, "a", href="/account/export/progress.json")
+    assert elements(page, "a", href="/account/export/progress.csv")
 
 
 def test_json_export_holds_everything_of_the_learner(histories, learner_client):
