@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from tests.factories import PASSWORD
-from tests.html import elements, parsed
+from tests.html import elements, parsed, text
 
 pytestmark = pytest.mark.usefixtures("study_catalog", "fresh_rate_limits")
 
@@ -36,7 +36,7 @@ def test_sign_up_rejects_a_weak_password_with_a_message(client):
         {"email": "w@example.com", "username": "weak", "password1": "12345", "password2": "12345"},
     )
     assert response.status_code == 200
-    assert "This password is too short" in response.content.decode()
+    assert "This password is too short" in text(response)
     assert not get_user_model().objects.filter(username="weak").exists()
 
 
@@ -77,7 +77,7 @@ def test_repeated_failed_sign_ins_are_throttled(client, learner):
     assert statuses[:5] == [200] * 5
     # Even the right password is refused until the limit (5 per 5 minutes) resets.
     response = client.post("/accounts/login/", {"login": "ada", "password": PASSWORD})
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed login attempts" in text(response)
     assert client.get("/progress/").status_code == 302
 
 
@@ -114,6 +114,6 @@ def test_password_change_with_a_wrong_current_password_changes_nothing(client, l
         {"oldpassword": "not-it", "password1": "x-long-pass-123", "password2": "x-long-pass-123"},
     )
     assert response.status_code == 200
-    assert "Please type your current password." in response.content.decode()
+    assert "Please type your current password." in text(response)
     learner.refresh_from_db()
     assert learner.check_password(PASSWORD)

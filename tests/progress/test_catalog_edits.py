@@ -6,6 +6,7 @@ from django.core.management import call_command
 from catalog.models import Resource, Topic
 from progress.models import ResourceProgress, Status
 from progress.services import set_resource_note, set_resource_status
+from tests.html import by_id, result_titles, text
 
 pytestmark = pytest.mark.usefixtures("study_catalog")
 
@@ -31,9 +32,10 @@ def test_renaming_and_moving_a_resource_keeps_progress(keras_progress, learner_c
     keras.topic = Topic.objects.get(slug="calculus")
     keras.save()
     assert_kept(keras_progress)
-    page = learner_client.get("/topics/calculus/").content.decode()
-    assert "Keras 3" in page
-    assert "Did the MNIST tutorial." in page
+    page = learner_client.get("/topics/calculus/")
+    card = by_id(page, f"resource-{keras.slug}")
+    assert "Keras 3" in result_titles(card)
+    assert "Did the MNIST tutorial." in text(card)
 
 
 def test_reloading_the_seed_keeps_progress(keras_progress):

@@ -260,4 +260,4 @@ def test_one_htmx_evidence_submission_runs_a_fixed_number_of_queries(
             HTTP_HX_REQUEST="true",
         )
     assert response.status_code == 200
-    assert "https://example.org/mlp" in response.content.decode()
+    assert elements(response, "a", href="https://example.org/mlp")
