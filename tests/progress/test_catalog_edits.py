@@ -6,7 +6,7 @@ from django.core.management import call_command
 from catalog.models import Resource, Topic
 from progress.models import ResourceProgress, Status
 from progress.services import set_resource_note, set_resource_status
-from tests.html import by_id, result_titles, text
+from tests.html import by_id, elements, result_titles, text
 
 pytestmark = pytest.mark.usefixtures("study_catalog")
 
@@ -35,7 +35,9 @@ def test_renaming_and_moving_a_resource_keeps_progress(keras_progress, learner_c
     page = learner_client.get("/topics/calculus/")
     card = by_id(page, f"resource-{keras.slug}")
     assert "Keras 3" in result_titles(card)
-    assert "Did the MNIST tutorial." in text(card)
+    assert [text(note) for note in elements(card, "p", class_="note__text")] == [
+        "Did the MNIST tutorial."
+    ]
 
 
 def test_reloading_the_seed_keeps_progress(keras_progress):
