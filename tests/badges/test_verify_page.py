@@ -9,6 +9,7 @@ from badges.ob3 import build_credential, sign_credential
 from badges.signing import parse_key_ring
 from tests.badges.keys import private_key_pem
 from tests.factories import make_credential_facts
+from tests.html import by_id, elements, parsed, text
 
 VERIFY = "/verify/"
 
@@ -22,19 +23,30 @@ def credential_token(client, award):
 
 
 def verdict_text(response):
-    return " ".join(response.content.decode().split())
+    """The words of the verify panel (the form's messages and the verdict), once the page has
+    answered as it should: words missing from an error page would prove nothing."""
+    assert response.status_code in (200, 422), response.status_code
+    return text(by_id(response, "verify-panel"))
+
+
+def checks(response):
+    """The verdict's list of checks, {"Signature": "Valid", ...}."""
+    [listing] = elements(response, "dl", class_="verify-result__checks")
+    names, values = elements(listing, "dt"), elements(listing, "dd")
+    return dict(zip(map(text, names), map(text, values), strict=True))
 
 
 def test_the_page_has_a_labelled_csrf_protected_form_that_uploads_files(client, db):
     response = client.get(VERIFY)
 
-    page = response.content.decode()
     assert response.status_code == 200
-    assert 'enctype="multipart/form-data"' in page
-    assert "csrfmiddlewaretoken" in page
+    [form] = elements(response, "form", action=VERIFY)
+    assert dict(form.attributes)["enctype"] == "multipart/form-data"
+    assert elements(form, "input", name="csrfmiddlewaretoken")
     for field in ("badge", "image", "email"):
-        assert f'<label for="id_{field}"' in page
-    assert 'aria-live="polite"' in page
+        assert elements(form, "label", **{"for": f"id_{field}"})
+        assert elements(form, id=f"id_{field}")
+    assert dict(by_id(response, "verdict").attributes)["aria-live"] == "polite"
 
 
 def test_a_shared_badge_link_gets_a_valid_verdict(client, shared_award):
@@ -43,7 +55,7 @@ def test_a_shared_badge_link_gets_a_valid_verdict(client, shared_award):
     text = verdict_text(response)
     assert response.status_code == 200
     assert "Valid: a badge issued by this site" in text
-    assert "Issued by this site</dt><dd>Yes" in text.replace("> <", "><")
+    assert checks(response)["Issued by this site"] == "Yes"
     assert "Not revoked" in text
     assert "Practitioner" in text
     assert "Not checked (no email address given)" in text
@@ -107,10 +119,10 @@ def test_a_private_badge_link_is_like_no_badge(client, make_award):
 
 
 def test_a_link_to_another_site_is_refused_without_fetching_it(client, db):
-    text = verdict_text(client.post(VERIFY, {"badge": "https://badges.example.com/a/1"}))
+    response = client.post(VERIFY, {"badge": "https://badges.example.com/a/1"})
 
-    assert "This link is not on this site (http://testserver)" in text
-    assert "Issued by this site</dt><dd>No" in text.replace("> <", "><")
+    assert "This link is not on this site (http://testserver)" in verdict_text(response)
+    assert checks(response)["Issued by this site"] == "No"
 
 
 def test_a_page_of_this_site_that_is_not_a_badge_is_explained(client, db):
@@ -137,10 +149,10 @@ def test_a_tampered_jwt_has_an_invalid_signature(client, shared_award):
     header, payload, signature = credential_token(client, shared_award).split(".")
     forged_payload = payload[:-4] + ("AAAA" if payload[-4:] != "AAAA" else "BBBB")
 
-    text = verdict_text(client.post(VERIFY, {"badge": f"{header}.{forged_payload}.{signature}"}))
+    response = client.post(VERIFY, {"badge": f"{header}.{forged_payload}.{signature}"})
 
-    assert "Not valid" in text
-    assert "Signature</dt><dd>Not valid" in text.replace("> <", "><")
+    assert "Not valid" in verdict_text(response)
+    assert checks(response)["Signature"] == "Not valid"
 
 
 @pytest.mark.parametrize(
@@ -178,7 +190,7 @@ def test_a_bad_email_is_refused_with_a_message(client, shared_award):
     response = client.post(VERIFY, {"badge": share_link(shared_award), "email": "not-an-email"})
 
     assert response.status_code == 422
-    assert "Enter a valid email address" in response.content.decode()
+    assert "Enter a valid email address" in verdict_text(response)
 
 
 def test_posting_without_a_csrf_token_is_refused(shared_award):
@@ -192,10 +204,10 @@ def test_posting_without_a_csrf_token_is_refused(shared_award):
 def test_htmx_gets_only_the_panel(client, shared_award):
     response = client.post(VERIFY, {"badge": share_link(shared_award)}, HTTP_HX_REQUEST="true")
 
-    page = response.content.decode()
-    assert "<html" not in page
-    assert page.lstrip().startswith('<div id="verify-panel">')
-    assert "Valid: a badge issued by this site" in page
+    assert response.status_code == 200
+    panel = parsed(response)  # one element: the panel alone, no <html> around it
+    assert (panel.name, dict(panel.attributes)["id"]) == ("div", "verify-panel")
+    assert "Valid: a badge issued by this site" in verdict_text(response)
 
 
 def test_a_get_with_a_badge_link_shows_its_verdict(client, shared_award):
@@ -328,10 +340,10 @@ def test_checking_a_baked_image_costs_a_fixed_number_of_queries(
 
 
 def test_the_share_page_links_its_baked_credentials_and_its_verdict(client, shared_award):
-    page = client.get(reverse("badges:share", args=[shared_award.public_id])).content.decode()
+    page = client.get(reverse("badges:share", args=[shared_award.public_id]))
 
-    assert reverse("badges:credential_png", args=[shared_award.public_id]) in page
-    assert reverse("badges:credential_svg", args=[shared_award.public_id]) in page
+    for name in ("badges:credential_png", "badges:credential_svg"):
+        assert elements(page, "a", href=reverse(name, args=[shared_award.public_id]))
     verify_link = f"/verify/?badge=http%3A%2F%2Ftestserver%2Fbadges%2F{shared_award.public_id}%2F"
-    assert verify_link in page
+    assert elements(page, "a", href=verify_link)
     assert "Valid: a badge issued by this site" in verdict_text(client.get(verify_link))
