@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import earn_seed_practitioner
+from tests.html import by_id, elements, text
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -24,13 +25,28 @@ def public_urls(award):
     ]
 
 
+def sharing_control(page, award):
+    """(its words, the value its form posts, its button's words) of an award's sharing control;
+    `page` is the dashboard, or the control alone as HTMX gets it."""
+    [form] = elements(page, "form", action=sharing_url(award))
+    [choice] = elements(form, "input", name="sharing")
+    [button] = elements(form, "button")
+    words = [text(paragraph) for paragraph in elements(page, "p") if paragraph not in form.children]
+    return words, dict(choice.attributes)["value"], text(button)
+
+
+def links_to_the_share_page(page, award):
+    return elements(page, "a", href=reverse("badges:share", args=[award.public_id]))
+
+
 def test_the_dashboard_offers_to_share_each_earned_badge(learner_client, ada_award):
-    page = learner_client.get("/progress/").content.decode()
-    assert "Private: only you see this badge." in page
-    assert f'action="{sharing_url(ada_award)}"' in page
-    assert 'name="sharing" value="shared"' in page
-    assert 'Make shareable<span class="visually-hidden"> your Practitioner badge</span>' in page
-    assert reverse("badges:share", args=[ada_award.public_id]) not in page
+    page = learner_client.get("/progress/")
+    assert page.status_code == 200
+    control = by_id(page, f"award-sharing-{ada_award.public_id}")
+    words, choice, button = sharing_control(control, ada_award)
+    assert words[0].startswith("Private: only you see this badge.")
+    assert (choice, button) == ("shared", "Make shareable your Practitioner badge")
+    assert not links_to_the_share_page(page, ada_award)
 
 
 def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner_client, ada_award):
@@ -39,23 +55,28 @@ def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner
     assert response["Location"] == "/progress/#degree-practitioner"
     ada_award.refresh_from_db()
     assert ada_award.is_shared
-    page = learner_client.get("/progress/").content.decode()
-    assert "Your Practitioner badge is now shareable." in page
-    assert f'href="{reverse("badges:share", args=[ada_award.public_id])}"' in page
-    assert 'name="sharing" value="private"' in page
+    page = learner_client.get("/progress/")
+    [message] = elements(page, "ul", class_="messages")
+    assert text(message) == "Your Practitioner badge is now shareable."
+    control = by_id(page, f"award-sharing-{ada_award.public_id}")
+    assert links_to_the_share_page(control, ada_award)
+    assert sharing_control(control, ada_award)[1:] == (
+        "private",
+        "Make private your Practitioner badge",
+    )
 
 
 def test_htmx_post_returns_only_the_sharing_control(learner_client, ada_award, hx):
     response = learner_client.post(sharing_url(ada_award), {"sharing": "shared"}, **hx())
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "<html" not in html
-    assert "<strong>Shared.</strong>" in html
-    assert reverse("badges:share", args=[ada_award.public_id]) in html
-    assert "Make private" in html
+    assert not elements(response, "html")
+    words, choice, button = sharing_control(response, ada_award)
+    assert words[0].startswith("Shared. Anyone with the link sees your Practitioner badge page")
+    assert links_to_the_share_page(response, ada_award)
+    assert (choice, button) == ("private", "Make private your Practitioner badge")
 
     response = learner_client.post(sharing_url(ada_award), {"sharing": "private"}, **hx())
-    assert "Private: only you see this badge." in response.content.decode()
+    assert sharing_control(response, ada_award)[0][0].startswith("Private: only you see")
     ada_award.refresh_from_db()
     assert not ada_award.is_shared
 
@@ -105,7 +126,7 @@ def test_sharing_needs_the_csrf_token_and_a_post(learner, ada_award):
 def test_an_unknown_choice_is_a_400_that_changes_nothing(learner_client, ada_award):
     response = learner_client.post(sharing_url(ada_award), {"sharing": "everyone"})
     assert response.status_code == 400
-    assert "use shared or private" in response.content.decode()
+    assert "use shared or private" in text(response)
     ada_award.refresh_from_db()
     assert not ada_award.is_shared
 
