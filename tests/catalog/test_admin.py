@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 
 from catalog.models import Degree, Requirement, Resource, Topic
 from tests.factories import make_resource, make_topic
-from tests.html import elements
+from tests.html import elements, text
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +135,14 @@ def test_staff_without_the_group_cannot_edit_the_catalog(client, django_user_mod
 
 def test_topic_and_resource_admin_prepopulate_slugs(curator_client):
     for url in ["/admin/catalog/topic/add/", "/admin/catalog/resource/add/"]:
-        html = curator_client.get(url).content.decode()
-        assert "data-prepopulated-fields=" in html
-        assert "&quot;#id_slug&quot;" in html
-        assert "&quot;#id_title&quot;" in html
+        page = curator_client.get(url)
+        [prepopulated] = [
+            dict(element.attributes)["data-prepopulated-fields"]
+            for element in elements(page)
+            if "data-prepopulated-fields" in dict(element.attributes)
+        ]
+        assert '"#id_slug"' in prepopulated
+        assert '"#id_title"' in prepopulated
 
 
 def test_curator_adds_a_topic_with_a_resource_inline(curator_client, seed_catalog, management_form):
@@ -206,7 +210,7 @@ def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(
     response = curator_client.post(f"/admin/catalog/topic/{algebra.pk}/change/", data)
 
     assert response.status_code == 200
-    assert "These prerequisites would make a cycle" in response.content.decode()
+    assert "These prerequisites would make a cycle" in text(response)
     algebra.refresh_from_db()
     assert algebra.title == "Linear Algebra"
     assert not algebra.prerequisites.exists()
@@ -248,7 +252,7 @@ def test_admin_requirement_inline_shows_what_the_constraints_refuse(
     assert response.status_code == 200
     (requirements,) = [inline.formset for inline in response.context["inline_admin_formsets"]]
     assert requirements.errors[0]["__all__"] == [message]
-    assert message in response.content.decode()
+    assert message in text(response)
     assert not Requirement.objects.filter(slug="extra").exists()
 
 
@@ -260,14 +264,14 @@ def test_curator_publishes_and_unpublishes_resources_in_bulk(curator_client):
     response = curator_client.post(
         url, {"action": "unpublish", "_selected_action": [shown.pk]}, follow=True
     )
-    assert "Unpublished 1 resource(s)." in response.content.decode()
+    assert "Unpublished 1 resource(s)." in text(response)
     shown.refresh_from_db()
     assert not shown.is_published
 
     response = curator_client.post(
         url, {"action": "publish", "_selected_action": [shown.pk, hidden.pk]}, follow=True
     )
-    assert "Published 2 resource(s)." in response.content.decode()
+    assert "Published 2 resource(s)." in text(response)
     assert Resource.objects.published().count() == 2
 
 

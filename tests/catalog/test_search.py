@@ -9,6 +9,7 @@ from django.core.management import call_command
 from catalog.models import Resource, Topic
 from catalog.search import highlight, query_terms
 from tests.factories import make_resource, make_resources, make_topic
+from tests.html import elements, text
 from tests.html import result_titles as titles_on
 
 pytestmark = pytest.mark.django_db
@@ -127,10 +128,14 @@ def test_results_highlight_the_words_that_matched(client):
     topic = make_topic(title="Signals")
     make_resource(topic, title="Fourier <series>", note="Fourier transforms, gently")
 
-    content = client.get("/search/", {"q": "fourier"}).content.decode()
+    page = client.get("/search/", {"q": "fourier"})
 
-    assert "<mark>Fourier</mark> &lt;series&gt;" in content
-    assert "<mark>Fourier</mark> transforms, gently" in content
+    [title] = elements(page, class_="resource__title")
+    [note] = elements(page, class_="resource__note")
+    assert titles_on(page) == ["Fourier <series>"]  # escaped: no <series> element
+    assert text(note) == "Fourier transforms, gently"
+    for part in (title, note):
+        assert [text(mark) for mark in elements(part, "mark")] == ["Fourier"]
 
 
 def test_search_costs_the_same_queries_at_any_catalog_size(client, django_assert_max_num_queries):
@@ -141,14 +146,15 @@ def test_search_costs_the_same_queries_at_any_catalog_size(client, django_assert
     make_resources(topic, 300, note="matrices")
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get("/search/", {"q": "eigen matrices"})
-    assert "305 resources found" in response.content.decode()
+    assert "305 resources found" in text(response)
 
 
 def test_a_result_found_through_its_topic_says_where_it_matched(client):
     topic = make_topic(title="Linear Algebra", guidance="Learn eigenvalue decomposition well.")
     make_resource(topic, title="Khan Academy", note="Videos")
 
-    content = client.get("/search/", {"q": "eigen"}).content.decode()
+    page = client.get("/search/", {"q": "eigen"})
 
-    assert "Found through its topic:" in content
-    assert "Learn <mark>eigenvalue</mark> decomposition well." in content
+    [match] = elements(page, "p", class_="resource__match")
+    assert text(match) == "Found through its topic: Learn eigenvalue decomposition well."
+    assert [text(mark) for mark in elements(match, "mark")] == ["eigenvalue"]
