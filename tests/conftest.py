@@ -36,9 +36,9 @@ def skip_or_fail(reason):
 # (the app, the test client, live servers' threads), not with libfaketime's LD_PRELOAD, which
 # would also reach other processes but, tried here, kept redis-server from starting ("recursive
 # calls to clock_gettime"), made `time.sleep` fail with EINVAL unless monotonic clocks move
-# too, and Chromium's tests failed under it. The processes tests start (gunicorn, Redis, Chromium, the
-# Open Badges validator) keep the real clock; a test whose outcome depends on theirs freezes
-# its own rows at a moment in the past (tests/badges/test_ob2_validator.py).
+# too, and Chromium's tests failed under it. The processes tests start (gunicorn, Redis,
+# Chromium, the Open Badges validator) keep the real clock; a test whose outcome depends on
+# theirs freezes its own rows at a moment in the past (tests/badges/test_ob2_validator.py).
 TEST_CLOCK_VARIABLE = "MLMATH_TEST_CLOCK"
 
 
