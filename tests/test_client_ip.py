@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.html import text
 from tests.processes import production_secret_key, settings_under
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_rate_limits")]
@@ -18,7 +19,7 @@ def sign_in_through_the_proxy(client, username, forwarded_for):
         HTTP_X_FORWARDED_FOR=forwarded_for,
     )
     assert response.status_code in {200, 429}
-    return LIMITED in response.content.decode()
+    return LIMITED in text(response)
 
 
 def ten_failures_from(client, forwarded_for):

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 
 from tests import factories
+from tests.html import text
 from tests.processes import production_secret_key, run_python
 
 LIMITED = "Too many failed login attempts"
@@ -41,7 +42,7 @@ def embedded_caches(settings):
 def guess(client):
     response = client.post("/accounts/login/", {"login": "ada", "password": "wrong"})
     assert response.status_code in {200, 429}
-    return LIMITED in response.content.decode()
+    return LIMITED in text(response)
 
 
 def page_views_by_new_learners(count):

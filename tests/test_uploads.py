@@ -87,7 +87,7 @@ def test_every_upload_form_refuses_an_oversized_file_and_writes_nothing(
 
     response = client.post(url, data)
 
-    assert message in response.content.decode()
+    assert message in text(response)
     assert row_counts() == before
 
 

@@ -4,6 +4,7 @@ from accounts.plan import PlanResource, plan_next_degree
 from catalog.models import Resource
 from progress.degrees import DegreeResult, DegreeSpec, RequirementResult, RequirementSpec
 from tests.factories import complete
+from tests.html import text
 
 TODAY = datetime.date(2026, 3, 12)
 
@@ -72,21 +73,21 @@ def test_dashboard_plan_updates_as_the_learner_marks_progress(
     seed_catalog, learner_client, learner
 ):
     Resource.objects.update(estimated_hours=10)
-    before = learner_client.get("/progress/").text
+    before = text(learner_client.get("/progress/"))
     assert "hours left for Practitioner: at 5 hours a week" in before
     hours_before = int(before.split("About ")[1].split(" hours")[0])
     complete(learner, Resource.objects.get(slug="keras"))
-    after = learner_client.get("/progress/").text
+    after = text(learner_client.get("/progress/"))
     assert f"About {hours_before - 10} hours left for Practitioner" in after
 
 
 def test_dashboard_plan_uses_the_weekly_goal(seed_catalog, learner_client, learner):
     learner.profile.weekly_goal_hours = 20
     learner.profile.save()
-    assert "at 20 hours a week" in learner_client.get("/progress/").text
+    assert "at 20 hours a week" in text(learner_client.get("/progress/"))
 
 
 def test_dashboard_plan_says_when_estimates_are_missing(seed_catalog, learner_client):
     Resource.objects.update(estimated_hours=None)
-    html = learner_client.get("/progress/").text
-    assert "All of it is a guess" in html
+    words = text(learner_client.get("/progress/"))
+    assert "All of it is a guess" in words
