@@ -67,6 +67,9 @@ def test_the_recipient_hash_ignores_case_and_surrounding_spaces_of_the_email():
     assert not recipient_matches("ada@example.org", identity, "salt")
 
 
+# PyJWT refuses a credential before its "nbf" (when it was awarded, 4 March 2026): the check
+# runs on a clock after it, whatever the real one says.
+@pytest.mark.frozen_at(datetime(2026, 3, 5, tzinfo=UTC))
 def test_an_independent_library_verifies_the_vc_jwt_with_the_public_keys_only(key_ring):
     credential = build_credential(make_credential_facts())
 

@@ -148,6 +148,9 @@ def test_each_learner_shares_only_their_own(make_learner):
     assert (ada_award.is_shared, bob_award.is_shared) == (True, False)
 
 
+# The badge is earned, and the learner signs in, the day before it is first shared (at the real
+# time, the badge could be earned after it was shared, or the session expire before).
+@pytest.mark.frozen_at(datetime.datetime(2026, 4, 30, 9, 0, tzinfo=datetime.UTC))
 def test_the_first_sharing_is_remembered_for_good(learner_client, ada_award):
     """A badge once public may be held outside the site: its revocation will be published."""
     first = datetime.datetime(2026, 5, 1, 9, 0, tzinfo=datetime.UTC)
