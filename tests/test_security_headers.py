@@ -1,6 +1,7 @@
 """Browser-side protections: Content-Security-Policy without inline code, Permissions-Policy,
 private pages never stored by a cache, and a CSRF cookie scripts cannot read."""
 
+import json
 import re
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.html import by_id, elements
 from tests.processes import production_secret_key, run_python
 
 pytestmark = pytest.mark.usefixtures("seed_catalog")
@@ -89,12 +91,13 @@ def test_the_csrf_cookie_is_http_only_and_htmx_posts_still_pass_the_check(django
     browser.force_login(django_user_model.objects.create_user("ada", password="x-unused-x"))
 
     page = browser.get("/topics/calculus/")
-    token = re.search(r"hx-headers='\{\"X-CSRFToken\": \"([^\"]+)\"\}'", page.content.decode())
+    [body] = elements(page, "body")
+    token = json.loads(dict(body.attributes)["hx-headers"])["X-CSRFToken"]
     marked = browser.post(
         "/progress/resources/khan-academy-calculus/status/",
         {"status": "completed"},
         HTTP_HX_REQUEST="true",
-        HTTP_X_CSRFTOKEN=token.group(1),
+        HTTP_X_CSRFTOKEN=token,
     )
     refused = browser.post(
         "/progress/resources/khan-academy-calculus/status/",
@@ -104,5 +107,6 @@ def test_the_csrf_cookie_is_http_only_and_htmx_posts_still_pass_the_check(django
 
     assert page.cookies["csrftoken"]["httponly"] is True
     assert marked.status_code == 200
-    assert "resource--completed" in marked.content.decode()
+    card = by_id(marked, "resource-khan-academy-calculus")
+    assert "resource--completed" in dict(card.attributes)["class"].split()
     assert refused.status_code == 403
