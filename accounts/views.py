@@ -140,11 +140,12 @@ def delete(request):
     if request.method == "POST" and form.is_valid():
         deleted = delete_account(user=request.user)
         logout(request)
-        badges = (
-            f" Your {deleted.revoked_awards} badge{'s' if deleted.revoked_awards > 1 else ''} "
-            "now show as revoked to anyone who checks them."
-            if deleted.revoked_awards
-            else ""
+        badges = {
+            0: "",
+            1: " Your badge now shows as revoked to anyone who checks it.",
+        }.get(
+            deleted.revoked_awards,
+            f" Your {deleted.revoked_awards} badges now show as revoked to anyone who checks them.",
         )
         messages.success(
             request,

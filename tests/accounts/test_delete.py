@@ -68,6 +68,8 @@ def test_deleting_leaves_nothing_of_theirs_readable(seed_catalog, client, learne
     [message] = elements(response, "ul", class_="messages")
     assert "The account “ada” and everything in it" in text(message)
     assert "signed out everywhere" in text(message)
+    assert len(earned) == 1
+    assert "Your badge now shows as revoked to anyone who checks it." in text(message)
     sign_in_links = [
         link for link in elements(response, "a") if text(link) == "Sign in"
     ]  # signed out
