@@ -2,11 +2,12 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from catalog.caching import cache_page
+from catalog.caching import cache_page, cached_for_catalog_version
 from catalog.forms import SearchForm
 from catalog.models import Degree, Resource, Topic
 
@@ -14,6 +15,27 @@ TOPICS_PER_PAGE = 20
 RESOURCES_PER_TOPIC_PREVIEW = 5
 RESOURCES_PER_PAGE = 25
 SEARCH_RESULTS_PER_PAGE = 25
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told how many objects there are (read once per catalog version), so that a
+    page whose rendered fragments are cached runs no COUNT query."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
+def topic_with_published_count(slug):
+    """The topic with `published_resource_count`, read once per catalog version and process:
+    a learner's topic page is rendered again after each of their writes."""
+    topic = cached_for_catalog_version(
+        f"topic:{slug}",
+        lambda: Topic.objects.with_published_counts().filter(slug=slug).first(),
+    )
+    if topic is None:
+        raise Http404("No topic here.")
+    return topic
 
 
 @require_safe
@@ -27,24 +49,21 @@ def catalog_index(request):
         .order_by("position", "title")
         .prefetch_related(Prefetch("resources", queryset=preview, to_attr="preview_resources"))
     )
-    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "catalog/index.html",
-        {
-            "page": page,
-            "degrees": Degree.objects.all(),
-            "search_form": SearchForm(),
-        },
+    topic_count = cached_for_catalog_version("topic-count", Topic.objects.count)
+    page = CountedPaginator(topics, TOPICS_PER_PAGE, count=topic_count).get_page(
+        request.GET.get("page")
     )
+    return render(request, "catalog/index.html", {"page": page, "degrees": Degree.objects.all()})
 
 
 @require_safe
 @cache_page
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = topic_with_published_count(slug)
     resources = topic.resources.published().order_by("position", "title")
-    page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CountedPaginator(
+        resources, RESOURCES_PER_PAGE, count=topic.published_resource_count
+    ).get_page(request.GET.get("page"))
     # Only read when the cached fragment that shows them has to be rendered again.
     neighbours = SimpleLazyObject(topic.neighbours)
     return render(
