@@ -5,6 +5,7 @@ dashboard) asks the same `LearnerProgress`, so a page reads each kind of row onc
 it shows.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -13,7 +14,9 @@ from django.db.models.functions import Coalesce
 
 from catalog.models import Topic
 from progress.degrees import degree_credit, percent_done
-from progress.models import DegreeAward, Evidence, ResourceProgress
+from progress.models import DegreeAward, Evidence, ResourceProgress, Status
+
+ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
 
 
 @dataclass(frozen=True)
@@ -36,31 +39,33 @@ class LearnerProgress:
         self.learner = learner
 
     @cached_property
-    def by_resource_id(self):
-        rows = ResourceProgress.objects.for_learner(self.learner).only(
-            "id", "resource_id", "status", "note", "completed_at"
+    def _row_values(self):
+        """Every row of the learner's as plain values, with its resource's topic and whether
+        that is published: the page's one query for statuses, cards and topic bars alike.
+        Its row count is the learner's history, but values cost little: a model instance is
+        made only for a row a page shows (`for_resource_ids`)."""
+        rows = ResourceProgress.objects.for_learner(self.learner).values_list(
+            *ROW_FIELDS, "resource__topic_id", "resource__is_published"
         )
-        return {row.resource_id: row for row in rows}
+        return {values[2]: values for values in rows}
 
-    def for_resource(self, resource):
-        return self.by_resource_id.get(resource.pk)
+    @cached_property
+    def _rows_by_resource_id(self):
+        return {}
 
     def for_resource_ids(self, resource_ids):
-        """The learner's rows for these resources only (a page's worth, in one query), so a
-        page costs the same however long the learner's history is."""
-        if "by_resource_id" in self.__dict__:
-            return {rid: self.by_resource_id.get(rid) for rid in resource_ids}
-        loaded = self.__dict__.setdefault("_rows_by_resource_id", {})
-        missing = [rid for rid in resource_ids if rid not in loaded]
-        if missing:
-            rows = (
-                ResourceProgress.objects.for_learner(self.learner)
-                .filter(resource_id__in=missing)
-                .only("id", "resource_id", "status", "note", "completed_at")
-            )
-            found = {row.resource_id: row for row in rows}
-            loaded.update({rid: found.get(rid) for rid in missing})
-        return {rid: loaded[rid] for rid in resource_ids}
+        """The learner's rows (ResourceProgress, or None) for these resources."""
+        rows, values = self._rows_by_resource_id, self._row_values
+        for resource_id in resource_ids:
+            if resource_id not in rows:
+                found = values.get(resource_id)
+                rows[resource_id] = found and ResourceProgress.from_db(
+                    ResourceProgress.objects.db, ROW_FIELDS, found[: len(ROW_FIELDS)]
+                )
+        return {resource_id: rows[resource_id] for resource_id in resource_ids}
+
+    def for_resource(self, resource):
+        return self.for_resource_ids([resource.pk])[resource.pk]
 
     @cached_property
     def credit(self):
@@ -69,18 +74,26 @@ class LearnerProgress:
 
     @cached_property
     def completed_by_topic_id(self):
-        """Completions that count, per topic, counted by the database."""
-        rows = (
-            ResourceProgress.objects.for_learner(self.learner)
-            .completed()
-            .values("resource__topic_id")
-            .annotate(count=Count("pk"))
-            .order_by()
+        """Completions that count (of published resources), per topic."""
+        completed = Counter(
+            topic_id
+            for *_, status, _, _, topic_id, is_published in self._row_values.values()
+            if status == Status.COMPLETED and is_published
         )
-        return {row["resource__topic_id"]: row["count"] for row in rows}
+        return dict(completed)
 
     def completed_in_topic(self, topic):
         return self.completed_in_topic_id(topic.pk)
+
+    def completed_among(self, resource_ids):
+        """How many of these resources the learner has completed, counted by the database: a
+        topic's bar after a write, without loading the learner's history."""
+        return (
+            ResourceProgress.objects.for_learner(self.learner)
+            .completed()
+            .filter(resource_id__in=resource_ids)
+            .count()
+        )
 
     def completed_in_topic_id(self, topic_id):
         return self.completed_by_topic_id.get(topic_id, 0)

@@ -91,7 +91,7 @@ def resource_response(request, resource, written):
             context["completed_in_topic"] = (
                 written.credit.completed_among(resource.topic_published_ids)
                 if written.credit is not None
-                else LearnerProgress(request.user).completed_in_topic(resource.topic)
+                else LearnerProgress(request.user).completed_among(resource.topic_published_ids)
             )
         return render(request, "progress/resource_changed.html", context)
     return redirect(safe_next_url(request) or resource.get_absolute_url())
