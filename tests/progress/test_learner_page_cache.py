@@ -15,7 +15,7 @@ from accounts.transfer.parse import ActivityRow
 from catalog.models import Milestone, Resource
 from progress import services
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
-from tests.factories import at, complete, earn_seed_practitioner, give_evidence
+from tests.factories import at, complete, earn_seed_practitioner, give_evidence, make_resource
 from tests.html import by_id, elements, list_items, text
 
 # Ten minutes before the new year (UTC), the clock stopped: a learner's cached page is kept per
@@ -351,3 +351,50 @@ def test_each_kind_of_learner_row_saved_or_deleted_on_its_own_shows_at_once(
     assert (expected in words(client.get(url))) is not shown_after  # served from the cache
     make_change(learner)
     assert (expected in words(client.get(url))) is shown_after
+
+
+def card_and_bar(page, slug="khan-academy-calculus", topic="calculus"):
+    """What a page shows of one resource's status and its topic's bar, as a reader sees it."""
+    assert page.status_code == 200
+    card = by_id(page, f"resource-{slug}")
+    status = text(elements(card, "p", class_="status")[0])
+    return status, text(by_id(page, f"topic-progress-{topic}"))
+
+
+def test_two_learners_pages_through_the_cache_each_show_only_their_own_state(
+    seed_catalog, make_learner
+):
+    """Rendered, served from the page cache, and rendered again after one learner's write, in
+    turns: neither learner's card or topic bar ever shows the other's state."""
+    ada, bob = make_learner("adalovelace9"), make_learner("bobbybrown9")
+    resource = Resource.objects.get(slug="khan-academy-calculus")
+    services.set_resource_status(learner=ada, resource=resource, status="completed")
+    services.set_resource_status(learner=bob, resource=resource, status="in_progress")
+    ada_client, bob_client = signed_in(ada), signed_in(bob)
+    published = Resource.objects.published().filter(topic__slug="calculus").count()
+    bob_sees = ("◐ In progress", f"0 of {published} completed")
+    for turn in range(4):
+        if turn == 2:  # Bob's write: his pages are rendered again, Ada's come from the cache
+            services.set_resource_status(learner=bob, resource=resource, status="skipped")
+            bob_sees = ("↷ Skipped, already known", f"0 of {published} completed")
+        for url in ("/topics/calculus/", "/"):
+            ada_status, ada_bar = card_and_bar(ada_client.get(url))
+            assert ada_status.startswith("✓ Completed"), (turn, url, ada_status)
+            assert ada_bar == f"1 of {published} completed"
+            assert card_and_bar(bob_client.get(url)) == bob_sees, (turn, url)
+
+
+def test_a_resource_published_after_a_visit_counts_in_the_learners_topic_bar_at_once(
+    seed_catalog, learner
+):
+    """The topic and its published count are read once per catalog version: a new resource
+    changes the version, so the very next page counts it."""
+    client = signed_in(learner)
+    calculus = Resource.objects.filter(topic__slug="calculus").first().topic
+    published = Resource.objects.published().filter(topic=calculus).count()
+    assert card_and_bar(client.get("/topics/calculus/"))[1] == f"0 of {published} completed"
+
+    make_resource(topic=calculus, slug="new-calculus-course", title="New calculus course")
+
+    status, bar = card_and_bar(client.get("/topics/calculus/"), slug="new-calculus-course")
+    assert (status, bar) == ("Not started", f"0 of {published + 1} completed")
