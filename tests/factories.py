@@ -139,3 +139,15 @@ def make_credential_facts(**changes):
         "revocation_list_url": f"{BADGE_ORIGIN}/badges/revocations",
     }
     return CredentialFacts(**{**facts, **changes})
+
+
+# The seed's topics (fixtures/catalog.json) in curriculum order.
+SEED_TOPICS = [
+    "Calculus",
+    "Linear Algebra",
+    "Statistics and probability",
+    "Signal Processing",
+    "Stochastic Processes",
+    "Other lists",
+    'How to study, the "degrees"',
+]

@@ -20,18 +20,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from tests.factories import SEED_TOPICS
 from tests.html import elements, parsed, text
 from tests.processes import PROJECT_DIR, unused_port
 
-SEED_TOPICS = [
-    "Calculus",
-    "Linear Algebra",
-    "Statistics and probability",
-    "Signal Processing",
-    "Stochastic Processes",
-    "Other lists",
-    'How to study, the "degrees"',
-]
 AWESOME_LIST = PROJECT_DIR / "tests" / "catalog" / "samples" / "headings_and_lines.md"
 IMPORTED_TOPICS = ["Measure theory", "Markov chains"]
 GUNICORN = Path(sys.executable).parent / "gunicorn"

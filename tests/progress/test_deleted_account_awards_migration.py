@@ -6,7 +6,7 @@ import datetime
 import pytest
 import time_machine
 
-from tests.migrations import migrate, migrate_to_latest
+from tests.migrations import migrate, migrate_to_latest, practitioner_awards
 
 CATALOG = ("catalog", "0006_search_index")
 BEFORE = [CATALOG, ("progress", "0006_award_first_shared_at")]
@@ -19,16 +19,8 @@ MIGRATED = datetime.datetime(2026, 12, 7, 12, 0, tzinfo=datetime.UTC)
 @pytest.mark.django_db(transaction=True)
 def test_awards_of_accounts_deleted_in_the_admin_are_revoked_and_no_other_changes():
     old_apps = migrate(BEFORE)
-    User = old_apps.get_model("auth", "User")
-    Degree = old_apps.get_model("catalog", "Degree")
     DegreeAward = old_apps.get_model("progress", "DegreeAward")
-    degree = Degree.objects.create(slug="practitioner", title="Practitioner", rank=1)
-
-    def award(name, **fields):
-        learner = User.objects.create(username=name, email=f"{name}@example.com")
-        return DegreeAward.objects.create(
-            learner=learner, degree=degree, awarded_at=EARNED, **fields
-        ).public_id
+    award = practitioner_awards(old_apps, awarded_at=EARNED)
 
     valid = award("ada", is_shared=True, first_shared_at=EARNED)
     revoked = award("bob", revoked_at=REVOKED, revocation_reason="Copied.")

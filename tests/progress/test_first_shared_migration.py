@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from tests.migrations import migrate, migrate_to_latest
+from tests.migrations import migrate, migrate_to_latest, practitioner_awards
 
 CATALOG = ("catalog", "0006_search_index")
 BEFORE = [CATALOG, ("progress", "0005_learner_facing_help_texts")]
@@ -18,16 +18,8 @@ REVOKED = datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC)
 @pytest.mark.django_db(transaction=True)
 def test_older_awards_shared_or_revoked_count_as_shared_since_earned():
     old_apps = migrate(BEFORE)
-    User = old_apps.get_model("auth", "User")
-    Degree = old_apps.get_model("catalog", "Degree")
     DegreeAward = old_apps.get_model("progress", "DegreeAward")
-    degree = Degree.objects.create(slug="practitioner", title="Practitioner", rank=1)
-
-    def award(name, **fields):
-        learner = User.objects.create(username=name, email=f"{name}@example.com")
-        return DegreeAward.objects.create(
-            learner=learner, degree=degree, awarded_at=EARNED, **fields
-        ).public_id
+    award = practitioner_awards(old_apps, awarded_at=EARNED)
 
     shared = award("ada", is_shared=True)
     private = award("bob")
