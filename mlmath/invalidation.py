@@ -21,6 +21,7 @@ bump_catalog_version` (catalog tables) or `python manage.py bump_learner_version
 (learners' rows), or call the functions below.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -65,20 +66,31 @@ def profile_changed(sender, instance, **kwargs):
     bump_learner(instance.user_id)
 
 
+# Named by label, so that this module, below every app, imports none of their models.
+CATALOG_MODELS = (
+    "catalog.Topic",
+    "catalog.Resource",
+    "catalog.Degree",
+    "catalog.Milestone",
+    "catalog.Requirement",
+)
+LEARNER_ROW_MODELS = (
+    "progress.ResourceProgress",
+    "progress.Activity",
+    "progress.Evidence",
+    "progress.DegreeAward",
+)
+
+
 def connect():
     """Connect the receivers above (`MlmathConfig.ready`)."""
-    from accounts.models import Profile
-    from catalog.models import Degree, Milestone, Requirement, Resource, Topic
-    from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
-
-    for model in (Topic, Resource, Degree, Milestone, Requirement):
-        post_save.connect(catalog_row_changed, sender=model, dispatch_uid="catalog-row-saved")
-        post_delete.connect(catalog_row_changed, sender=model, dispatch_uid="catalog-row-deleted")
-    m2m_changed.connect(
-        prerequisites_changed, sender=Topic.prerequisites.through, dispatch_uid="prerequisites"
-    )
-    for model in (ResourceProgress, Activity, Evidence, DegreeAward):
-        post_save.connect(learner_row_changed, sender=model, dispatch_uid="learner-row-saved")
-        post_delete.connect(learner_row_changed, sender=model, dispatch_uid="learner-row-deleted")
+    for label in CATALOG_MODELS:
+        post_save.connect(catalog_row_changed, sender=label, dispatch_uid="catalog-row-saved")
+        post_delete.connect(catalog_row_changed, sender=label, dispatch_uid="catalog-row-deleted")
+    prerequisites = apps.get_model("catalog", "Topic").prerequisites.through
+    m2m_changed.connect(prerequisites_changed, sender=prerequisites, dispatch_uid="prerequisites")
+    for label in LEARNER_ROW_MODELS:
+        post_save.connect(learner_row_changed, sender=label, dispatch_uid="learner-row-saved")
+        post_delete.connect(learner_row_changed, sender=label, dispatch_uid="learner-row-deleted")
     post_save.connect(account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="account")
-    post_save.connect(profile_changed, sender=Profile, dispatch_uid="profile")
+    post_save.connect(profile_changed, sender="accounts.Profile", dispatch_uid="profile")
