@@ -228,10 +228,18 @@ def forget():
     _uncommitted_tokens().clear()
 
 
+def _in_transaction():
+    """Whether this thread's connection is inside `atomic()`, asking nothing of the database:
+    `transaction.get_autocommit()` connects, and at a request's start (`request_started`,
+    outside Django's error handling) a database that is down would make that a bare 500
+    instead of the 503 every view answers."""
+    return transaction.get_connection().in_atomic_block
+
+
 def _start_request(**kwargs):
     _this_request.tokens = {}
     uncommitted = _uncommitted_tokens()
-    if uncommitted and transaction.get_autocommit():
+    if uncommitted and not _in_transaction():
         uncommitted.clear()  # left by transactions that rolled back
 
 
@@ -254,7 +262,7 @@ def current(*keys):
     known = getattr(_this_request, "tokens", None)
     tokens = {} if known is None else known
     uncommitted = _uncommitted_tokens()
-    if uncommitted and transaction.get_autocommit():
+    if uncommitted and not _in_transaction():
         uncommitted = {}  # left by a transaction that rolled back
     # (None: read, found nowhere, and not created because this thread's own token stands in.)
     missing = [
@@ -327,7 +335,7 @@ def bump(key):
     saves. A thread's own tokens last until their commit, and are not used outside a
     transaction; a transaction that rolled back leaves them until the thread's next request.
     """
-    if transaction.get_autocommit():
+    if not _in_transaction():
         _replace(key)
         return
     _uncommitted_tokens()[key] = uuid.uuid4().hex

@@ -9,6 +9,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
 
+from mlmath import versions
 from tests.processes import run_app_process, unused_port
 
 # Requests made by the real app in a fresh process whose database cannot be reached.
@@ -93,3 +94,14 @@ def test_other_errors_stay_500(client_seeing_errors):
 
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+def test_a_request_starts_without_asking_the_database():
+    """A transaction the outage rolled back leaves this thread's own version tokens; the next
+    request's start clears them without connecting (Django's error handling has not begun
+    there, so a failed connection was a bare 500, not a 503). pytest-django refuses any
+    database access in this test."""
+    versions._uncommitted_tokens()["mlmath:test-version"] = "left by a rollback"
+    versions._start_request()  # what `request_started` runs of ours
+    assert not versions._uncommitted_tokens()
+    versions._finish_request()
