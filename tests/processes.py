@@ -176,7 +176,7 @@ def production_secret_key():
     return secrets.token_urlsafe(50)
 
 
-def run_python(args, **environment):
+def run_python(args, timeout=60, **environment):
     """Run the project's Python with only these variables set (plus PATH), from the project."""
     env = {"PATH": os.environ.get("PATH", ""), "DJANGO_SETTINGS_MODULE": "mlmath.settings"}
     env.update(environment)
@@ -186,7 +186,7 @@ def run_python(args, **environment):
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 

@@ -22,7 +22,7 @@ from django.db import connection
 
 from tests.factories import SEED_TOPICS
 from tests.html import elements, parsed, text
-from tests.processes import PROJECT_DIR, unused_port
+from tests.processes import PROJECT_DIR, run_python, unused_port
 
 AWESOME_LIST = PROJECT_DIR / "tests" / "catalog" / "samples" / "headings_and_lines.md"
 IMPORTED_TOPICS = ["Measure theory", "Markov chains"]
@@ -41,15 +41,7 @@ def new_user_environment(database_url, **environment):
 
 
 def manage(*arguments, env):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_python(["manage.py", *arguments], timeout=300, **env)
     assert result.returncode == 0, f"manage.py {' '.join(arguments)}:\n{result.stderr}"
     return result.stdout
 
