@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client
 
@@ -13,6 +13,7 @@ from accounts.models import Profile
 from accounts.transfer.apply import import_activity
 from accounts.transfer.parse import ActivityRow
 from catalog.models import Milestone, Resource
+from mlmath import versions
 from progress import services
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 from tests.factories import at, complete, earn_seed_practitioner, give_evidence, make_resource
@@ -398,3 +399,11 @@ def test_a_resource_published_after_a_visit_counts_in_the_learners_topic_bar_at_
 
     status, bar = card_and_bar(client.get("/topics/calculus/"), slug="new-calculus-course")
     assert (status, bar) == ("Not started", f"0 of {published + 1} completed")
+
+
+def test_bump_learner_versions_names_an_unknown_learner_and_replaces_nothing(learner):
+    key = versions.learner_key(learner.pk)
+    before = versions.current(key)
+    with pytest.raises(CommandError, match=r"No such learner: nosuchlearner\."):
+        call_command("bump_learner_versions", learner.username, "nosuchlearner")
+    assert versions.current(key) == before
