@@ -3,13 +3,12 @@
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.utils.functional import SimpleLazyObject
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from catalog.caching import cache_page, cached_for_catalog_version
 from catalog.forms import SearchForm
 from catalog.models import Degree, Resource, Topic
+from mlmath.caching import cache_page, cached_for_catalog_version
 
 TOPICS_PER_PAGE = 20
 RESOURCES_PER_TOPIC_PREVIEW = 5
@@ -17,22 +16,35 @@ RESOURCES_PER_PAGE = 25
 SEARCH_RESULTS_PER_PAGE = 25
 
 
-class CountedPaginator(Paginator):
-    """A Paginator told how many objects there are (read once per catalog version), so that a
-    page whose rendered fragments are cached runs no COUNT query."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self.count = count
-
-
-def topic_with_published_count(slug):
-    """The topic with `published_resource_count`, read once per catalog version and process:
-    a learner's topic page is rendered again after each of their writes."""
-    topic = cached_for_catalog_version(
-        f"topic:{slug}",
-        lambda: Topic.objects.with_published_counts().filter(slug=slug).first(),
+def cached_page(name, items, per_page, *, count, number):
+    """A page of catalog rows whose rows (a list) and count are read once per catalog version
+    and process: a learner's page is rendered again after each of their writes, and should
+    then cost only what depends on them."""
+    paginator = Paginator(items, per_page)
+    paginator.count = count
+    page = paginator.get_page(number)
+    page.object_list = cached_for_catalog_version(
+        f"{name}:page:{page.number}", lambda: list(page.object_list)
     )
+    return page
+
+
+def topic_for_page(slug):
+    """The topic with `published_resource_count`, its prerequisites and its neighbours in the
+    curriculum, read once per catalog version and process."""
+
+    def read():
+        topic = (
+            Topic.objects.with_published_counts()
+            .prefetch_related("prerequisites")
+            .filter(slug=slug)
+            .first()
+        )
+        if topic is not None:
+            topic.previous_topic, topic.next_topic = topic.neighbours()
+        return topic
+
+    topic = cached_for_catalog_version(f"topic:{slug}", read)
     if topic is None:
         raise Http404("No topic here.")
     return topic
@@ -49,48 +61,57 @@ def catalog_index(request):
         .order_by("position", "title")
         .prefetch_related(Prefetch("resources", queryset=preview, to_attr="preview_resources"))
     )
-    topic_count = cached_for_catalog_version("topic-count", Topic.objects.count)
-    page = CountedPaginator(topics, TOPICS_PER_PAGE, count=topic_count).get_page(
-        request.GET.get("page")
+    page = cached_page(
+        "topics",
+        topics,
+        TOPICS_PER_PAGE,
+        count=cached_for_catalog_version("topic-count", Topic.objects.count),
+        number=request.GET.get("page"),
     )
-    return render(request, "catalog/index.html", {"page": page, "degrees": Degree.objects.all()})
+    degrees = cached_for_catalog_version("degrees", lambda: list(Degree.objects.all()))
+    return render(request, "catalog/index.html", {"page": page, "degrees": degrees})
 
 
 @require_safe
 @cache_page
 def topic_detail(request, slug):
-    topic = topic_with_published_count(slug)
-    resources = topic.resources.published().order_by("position", "title")
-    page = CountedPaginator(
-        resources, RESOURCES_PER_PAGE, count=topic.published_resource_count
-    ).get_page(request.GET.get("page"))
-    # Only read when the cached fragment that shows them has to be rendered again.
-    neighbours = SimpleLazyObject(topic.neighbours)
-    return render(
-        request,
-        "catalog/topic_detail.html",
-        {
-            "topic": topic,
-            "page": page,
-            "previous_topic": SimpleLazyObject(lambda: neighbours[0]),
-            "next_topic": SimpleLazyObject(lambda: neighbours[1]),
-        },
+    topic = topic_for_page(slug)
+    page = cached_page(
+        f"topic:{slug}:resources",
+        topic.resources.published().order_by("position", "title"),
+        RESOURCES_PER_PAGE,
+        count=topic.published_resource_count,
+        number=request.GET.get("page"),
     )
+    return render(request, "catalog/topic_detail.html", {"topic": topic, "page": page})
+
+
+def degrees_with_requirements():
+    """Every degree in rank order with its requirements, each knowing the degree below it
+    (`includes_degree`) and above it (`higher_degree`); read once per catalog version."""
+
+    def read():
+        degrees = list(Degree.objects.with_requirements())
+        lower_degrees, higher_degrees = [None, *degrees][:-1], [*degrees[1:], None][: len(degrees)]
+        for lower, degree, higher in zip(lower_degrees, degrees, higher_degrees, strict=True):
+            degree.includes_degree, degree.higher_degree = lower, higher
+        return degrees
+
+    return cached_for_catalog_version("degrees-with-requirements", read)
 
 
 @require_safe
 @cache_page
 def degree_list(request):
-    degrees = list(Degree.objects.with_requirements())
-    for lower_degree, degree in zip([None, *degrees], degrees, strict=False):
-        degree.includes_degree = lower_degree
-    return render(request, "catalog/degree_list.html", {"degrees": degrees})
+    return render(request, "catalog/degree_list.html", {"degrees": degrees_with_requirements()})
 
 
 @require_safe
 @cache_page
 def degree_detail(request, slug):
-    degree = get_object_or_404(Degree.objects.with_requirements(), slug=slug)
+    degree = next((d for d in degrees_with_requirements() if d.slug == slug), None)
+    if degree is None:
+        raise Http404("No degree here.")
     requirements = degree.requirements.all()
     return render(
         request,
@@ -99,8 +120,8 @@ def degree_detail(request, slug):
             "degree": degree,
             "requirements": requirements,
             "milestones": [r.milestone for r in requirements if r.milestone],
-            "lower_degree": Degree.objects.filter(rank__lt=degree.rank).order_by("-rank").first(),
-            "higher_degree": Degree.objects.filter(rank__gt=degree.rank).order_by("rank").first(),
+            "lower_degree": degree.includes_degree,
+            "higher_degree": degree.higher_degree,
         },
     )
 

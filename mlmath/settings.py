@@ -97,7 +97,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "progress.context_processors.learner_progress",
-                "mlmath.context_processors.csrf",
             ],
         },
     },
@@ -137,7 +136,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # else can crowd them out: a database cache culls a third of its rows, oldest keys first, once
 # it holds MAX_ENTRIES. Its rows live 5 minutes at most (the longest limit below), so the bound
 # is the distinct clients and accounts limited in 5 minutes. "local" and "learner_pages" are
-# per process, for rendered fragments and pages only.
+# per process, for what mlmath/caching.py keeps under the version tokens (docs/caching.md).
 RATE_LIMIT_CACHE_MAX_ENTRIES = int(os.environ.get("RATE_LIMIT_CACHE_MAX_ENTRIES", "100000"))
 if os.environ.get("REDIS_URL"):
     SHARED_CACHE = {
@@ -162,8 +161,8 @@ CACHES = {
     "default": SHARED_CACHE,
     # allauth's rate limits and their locks (mlmath.cache.keep_rate_limits_apart).
     "ratelimits": RATE_LIMIT_CACHE,
-    # Rendered catalog fragments and visitors' pages, keyed by the catalog version held in the
-    # shared cache (catalog/caching.py), so a hit costs no network round trip.
+    # Visitors' pages, catalog data and rendered cards, keyed by the catalog version held in the
+    # shared cache (mlmath/caching.py), so a hit costs no network round trip.
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "local",
@@ -171,7 +170,7 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_MAX_ENTRIES", "20000"))},
     },
     # Learners' whole pages (50-350 KB each), apart so that they cannot crowd out the catalog's
-    # fragments, and few: the default bounds them to about 100 MB per process.
+    # entries, and few: the default bounds them to about 100 MB per process.
     "learner_pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "learner-pages",

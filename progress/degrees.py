@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Value
 
-from catalog.caching import cached_for_catalog_version
 from catalog.models import Degree, Resource
+from mlmath.caching import cached_for_catalog_version
 from progress.models import Evidence, ResourceProgress
 
 

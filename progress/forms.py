@@ -22,9 +22,11 @@ class NoteForm(forms.ModelForm):
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, resource, **kwargs):
-        # One form per resource card: ids say which resource, the label which title.
-        super().__init__(*args, auto_id=f"note-%s-{resource.slug}", label_suffix="", **kwargs)
+        # Every card's note field belongs to the page's one form (#progress-form, base.html),
+        # so each is named after its resource ("keras-note"), and its label says which title.
+        super().__init__(*args, prefix=resource.slug, auto_id="note-%s", label_suffix="", **kwargs)
         self.fields["note"].label = f"Private note on {resource.title}"
+        self.fields["note"].widget.attrs["form"] = "progress-form"
 
 
 def https_by_default(model_field, **kwargs):

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from catalog.caching import cache_page, cached_for_catalog_version
 from catalog.models import Milestone, Resource
+from mlmath.caching import cache_page, cached_for_catalog_version
 from progress import services
 from progress.context_processors import first_safe_url
 from progress.dashboard import build_dashboard
@@ -127,7 +127,7 @@ def update_note(request, slug):
             ).first(),
             "note_form": form,
         }
-        template = "includes/resource_card.html" if request.htmx else "progress/note_form.html"
+        template = "progress/note_form.html" + ("#card" if request.htmx else "")
         return render(request, template, context, status=422)
     written = services.set_resource_note(
         learner=request.user, resource=resource, note=form.cleaned_data["note"]

@@ -201,12 +201,11 @@ def _fresh_catalog_cache():
     from django.core.cache import caches
     from django.core.cache.backends.db import DatabaseCache
 
-    from catalog.caching import CATALOG_VERSION_KEY
     from mlmath import versions
 
     # The database cache is rolled back with the test; Redis and local memory are not.
     if not isinstance(caches["default"], DatabaseCache):
-        caches["default"].delete(CATALOG_VERSION_KEY)
+        caches["default"].delete(versions.CATALOG)
     versions.forget()
     caches["local"].clear()
     caches["learner_pages"].clear()

@@ -1,5 +1,4 @@
-"""Template helpers for catalog pages: safe Markdown, search highlights, and cached
-fragments with slots for a learner's state (`catalog.fragments`)."""
+"""Template helpers for catalog pages: safe Markdown and search highlights."""
 
 import hashlib
 
@@ -9,8 +8,7 @@ from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
 from catalog import search
-from catalog.caching import LOCAL_TIMEOUT, local_cache
-from catalog.fragments import render_fragment, render_slot
+from mlmath.caching import LOCAL_TIMEOUT, local_cache
 
 register = template.Library()
 
@@ -71,34 +69,3 @@ def source_quotes(requirements):
     quote it once, with the degree, rather than under each requirement.
     """
     return list(dict.fromkeys(r.source_quote for r in requirements if r.source_quote))
-
-
-class CatalogFragmentNode(template.Node):
-    def __init__(self, name, key_parts, nodelist):
-        self.name, self.key_parts, self.nodelist = name, key_parts, nodelist
-
-    def render(self, context):
-        key_parts = [part.resolve(context) for part in self.key_parts]
-        return render_fragment(context, self.name.resolve(context), key_parts, self.nodelist.render)
-
-
-@register.tag
-def catalog_fragment(parser, token):
-    """`{% catalog_fragment "name" key... %}...{% endcatalog_fragment %}`: the same for everyone
-    with the same catalog and keys, so rendered once per catalog version. Anything that depends
-    on the visitor inside it must be a `{% slot %}`."""
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("catalog_fragment needs a name")
-    nodelist = parser.parse(("endcatalog_fragment",))
-    parser.delete_first_token()
-    return CatalogFragmentNode(
-        parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]], nodelist
-    )
-
-
-@register.simple_tag(takes_context=True)
-def slot(context, kind, *args):
-    """A visitor-dependent spot, filled per request by the filler registered for `kind`
-    (its arguments are joined with ":")."""
-    return render_slot(context, kind, ":".join(map(str, args)))

@@ -1,10 +1,74 @@
 """Template tags through which catalog pages show the signed-in learner's progress."""
 
 from django import template
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from mlmath.caching import render_many
 from progress.forms import EvidenceForm, NoteForm
 
 register = template.Library()
+
+RESOURCE_CARD = "includes/resource_card.html"
+
+
+def card_context(resource, progress, *, signed_in, show_topic=False, terms=()):
+    """Everything a resource card shows, and nothing else: the resource, and for a learner
+    their status, the day they completed it (in their time zone) and their note."""
+    completed_on = progress and progress.completed_at and timezone.localdate(progress.completed_at)
+    return {
+        "resource": resource,
+        "signed_in": signed_in,
+        "status": progress.status if progress else "",
+        "completed_on": completed_on or None,
+        "note": progress.note if progress else "",
+        "show_topic": show_topic,
+        "terms": list(terms or ()),
+    }
+
+
+def card_key(context):
+    """The card's cache key: what it shows (the resource by id, under the catalog version)."""
+    return (
+        context["resource"].pk,
+        context["signed_in"],
+        context["status"],
+        context["completed_on"],
+        context["note"],
+        context["show_topic"],
+        *context["terms"],
+    )
+
+
+@register.simple_tag(takes_context=True)
+def resource_cards(context, resources, show_topic=False, terms=()):
+    """The resources' cards (`<li>`s), with the learner's state on each from the page's one
+    `LearnerProgress` query. A card is rendered from `card_context` alone, so it is cached
+    under exactly what it shows: most learners' cards look alike, and after a write only the
+    card whose state changed is rendered again."""
+    resources = list(resources)
+    learner_progress = context.get("learner_progress")
+    signed_in = learner_progress is not None
+    rows = learner_progress.for_resource_ids([r.pk for r in resources]) if signed_in else {}
+    contexts = {}
+    for resource in resources:
+        card = card_context(
+            resource, rows.get(resource.pk), signed_in=signed_in, show_topic=show_topic, terms=terms
+        )
+        contexts[card_key(card)] = card
+    cards = render_many(RESOURCE_CARD, contexts)
+    return mark_safe("".join(cards[key] for key in contexts))
+
+
+@register.simple_tag
+def resource_card(resource, progress, note_form=None):
+    """One learner's card, as an answer to their write; with a note form that failed
+    validation it is theirs alone and never cached."""
+    card = card_context(resource, progress, signed_in=True)
+    if note_form is not None:
+        return mark_safe(render_to_string(RESOURCE_CARD, {**card, "note_form": note_form}))
+    return mark_safe(render_many(RESOURCE_CARD, {card_key(card): card})[card_key(card)])
 
 
 @register.simple_tag(takes_context=True)
@@ -44,9 +108,9 @@ def topic_progress(context, topic, published_count, oob=False, completed=None):
 
 
 @register.simple_tag
-def note_form_for(resource, progress, bound_form=None):
+def note_form_for(resource, note, bound_form=None):
     """The note form of a resource card: the one that failed validation, else a fresh one."""
-    return bound_form or NoteForm(resource=resource, instance=progress)
+    return bound_form or NoteForm(resource=resource, initial={"note": note})
 
 
 @register.simple_tag

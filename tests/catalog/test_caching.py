@@ -292,7 +292,7 @@ def test_the_catalog_version_is_shared_through_redis(
     import redis
     from django.core.cache import caches
 
-    from catalog.caching import CATALOG_VERSION_KEY
+    from mlmath.versions import CATALOG as CATALOG_VERSION_KEY
 
     other_server = redis.Redis.from_url(redis_url)  # what every other app server reads
     key = caches["default"].make_and_validate_key(CATALOG_VERSION_KEY)

@@ -83,8 +83,11 @@ def test_htmx_post_returns_the_resource_and_out_of_band_progress(learner_client,
     assert "1 of 2 completed" in text(topic_progress)
     # No degree was earned, so the header badge is left as it is (the next test earns one).
     assert not elements(fragment, "li", id="header-badge")
-    # The re-rendered controls still send a no-JavaScript learner back to the page.
-    assert elements(resource, "input", name="next", value="/topics/linear-algebra/")
+    # The re-rendered buttons still belong to the page's form, which holds the token and the
+    # way back for a learner without JavaScript.
+    buttons = elements(resource, "button", name="status")
+    assert buttons
+    assert {dict(b.attributes)["form"] for b in buttons} == {"progress-form"}
 
 
 def test_completing_the_last_practitioner_requirement_updates_the_header_badge(
@@ -252,7 +255,7 @@ def test_anonymous_htmx_post_gets_a_client_redirect_to_sign_in(client, hx):
 
 def test_note_is_saved_and_shown_only_to_its_learner(learner_client, client, make_learner):
     response = learner_client.post(
-        note_url("keras"), {"note": "Start with the functional API.", "next": "/"}
+        note_url("keras"), {"keras-note": "Start with the functional API.", "next": "/"}
     )
     assert response.status_code == 302
     assert "Start with the functional API." in text(learner_client.get("/"))
@@ -264,7 +267,7 @@ def test_note_is_saved_and_shown_only_to_its_learner(learner_client, client, mak
 
 def test_note_edit_through_htmx_keeps_the_status(learner_client, learner, hx):
     learner_client.post(status_url("keras"), {"status": "in_progress"})
-    response = learner_client.post(note_url("keras"), {"note": "halfway"}, **hx())
+    response = learner_client.post(note_url("keras"), {"keras-note": "halfway"}, **hx())
     assert response.status_code == 200
     assert "halfway" in text(response)
     progress = ResourceProgress.objects.get(learner=learner)
@@ -272,9 +275,9 @@ def test_note_edit_through_htmx_keeps_the_status(learner_client, learner, hx):
 
 
 def test_overlong_note_is_refused_with_a_message_and_nothing_saved(learner_client, learner, hx):
-    learner_client.post(note_url("keras"), {"note": "keep me"})
+    learner_client.post(note_url("keras"), {"keras-note": "keep me"})
     for extra in ({}, hx()):
-        response = learner_client.post(note_url("keras"), {"note": "x" * 1001}, **extra)
+        response = learner_client.post(note_url("keras"), {"keras-note": "x" * 1001}, **extra)
         assert response.status_code == 422
         assert "Ensure this value has at most 1000 characters" in text(response)
     assert ResourceProgress.objects.get(learner=learner).note == "keep me"

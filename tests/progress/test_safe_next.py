@@ -44,7 +44,7 @@ def test_an_unsafe_next_saves_the_change_and_goes_back_to_the_resource(
 def test_an_unsafe_next_on_notes_and_evidence_never_errs(learner_client, unsafe_next):
     note = learner_client.post(
         reverse("progress:update_note", args=["khan-academy-calculus"]),
-        {"note": "Chain rule first.", "next": unsafe_next},
+        {"khan-academy-calculus-note": "Chain rule first.", "next": unsafe_next},
     )
     withdrawal = learner_client.post(
         reverse("progress:withdraw_evidence", args=["kaggle-keras-xgboost"]),
@@ -74,16 +74,18 @@ def test_a_local_path_with_query_and_fragment_is_kept(learner_client):
     assert response["Location"] == "/search/?q=calculus#results"
 
 
-def test_htmx_current_url_on_this_site_becomes_its_path(learner_client, hx):
-    response = learner_client.post(
-        reverse("progress:set_status", args=["khan-academy-calculus"]),
-        {"status": "in_progress"},
-        **hx(current_url="http://testserver/topics/calculus/?page=1"),
-    )
+def test_a_page_sends_its_progress_forms_back_to_itself(learner_client):
+    """Without JavaScript, every card's buttons submit the page's one form, whose `next` is
+    the page: the learner comes back to where they pressed."""
+    page = learner_client.get("/topics/calculus/?page=1")
 
-    assert "/topics/calculus/?page=1" in [
-        dict(field.attributes)["value"] for field in elements(response, "input", name="next")
-    ]
+    (form,) = elements(page, "form", id="progress-form")
+    assert elements(form, "input", name="next", value="/topics/calculus/?page=1")
+    assert elements(form, "input", name="csrfmiddlewaretoken")
+    buttons = elements(page, "button", form="progress-form")
+    assert {dict(b.attributes)["formaction"] for b in buttons} >= {
+        "/progress/resources/khan-academy-calculus/status/"
+    }
 
 
 @pytest.mark.parametrize(
