@@ -11,6 +11,7 @@ from progress.forms import EvidenceForm, NoteForm
 register = template.Library()
 
 RESOURCE_CARD = "includes/resource_card.html"
+TOPIC_SECTION = "catalog/includes/topic_section.html"
 
 
 def card_context(resource, progress, *, signed_in, show_topic=False, terms=()):
@@ -41,6 +42,14 @@ def card_key(context):
     )
 
 
+def learner_rows(context, resources):
+    """The learner's rows for these resources (none for a visitor), and whether signed in."""
+    learner_progress = context.get("learner_progress")
+    if learner_progress is None:
+        return {}, False
+    return learner_progress.for_resource_ids([resource.pk for resource in resources]), True
+
+
 @register.simple_tag(takes_context=True)
 def resource_cards(context, resources, show_topic=False, terms=()):
     """The resources' cards (`<li>`s), with the learner's state on each from the page's one
@@ -48,17 +57,50 @@ def resource_cards(context, resources, show_topic=False, terms=()):
     under exactly what it shows: most learners' cards look alike, and after a write only the
     card whose state changed is rendered again."""
     resources = list(resources)
-    learner_progress = context.get("learner_progress")
-    signed_in = learner_progress is not None
-    rows = learner_progress.for_resource_ids([r.pk for r in resources]) if signed_in else {}
-    contexts = {}
-    for resource in resources:
-        card = card_context(
+    rows, signed_in = learner_rows(context, resources)
+    cards = [
+        card_context(
             resource, rows.get(resource.pk), signed_in=signed_in, show_topic=show_topic, terms=terms
         )
-        contexts[card_key(card)] = card
-    cards = render_many(RESOURCE_CARD, contexts)
-    return mark_safe("".join(cards[key] for key in contexts))
+        for resource in resources
+    ]
+    return rendered_cards(cards)
+
+
+@register.simple_tag
+def rendered_cards(cards):
+    """The cards of these `card_context`s, in order, each from the cache where it is."""
+    by_key = {card_key(card): card for card in cards}
+    html = render_many(RESOURCE_CARD, by_key)
+    return mark_safe("".join(html[key] for key in by_key))
+
+
+@register.simple_tag(takes_context=True)
+def topic_sections(context, topics):
+    """The home page's topic sections, each cached under its topic, the learner's count in it
+    and its cards' keys: after a write, only the section that shows the change is rendered
+    again, and in it only the card that changed (the other cards are cached on their own)."""
+    topics = list(topics)
+    rows, signed_in = learner_rows(
+        context, [r for topic in topics for r in topic.preview_resources]
+    )
+    learner_progress = context.get("learner_progress")
+    sections = {}
+    for topic in topics:
+        cards = [
+            card_context(resource, rows.get(resource.pk), signed_in=signed_in)
+            for resource in topic.preview_resources
+        ]
+        completed = learner_progress.completed_in_topic(topic) if signed_in else 0
+        key = (topic.pk, signed_in, completed, *(card_key(card) for card in cards))
+        sections[key] = {
+            "topic": topic,
+            "signed_in": signed_in,
+            "completed": completed,
+            "cards": cards,
+        }
+    html = render_many(TOPIC_SECTION, sections)
+    return mark_safe("".join(html[key] for key in sections))
 
 
 @register.simple_tag
