@@ -62,10 +62,17 @@ def catalog_key(version, *parts):
 def cached_for_catalog_version(name, build):
     """`build()`'s result (catalog data only, picklable), computed once per catalog version and
     process."""
-    version = catalog_version()
-    if version is None:
+    return cached_for_versions((), name, build)
+
+
+def cached_for_versions(version_keys, name, build):
+    """`build()`'s result (picklable; not None), computed once per process and versions: the
+    catalog's and those named (`mlmath.versions` keys), which must be replaced whenever what
+    `build` reads changes."""
+    tokens = versions.current(versions.CATALOG, *version_keys)
+    if None in tokens:
         return build()
-    key = catalog_key(version, "data", name)
+    key = catalog_key(tokens[0], "data", name, *tokens[1:])
     value = local_cache().get(key)
     if value is None:
         value = build()
@@ -150,7 +157,10 @@ def learner_page_is_cacheable(request):
 
 def learner_page(view, request, *args, **kwargs):
     learner_id = request.user.pk
-    catalog, learner = versions.current(versions.CATALOG, versions.learner_key(learner_id))
+    # The awards' token is read with the others (one round trip), for the header's badge.
+    catalog, learner, _ = versions.current(
+        versions.CATALOG, versions.learner_key(learner_id), versions.learner_awards_key(learner_id)
+    )
     if catalog is None or learner is None:
         return view(request, *args, **kwargs)
     quarter_hour = int(timezone.now().timestamp() // LOCAL_DATE_PERIOD)

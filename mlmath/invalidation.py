@@ -6,9 +6,9 @@ learner's. A change replaces the token of what it changed:
 - a topic, resource, degree, milestone or requirement saved or deleted, by anyone (the admin,
   the importer, `loaddata`'s raw saves, the shell): the catalog's (`catalog_row_changed`);
 - a topic's prerequisites added, removed or cleared: the catalog's (`prerequisites_changed`);
-- a learner's progress, activity, evidence or award saved or deleted: that learner's
+- a learner's progress, activity or evidence saved or deleted: that learner's
   (`learner_row_changed`), and so is their account or profile saved (`account_changed`,
-  `profile_changed`);
+  `profile_changed`); an award saved or deleted: theirs and their awards' (`award_changed`);
 - a bulk write (`update`, `bulk_create`, `bulk_update`), which sends no signals: the writer
   calls `bump_catalog_version`, `bump_learner` or `bump_learners` itself, right after it. They
   are the admin's publish and unpublish actions (`catalog.admin`), a curator's review of
@@ -33,15 +33,18 @@ def bump_catalog_version():
     versions.bump(versions.CATALOG)
 
 
-def bump_learner(learner_id):
-    """Make the learner's cached pages stale (no-op for a row whose learner was deleted)."""
+def bump_learner(learner_id, *, awards=False):
+    """Make the learner's cached pages stale, and what shows their awards too if they changed
+    (no-op for a row whose learner was deleted)."""
     if learner_id is not None:
         versions.bump(versions.learner_key(learner_id))
+        if awards:
+            versions.bump(versions.learner_awards_key(learner_id))
 
 
-def bump_learners(learner_ids):
+def bump_learners(learner_ids, *, awards=False):
     for learner_id in set(learner_ids):
-        bump_learner(learner_id)
+        bump_learner(learner_id, awards=awards)
 
 
 def catalog_row_changed(sender, **kwargs):
@@ -55,6 +58,10 @@ def prerequisites_changed(sender, action, **kwargs):
 
 def learner_row_changed(sender, instance, **kwargs):
     bump_learner(instance.learner_id)
+
+
+def award_changed(sender, instance, **kwargs):
+    bump_learner(instance.learner_id, awards=True)
 
 
 def account_changed(sender, instance, **kwargs):
@@ -74,12 +81,7 @@ CATALOG_MODELS = (
     "catalog.Milestone",
     "catalog.Requirement",
 )
-LEARNER_ROW_MODELS = (
-    "progress.ResourceProgress",
-    "progress.Activity",
-    "progress.Evidence",
-    "progress.DegreeAward",
-)
+LEARNER_ROW_MODELS = ("progress.ResourceProgress", "progress.Activity", "progress.Evidence")
 
 
 def connect():
@@ -92,5 +94,7 @@ def connect():
     for label in LEARNER_ROW_MODELS:
         post_save.connect(learner_row_changed, sender=label, dispatch_uid="learner-row-saved")
         post_delete.connect(learner_row_changed, sender=label, dispatch_uid="learner-row-deleted")
+    post_save.connect(award_changed, sender="progress.DegreeAward", dispatch_uid="award-saved")
+    post_delete.connect(award_changed, sender="progress.DegreeAward", dispatch_uid="award-deleted")
     post_save.connect(account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="account")
     post_save.connect(profile_changed, sender="accounts.Profile", dispatch_uid="profile")

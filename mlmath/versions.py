@@ -5,7 +5,8 @@ under the old token becomes unreachable on every app server at once:
 
 - the catalog's token (`CATALOG`), replaced on any change to the catalog;
 - each learner's token (`learner_key`), replaced on any change to what that learner's own
-  pages show: progress, activity, evidence, awards, profile, account.
+  pages show: progress, activity, evidence, awards, profile, account; and their awards'
+  token (`learner_awards_key`), replaced with it on a change to their awards.
 
 What replaces them, and when, is all in `mlmath.invalidation`; `bump` here is how.
 
@@ -43,6 +44,12 @@ CATALOG = "mlmath:catalog-version"
 
 def learner_key(learner_id):
     return f"mlmath:learner-version:{learner_id}"
+
+
+def learner_awards_key(learner_id):
+    """Replaced with the learner's own on a change to their awards only, which every page they
+    see shows (the header's badge) and few writes change."""
+    return f"mlmath:learner-awards-version:{learner_id}"
 
 
 _this_request = Local()

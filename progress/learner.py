@@ -7,16 +7,53 @@ it shows.
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from catalog.models import Topic
+from catalog.models import Resource, Topic
+from mlmath.caching import cached_for_versions
+from mlmath.versions import learner_awards_key
 from progress.degrees import degree_credit, percent_done
 from progress.models import DegreeAward, Evidence, ResourceProgress, Status
 
 ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
+
+
+def learner_row_values(learner_id):
+    """Every row of the learner's as plain values (`ROW_FIELDS`, then the resource's topic id
+    and whether it is published), by resource id.
+
+    Every page rendered for a learner runs this read, so it is written out in SQL: the ORM
+    would compile the same statement again on each call, which costs a fifth of a page's
+    CPU after a write (docs/performance.md). Names come from the models' `_meta`."""
+    progress, resource = ResourceProgress._meta, Resource._meta
+    columns = ", ".join(f"p.{progress.get_field(name).column}" for name in ROW_FIELDS)
+    sql = (
+        f"SELECT {columns}, r.{resource.get_field('topic').column}, "
+        f"r.{resource.get_field('is_published').column} "
+        f"FROM {progress.db_table} p INNER JOIN {resource.db_table} r "
+        f"ON r.{resource.pk.column} = p.{progress.get_field('resource').column} "
+        f"WHERE p.{progress.get_field('learner').column} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [learner_id])
+        rows = cursor.fetchall()
+    completed_at = ROW_FIELDS.index("completed_at")
+    return {
+        row[2]: (*row[:completed_at], aware(row[completed_at]), *row[completed_at + 1 :])
+        for row in rows
+    }
+
+
+def aware(moment):
+    """SQLite hands back naive UTC datetimes where the ORM would make them aware."""
+    if isinstance(moment, datetime) and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
 
 
 @dataclass(frozen=True)
@@ -40,14 +77,11 @@ class LearnerProgress:
 
     @cached_property
     def _row_values(self):
-        """Every row of the learner's as plain values, with its resource's topic and whether
-        that is published: the page's one query for statuses, cards and topic bars alike.
-        Its row count is the learner's history, but values cost little: a model instance is
-        made only for a row a page shows (`for_resource_ids`)."""
-        rows = ResourceProgress.objects.for_learner(self.learner).values_list(
-            *ROW_FIELDS, "resource__topic_id", "resource__is_published"
-        )
-        return {values[2]: values for values in rows}
+        """Every row of the learner's, with its resource's topic and whether that is
+        published: the page's one query for statuses, cards and topic bars alike. Its row
+        count is the learner's history, but values cost little: a model instance is made only
+        for a row a page shows (`for_resource_ids`)."""
+        return learner_row_values(self.learner.pk)
 
     @cached_property
     def _rows_by_resource_id(self):
@@ -128,6 +162,15 @@ class LearnerProgress:
             .order_by("degree__rank")
         )
 
-    @property
+    @cached_property
     def highest_award(self):
-        return self.awards[-1] if self.awards else None
+        """The learner's highest valid award (the header's badge on every page they see), read
+        once per version of their awards and process."""
+        return (
+            cached_for_versions(
+                [learner_awards_key(self.learner.pk)],
+                f"highest-award:{self.learner.pk}",
+                lambda: self.awards[-1] if self.awards else False,
+            )
+            or None
+        )

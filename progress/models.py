@@ -160,7 +160,7 @@ class DegreeAwardQuerySet(LearnerRowsQuerySet):
         awards = self.valid()
         learner_ids = set(awards.values_list("learner_id", flat=True))
         revoked = awards.update(revoked_at=now or timezone.now(), revocation_reason=reason)
-        bump_learners(learner_ids)  # an update sends no signals
+        bump_learners(learner_ids, awards=True)  # an update sends no signals
         return revoked
 
 
@@ -290,7 +290,7 @@ class DegreeAward(models.Model):
         DegreeAward.objects.filter(pk=self.pk, revoked_at__isnull=True).update(
             revoked_at=self.revoked_at, revocation_reason=reason
         )
-        bump_learner(self.learner_id)  # an update sends no signals
+        bump_learner(self.learner_id, awards=True)  # an update sends no signals
         return True
 
 

@@ -35,7 +35,7 @@ def record_new_awards(*, learner, now=None, credit=None):
     # ignore_conflicts: a racing request may have recorded the same award a moment ago.
     DegreeAward.objects.bulk_create(awards, ignore_conflicts=True)
     if awards:
-        bump_learner(learner.pk)  # a bulk write sends no signals
+        bump_learner(learner.pk, awards=True)  # a bulk write sends no signals
     return awards
 
 

@@ -25,5 +25,5 @@ class Command(BaseCommand):
             if unknown:
                 raise CommandError(f"No such learner: {', '.join(sorted(unknown))}.")
         learner_ids = list(learners.values_list("pk", flat=True))
-        bump_learners(learner_ids)
+        bump_learners(learner_ids, awards=True)
         self.stdout.write(f"Versions replaced for {len(learner_ids)} learner(s).")
