@@ -95,7 +95,6 @@ class TopicAdmin(LinksToImport, CatalogAdmin):
     list_display = ["title", "position", "published_resources", "slug"]
     list_editable = ["position"]
     search_fields = ["title", "summary", "guidance"]
-    filter_horizontal = ["prerequisites"]
     inlines = [ResourceInline]
 
     def get_queryset(self, request):

@@ -1,6 +1,7 @@
 """Forms for browsing the catalog and for curators editing it."""
 
 from django import forms
+from django.contrib.admin.widgets import FilteredSelectMultiple
 
 from catalog.models import Resource, Topic, prerequisite_cycle_error
 from catalog.search import query_terms
@@ -51,9 +52,17 @@ class SearchForm(forms.Form):
 
 
 class TopicAdminForm(forms.ModelForm):
+    # Declared here: the admin makes no field for a relation through a model of its own.
+    prerequisites = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=FilteredSelectMultiple("prerequisites", is_stacked=False),
+        help_text=Topic._meta.get_field("prerequisites").help_text,
+    )
+
     class Meta:
         model = Topic
-        fields = ["title", "slug", "summary", "guidance", "position", "prerequisites"]
+        fields = ["title", "slug", "summary", "guidance", "position", "is_reading", "prerequisites"]
 
     def clean_prerequisites(self):
         prerequisites = self.cleaned_data["prerequisites"]

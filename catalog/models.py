@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 
 from catalog.search import search_resources
@@ -34,11 +34,28 @@ class CatalogEntry(models.Model):
         return (self.slug,)
 
 
+def shown_to_learners(topic="pk"):
+    """The condition for a topic learners see: it has a published resource, or it is a reading
+    topic. `topic` names the topic from the rows filtered ("pk" for topics, "topic" for rows
+    that point to one).
+
+    Any other topic (a new one whose resources are still unpublished, one whose resources were
+    all unpublished) is hidden: from the catalog, its own page, search, the dashboard and the
+    links of other pages.
+    """
+    prefix = "" if topic == "pk" else f"{topic}__"
+    published = Resource.objects.filter(topic=OuterRef(topic), is_published=True)
+    return Q(**{f"{prefix}is_reading": True}) | Exists(published)
+
+
 class TopicQuerySet(models.QuerySet):
     def with_published_counts(self):
         return self.annotate(
             published_resource_count=Count("resources", filter=Q(resources__is_published=True))
         )
+
+    def shown_to_learners(self):
+        return self.filter(shown_to_learners())
 
 
 class Topic(CatalogEntry):
@@ -53,8 +70,18 @@ class Topic(CatalogEntry):
     position = models.PositiveIntegerField(
         default=0, help_text="Order in the curriculum; lower comes first."
     )
+    is_reading = models.BooleanField(
+        "reading topic",
+        default=False,
+        help_text=(
+            "Shown to learners even without resources: its guidance and the topics it builds on "
+            "(like Stochastic Processes, which ties Probability and Signal Processing together). "
+            "Any other topic is hidden from learners until one of its resources is published."
+        ),
+    )
     prerequisites = models.ManyToManyField(
         "self",
+        through="Prerequisite",
         symmetrical=False,
         blank=True,
         related_name="dependents",
@@ -75,8 +102,8 @@ class Topic(CatalogEntry):
         return reverse("catalog:topic_detail", kwargs={"slug": self.slug})
 
     def neighbours(self):
-        """The previous and next topics in curriculum order (either may be None)."""
-        ordered = Topic.objects.order_by("position", "title", "pk")
+        """The previous and next topics learners see, in curriculum order (either may be None)."""
+        ordered = Topic.objects.shown_to_learners().order_by("position", "title", "pk")
         previous_topic = (
             ordered.filter(
                 Q(position__lt=self.position)
@@ -92,6 +119,44 @@ class Topic(CatalogEntry):
             | Q(position=self.position, title=self.title, pk__gt=self.pk)
         ).first()
         return previous_topic, next_topic
+
+
+class PrerequisiteManager(models.Manager):
+    def get_by_natural_key(self, topic_slug, prerequisite_slug):
+        return self.get(from_topic__slug=topic_slug, to_topic__slug=prerequisite_slug)
+
+
+class Prerequisite(models.Model):
+    """A topic to study before another: `to_topic` before `from_topic` (the table Django made
+    for `Topic.prerequisites`, declared so the database can refuse a topic as its own)."""
+
+    from_topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    to_topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+
+    objects = PrerequisiteManager()
+
+    class Meta:
+        db_table = "catalog_topic_prerequisites"
+        ordering = ["from_topic", "to_topic"]
+        default_permissions = ()  # edited with its topic, under the topic's permissions
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_topic", "to_topic"], name="prerequisite_once_per_topic"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_topic=F("to_topic")),
+                name="prerequisite_not_the_topic_itself",
+                violation_error_message="A topic cannot be its own prerequisite.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.to_topic} before {self.from_topic}"
+
+    def natural_key(self):
+        return (*self.from_topic.natural_key(), *self.to_topic.natural_key())
+
+    natural_key.dependencies = ["catalog.topic"]
 
 
 def prerequisite_cycle_error(topic, prerequisite_ids):

@@ -192,6 +192,23 @@ _SQLITE_INSTALL = [
     ),
 ]
 _SQLITE_REBUILD = [f"DELETE FROM {SQLITE_TABLE}", _SQLITE_ROWS_OF_RESOURCE]
+_SQLITE_TRIGGERS = [
+    "catalog_resource_fts_insert",
+    "catalog_resource_fts_update",
+    "catalog_resource_fts_delete",
+    "catalog_topic_fts_insert",
+    "catalog_topic_fts_update",
+]
+
+
+def drop_sqlite_triggers(apps, schema_editor):
+    """A migration step before SQLite rebuilds catalog_topic or catalog_resource: the
+    resource triggers name the topic table, so renaming a rebuilt table fails while they
+    exist. `install_index` puts them back after the migrate."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name in _SQLITE_TRIGGERS:
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
 
 
 def install_index(connection):

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from catalog.forms import TopicAdminForm
-from catalog.models import Degree, Requirement, Resource, Topic
+from catalog.models import Degree, Prerequisite, Requirement, Resource, Topic
 from tests.factories import (
     make_degree,
     make_requirement,
@@ -68,9 +68,9 @@ def test_topic_slug_is_unique():
 
 
 def test_topic_neighbours_follow_curriculum_order():
-    first = make_topic(title="Calculus", position=10)
-    second = make_topic(title="Linear Algebra", position=20)
-    third = make_topic(title="Signal Processing", position=30)
+    first = make_topic(title="Calculus", position=10, is_reading=True)
+    second = make_topic(title="Linear Algebra", position=20, is_reading=True)
+    third = make_topic(title="Signal Processing", position=30, is_reading=True)
 
     assert first.neighbours() == (None, second)
     assert second.neighbours() == (first, third)
@@ -78,11 +78,40 @@ def test_topic_neighbours_follow_curriculum_order():
 
 
 def test_topic_neighbours_break_position_ties_by_title():
-    alpha = make_topic(title="Alpha", position=10)
-    beta = make_topic(title="Beta", position=10)
+    alpha = make_topic(title="Alpha", position=10, is_reading=True)
+    beta = make_topic(title="Beta", position=10, is_reading=True)
 
     assert alpha.neighbours() == (None, beta)
     assert beta.neighbours() == (alpha, None)
+
+
+def test_topic_neighbours_skip_topics_hidden_from_learners():
+    first = make_resource(make_topic(position=10)).topic
+    make_resource(make_topic(position=20), is_published=False)
+    make_topic(position=30)
+    last = make_topic(position=40, is_reading=True)
+
+    assert first.neighbours() == (None, last)
+    assert last.neighbours() == (first, None)
+
+
+def test_learners_see_topics_with_a_published_resource_and_reading_topics():
+    with_resources = make_topic(title="Calculus")
+    make_resource(with_resources)
+    make_resource(with_resources, is_published=False)
+    only_unpublished = make_topic(title="Optimisation")
+    make_resource(only_unpublished, is_published=False)
+    make_topic(title="Empty")
+    reading = make_topic(title="Stochastic Processes", is_reading=True)
+
+    shown = Topic.objects.shown_to_learners()
+
+    assert set(shown) == {with_resources, reading}
+    # Combined with the counts, each topic is still one row.
+    assert sorted(shown.with_published_counts().values_list("published_resource_count")) == [
+        (0,),
+        (1,),
+    ]
 
 
 def test_published_counts_ignore_unpublished_resources():
@@ -111,6 +140,24 @@ def test_topic_cannot_be_its_own_prerequisite():
         topic.prerequisites.add(topic)
 
     assert not topic.prerequisites.exists()
+
+
+def test_the_database_refuses_a_topic_as_its_own_prerequisite():
+    topic = make_topic()
+
+    # A write that goes round the checks of the admin form and the m2m signal.
+    with database_rejects():
+        Prerequisite.objects.bulk_create([Prerequisite(from_topic=topic, to_topic=topic)])
+
+    assert not Prerequisite.objects.exists()
+
+
+def test_the_database_keeps_one_row_per_prerequisite():
+    calculus, algebra = make_topic(), make_topic()
+    algebra.prerequisites.add(calculus)
+
+    with database_rejects():
+        Prerequisite.objects.bulk_create([Prerequisite(from_topic=algebra, to_topic=calculus)])
 
 
 def test_two_topic_cycle_is_rejected_with_the_chain_in_the_message():
@@ -427,7 +474,13 @@ def test_natural_key_serialization_round_trips_without_ids():
     resource = make_resource(signals, slug="dsp")
     degree = make_degree(slug="developer")
     make_requirement(degree, slug="dsp", resource=resource)
-    rows = [*Topic.objects.all(), *Resource.objects.all(), degree, *Requirement.objects.all()]
+    rows = [
+        *Topic.objects.all(),
+        *Prerequisite.objects.all(),
+        *Resource.objects.all(),
+        degree,
+        *Requirement.objects.all(),
+    ]
 
     dumped = serializers.serialize(
         "json", rows, use_natural_foreign_keys=True, use_natural_primary_keys=True
@@ -436,4 +489,5 @@ def test_natural_key_serialization_round_trips_without_ids():
     assert '"pk"' not in dumped
     loaded = list(serializers.deserialize("json", dumped))
     assert [item.object.pk for item in loaded] == [row.pk for row in rows]
-    assert loaded[1].m2m_data["prerequisites"] == [algebra.pk]
+    prerequisite = loaded[2].object
+    assert (prerequisite.from_topic, prerequisite.to_topic) == (signals, algebra)
