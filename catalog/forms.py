@@ -21,7 +21,7 @@ class SearchForm(forms.Form):
         ),
     )
     topic = forms.ModelChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.shown_to_learners(),
         to_field_name="slug",
         required=False,
         empty_label="All topics",

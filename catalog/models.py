@@ -34,7 +34,7 @@ class CatalogEntry(models.Model):
         return (self.slug,)
 
 
-def shown_to_learners(topic="pk"):
+def topic_shown_to_learners(topic="pk"):
     """The condition for a topic learners see: it has a published resource, or it is a reading
     topic. `topic` names the topic from the rows filtered ("pk" for topics, "topic" for rows
     that point to one).
@@ -55,7 +55,7 @@ class TopicQuerySet(models.QuerySet):
         )
 
     def shown_to_learners(self):
-        return self.filter(shown_to_learners())
+        return self.filter(topic_shown_to_learners())
 
 
 class Topic(CatalogEntry):
@@ -270,10 +270,15 @@ class Resource(CatalogEntry):
 
 class DegreeQuerySet(models.QuerySet):
     def with_requirements(self):
-        """Degrees in rank order, each with its requirements and what they name, in two queries."""
-        requirements = Requirement.objects.select_related(
-            "resource__topic", "topic", "milestone"
-        ).order_by("position", "pk")
+        """Degrees in rank order, each with its requirements and what they name, in two queries.
+
+        A requirement's `topic_is_shown` says whether learners may open the topic it names.
+        """
+        requirements = (
+            Requirement.objects.select_related("resource__topic", "topic", "milestone")
+            .annotate(topic_is_shown=topic_shown_to_learners("topic"))
+            .order_by("position", "pk")
+        )
         return self.order_by("rank").prefetch_related(
             Prefetch("requirements", queryset=requirements)
         )

@@ -30,17 +30,14 @@ def cached_page(name, items, per_page, *, count, number):
 
 
 def topic_for_page(slug):
-    """The topic with `published_resource_count`, its prerequisites and its neighbours in the
-    curriculum, read once per catalog version and process."""
+    """The topic with `published_resource_count`, the prerequisites learners see and its
+    neighbours in the curriculum, read once per catalog version and process. A topic hidden
+    from learners (`Topic.objects.shown_to_learners`) is not found."""
 
     def read():
-        topic = (
-            Topic.objects.with_published_counts()
-            .prefetch_related("prerequisites")
-            .filter(slug=slug)
-            .first()
-        )
+        topic = Topic.objects.with_published_counts().shown_to_learners().filter(slug=slug).first()
         if topic is not None:
+            topic.shown_prerequisites = list(topic.prerequisites.shown_to_learners())
             topic.previous_topic, topic.next_topic = topic.neighbours()
         return topic
 
@@ -58,6 +55,7 @@ def catalog_index(request):
     ]
     topics = (
         Topic.objects.with_published_counts()
+        .shown_to_learners()
         .order_by("position", "title")
         .prefetch_related(Prefetch("resources", queryset=preview, to_attr="preview_resources"))
     )
@@ -65,7 +63,7 @@ def catalog_index(request):
         "topics",
         topics,
         TOPICS_PER_PAGE,
-        count=cached_for_catalog_version("topic-count", Topic.objects.count),
+        count=cached_for_catalog_version("topic-count", Topic.objects.shown_to_learners().count),
         number=request.GET.get("page"),
     )
     degrees = cached_for_catalog_version("degrees", lambda: list(Degree.objects.all()))

@@ -38,9 +38,12 @@ def build_dashboard(learner_progress):
         .order_by("position", "title")
         .prefetch_related("prerequisites")
     )
+    # Only topics with something to complete: a hidden topic, or a reading topic without
+    # resources, has no progress to show.
     topic_progress = [
         TopicProgress(topic, topic.completed_count, topic.published_resource_count)
         for topic in topics
+        if topic.published_resource_count
     ]
 
     learner_status = ResourceProgress.objects.for_learner(learner).filter(resource=OuterRef("pk"))

@@ -91,3 +91,12 @@ def result_titles(page):
         text(heading).removesuffix(" (opens in a new tab)")
         for heading in elements(page, class_="resource__title")
     ]
+
+
+def topic_titles(page):
+    """The titles of the topics the catalog page lists, in order."""
+    return [
+        text(heading)
+        for heading in elements(page, "h3")
+        if (dict(heading.attributes).get("id") or "").startswith("topic-")
+    ]

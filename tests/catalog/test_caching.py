@@ -14,7 +14,7 @@ from catalog.models import Degree, Milestone, Requirement, Resource, Topic
 from catalog.templatetags import catalog_tags
 from progress.models import ResourceProgress
 from tests.factories import complete
-from tests.html import by_id, elements, main_text, result_titles, text
+from tests.html import by_id, elements, main_text, result_titles, text, topic_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -145,15 +145,29 @@ def test_an_admin_edit_shows_at_once(seed_catalog, client, curator_client, ada):
 
 
 def test_an_admin_bulk_unpublish_shows_at_once(seed_catalog, client, curator_client):
-    assert "Khan Academy Calculus" in result_titles(client.get("/topics/calculus/"))
+    assert "Linear Algebra MIT" in result_titles(client.get("/topics/linear-algebra/"))
+    resource = Resource.objects.get(slug="mit-linear-algebra")
+    curator_client.post(
+        "/admin/catalog/resource/",
+        {"action": "unpublish", "_selected_action": [resource.pk]},
+    )
+    page = client.get("/topics/linear-algebra/")
+    assert page.status_code == 200
+    assert "Linear Algebra MIT" not in result_titles(page)
+
+
+def test_unpublishing_a_topics_last_resource_hides_the_topic_at_once(
+    seed_catalog, client, curator_client
+):
+    assert client.get("/topics/calculus/").status_code == 200
+    assert "Calculus" in topic_titles(client.get("/"))
     resource = Resource.objects.get(slug="khan-academy-calculus")
     curator_client.post(
         "/admin/catalog/resource/",
         {"action": "unpublish", "_selected_action": [resource.pk]},
     )
-    page = client.get("/topics/calculus/")
-    assert page.status_code == 200
-    assert "Khan Academy Calculus" not in result_titles(page)
+    assert client.get("/topics/calculus/").status_code == 404
+    assert "Calculus" not in topic_titles(client.get("/"))
 
 
 def test_an_import_shows_at_once(seed_catalog, client, tmp_path):
@@ -328,7 +342,9 @@ def edit(model, lookup, **fields):
 
 
 def passing_topic():
-    return Topic.objects.create(slug="passing", title="A passing topic", position=99)
+    return Topic.objects.create(
+        slug="passing", title="A passing topic", position=99, is_reading=True
+    )
 
 
 def calculus_prerequisites(action):
@@ -433,7 +449,7 @@ def test_every_catalog_row_saved_or_deleted_in_the_shell_shows_at_once(
 
 def test_an_admin_bulk_publish_shows_at_once(seed_catalog, client, curator_client):
     edit(Resource, {"slug": "khan-academy-calculus"}, is_published=False)
-    assert "Khan Academy Calculus" not in main_text(client.get("/topics/calculus/"))
+    assert client.get("/topics/calculus/").status_code == 404  # a topic with nothing published
     resource = Resource.objects.get(slug="khan-academy-calculus")
     response = curator_client.post(
         "/admin/catalog/resource/", {"action": "publish", "_selected_action": [resource.pk]}

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
-from catalog.models import Degree, Resource
+from catalog.models import Degree, Resource, Topic
 from catalog.views import RESOURCES_PER_PAGE, RESOURCES_PER_TOPIC_PREVIEW, TOPICS_PER_PAGE
 from tests.factories import (
     SEED_TOPICS,
@@ -15,7 +15,7 @@ from tests.factories import (
     make_resources,
     make_topic,
 )
-from tests.html import elements, parsed, text
+from tests.html import by_id, elements, main_text, parsed, text, topic_titles
 from tests.html import result_titles as result_titles_in
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +40,7 @@ def attribute(element, name):
 
 
 def test_catalog_lists_every_seed_topic_in_curriculum_order(client, seed_catalog):
-    page = parsed(page_text(client.get("/")))
-
-    titles = [
-        text(heading)
-        for heading in elements(page, "h3")
-        if (attribute(heading, "id") or "").startswith("topic-")
-    ]
-    assert titles == SEED_TOPICS
+    assert topic_titles(page_text(client.get("/"))) == SEED_TOPICS
 
 
 def test_catalog_shows_guidance_and_resource_details(client, seed_catalog):
@@ -111,7 +104,7 @@ def test_catalog_has_no_link_to_the_rest_when_the_preview_shows_everything(clien
 
 def test_catalog_paginates_topics(client):
     for position in range(TOPICS_PER_PAGE + 1):
-        make_topic(title=f"Topic {position:02}", position=position)
+        make_topic(title=f"Topic {position:02}", position=position, is_reading=True)
 
     first = parsed(page_text(client.get("/")))
     second = text(page_text(client.get("/", {"page": 2})))
@@ -126,10 +119,115 @@ def test_empty_catalog_says_how_to_load_it(client):
     assert "loaddata catalog" in text(page_text(client.get("/")))
 
 
-def test_topic_without_resources_says_so(client):
-    make_topic(title="Stochastic Processes")
+# Topics learners do not see, and reading topics
 
-    assert "No resources yet." in text(page_text(client.get("/")))
+
+@pytest.fixture
+def hidden_topics(seed_catalog):
+    """Two topics with nothing published: one new from an import, and an empty one."""
+    drafts = make_topic(title="Optimisation drafts", slug="optimisation", position=15)
+    make_resource(drafts, title="Convex Optimization draft", is_published=False)
+    empty = make_topic(title="Empty topic", slug="empty", position=16)
+    Topic.objects.get(slug="stochastic-processes").prerequisites.add(drafts, empty)
+    return [drafts, empty]
+
+
+def test_a_topic_without_a_published_resource_is_not_in_the_catalog(client, hidden_topics):
+    titles = topic_titles(page_text(client.get("/")))
+
+    assert titles == SEED_TOPICS
+    assert "No resources yet" not in text(page_text(client.get("/")))
+
+
+@pytest.mark.parametrize("slug", ["optimisation", "empty"])
+def test_a_topic_without_a_published_resource_has_no_page(client, hidden_topics, slug):
+    assert client.get(f"/topics/{slug}/").status_code == 404
+
+
+def test_no_page_links_to_a_hidden_topic(client, hidden_topics):
+    for url in ["/", "/topics/calculus/", "/topics/stochastic-processes/", "/search/", "/degrees/"]:
+        response = client.get(url)
+        assert response.status_code == 200
+        for topic in hidden_topics:
+            assert not elements(page_text(response), "a", href=topic.get_absolute_url()), url
+            assert topic.title not in text(response), url
+
+
+def test_search_offers_no_hidden_topic_and_refuses_one(client, hidden_topics):
+    page = parsed(page_text(client.get("/search/")))
+    offered = [attribute(option, "value") for option in elements(page, "option")]
+    assert "calculus" in offered
+    assert "optimisation" not in offered
+
+    refused = text(page_text(client.get("/search/", {"topic": "optimisation"})))
+    assert "Topic: Select a valid choice." in refused
+    assert "Convex Optimization draft" not in refused
+
+
+def test_the_catalog_paginates_only_the_topics_learners_see(client):
+    for position in range(TOPICS_PER_PAGE):
+        make_resource(make_topic(position=position))
+    make_topic(position=TOPICS_PER_PAGE + 1)
+
+    page = text(page_text(client.get("/")))
+
+    assert "Page 1 of" not in page  # one page: the hidden topic would have made a second
+
+
+def test_a_reading_topic_shows_its_guidance_and_what_it_builds_on_without_a_list(
+    client, seed_catalog
+):
+    response = client.get("/topics/stochastic-processes/")
+
+    words = main_text(response)
+    assert 'If you "combine" Probability with Signal Processing' in words
+    (prerequisites,) = elements(page_text(response), "p", class_="prerequisites")
+    assert text(prerequisites) == "Builds on: Statistics and probability, Signal Processing"
+    assert not elements(page_text(response), id="resources-heading")
+    assert "No resources" not in words
+    assert not elements(page_text(response), class_="empty")
+
+
+def test_the_catalog_shows_a_reading_topic_without_an_empty_list(client, seed_catalog):
+    page = parsed(page_text(client.get("/")))
+
+    stochastic = by_id(page, "topic-stochastic-processes")
+    (article,) = [a for a in elements(page, "article") if stochastic in elements(a, "h3")]
+    assert "Stochastic Processes which is the theory behind RNN" in text(article)
+    assert not elements(article, "ul", class_="resources")
+    assert "No resources" not in text(page)
+
+
+def test_a_learner_sees_no_empty_progress_bar_on_a_reading_topic(client, seed_catalog, learner):
+    client.force_login(learner)
+
+    topic_page = parsed(page_text(client.get("/topics/stochastic-processes/")))
+    catalog = parsed(page_text(client.get("/")))
+
+    assert not elements(topic_page, id="topic-progress-stochastic-processes")
+    assert not elements(catalog, id="topic-progress-stochastic-processes")
+    assert elements(catalog, id="topic-progress-calculus")
+
+
+def test_a_reading_topic_with_resources_lists_them(client, seed_catalog):
+    topic = Topic.objects.get(slug="stochastic-processes")
+    make_resource(topic, title="Kalman filters explained")
+
+    response = client.get("/topics/stochastic-processes/")
+
+    assert result_titles(response) == ["Kalman filters explained"]
+    assert elements(page_text(response), id="resources-heading")
+
+
+def test_degree_page_says_when_a_required_topic_is_not_shown(client, seed_catalog):
+    Resource.objects.filter(topic__slug="calculus").update(is_published=False)
+    Topic.objects.get(slug="calculus").save()  # the bulk update sends no signal
+
+    page = parsed(page_text(client.get("/degrees/")))
+
+    assert "A required topic is not available right now." in text(page)
+    assert not elements(page, "a", href="/topics/calculus/")
+    assert "Complete every Linear Algebra resource" in text(page)
 
 
 def catalog_of(resource_count, topic_count):
@@ -170,7 +268,7 @@ def test_catalog_page_query_count_is_exact(client, seed_catalog):
 
 
 def test_guidance_markdown_is_rendered(client):
-    make_topic(guidance="Learn **eigenvalues**.\n\n- one\n- two")
+    make_topic(guidance="Learn **eigenvalues**.\n\n- one\n- two", is_reading=True)
 
     response = client.get("/")
 
@@ -183,7 +281,8 @@ def test_guidance_cannot_inject_html_or_scripts(client):
         guidance=(
             '<script>alert("x")</script>\n\n<img src=x onerror=alert(1)>\n\n'
             "[click me](javascript:alert(1))"
-        )
+        ),
+        is_reading=True,
     )
 
     (guidance,) = elements(page_text(client.get("/")), "div", class_="guidance")
@@ -195,7 +294,7 @@ def test_guidance_cannot_inject_html_or_scripts(client):
 
 
 def test_guidance_links_open_safely_in_a_new_tab(client):
-    make_topic(guidance="See [the notes](https://example.org/notes).")
+    make_topic(guidance="See [the notes](https://example.org/notes).", is_reading=True)
 
     (link,) = elements(page_text(client.get("/")), "a", href="https://example.org/notes")
 
@@ -224,7 +323,6 @@ def test_topic_page_links_prerequisites_and_neighbours(client, seed_catalog):
     assertContains(
         response, '<a rel="next" href="/topics/other-lists/">Other lists →</a>', html=True
     )
-    assert "No resources in this topic yet." in text(response)
 
 
 def test_first_topic_has_no_previous_link(client, seed_catalog):

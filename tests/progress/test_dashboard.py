@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from catalog.models import Degree, Requirement, Resource, Topic
 from progress.models import DegreeAward
-from tests.factories import complete, give_evidence
+from tests.factories import complete, give_evidence, make_resource, make_topic
 from tests.html import by_id, elements, labelled_by, parsed, text
 
 pytestmark = pytest.mark.usefixtures("study_catalog")
@@ -97,6 +97,26 @@ def test_next_up_respects_prerequisites_and_puts_started_work_first(
     assert "Khan Academy Calculus" not in next_up  # done
     # Signal Processing builds on Linear Algebra, which still has MIT's course open.
     assert "edx Signals and Systems" not in next_up
+
+
+def test_a_topic_hidden_from_learners_is_neither_next_up_nor_in_the_topic_table(
+    learner_client, learner, resources
+):
+    # A new topic from an import whose resources are unpublished, placed first.
+    drafts = make_topic(title="Optimisation drafts", position=1)
+    make_resource(drafts, title="Convex Optimization draft", is_published=False)
+    make_topic(title="Empty topic", position=2)
+    make_topic(title="Stochastic Processes", position=3, is_reading=True)
+
+    page = parsed(learner_client.get("/progress/"))
+
+    next_up = text(labelled_by(page, "next-heading"))
+    assert next_up.startswith("Next up Khan Academy Calculus")
+    assert "Convex Optimization draft" not in next_up
+    topics = [text(elements(row, "th")[0]) for row in elements(page, "tr")[1:]]
+    assert topics[0] == "Calculus"
+    for hidden in ("Optimisation drafts", "Empty topic", "Stochastic Processes"):
+        assert hidden not in topics
 
 
 def test_unpublished_resources_count_for_nothing(learner_client, learner, resources):
