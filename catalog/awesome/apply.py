@@ -1,87 +1,62 @@
-"""Applying: an AwesomeList (the plan) to the catalog in one transaction, and the report of
-what it created, updated, left unchanged or skipped."""
+"""Applying: an AwesomeList (the plan) to the catalog in one transaction, with the report
+(`catalog.awesome.report`) of what it created, updated, kept, left unchanged or skipped.
 
+An import never erases what a curator wrote: a title, guidance or note the list leaves out
+stays, and one the list words differently stays unless the curator chooses to replace it
+(`imported_text`)."""
+
+import dataclasses
 import itertools
-from dataclasses import dataclass, field
 
 import mdurl
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalog.awesome.base import Skipped
 from catalog.awesome.guess import guess_provider
+from catalog.awesome.report import (
+    CATALOG_TEXT_KEPT,
+    LIST_SAYS_NOTHING,
+    Change,
+    FieldChange,
+    ImportReport,
+    KeptText,
+)
 from catalog.models import Resource, Topic
 
 PROVIDER_MAX_LENGTH = Resource._meta.get_field("provider").max_length
 
-
-@dataclass(frozen=True)
-class Change:
-    """One topic or resource the import created, updated or left unchanged."""
-
-    model: str  # "topic" or "resource"
-    title: str
-    fields: tuple[str, ...] = ()
+# Fields whose text a curator may have written (see `imported_text`). The others an import
+# sets, positions and a resource's topic, follow the file's order and headings.
+TEXT_FIELDS = ("title", "guidance", "note")
 
 
-@dataclass
-class ImportReport:
-    source: str
-    dry_run: bool = False
-    created: list[Change] = field(default_factory=list)
-    updated: list[Change] = field(default_factory=list)
-    unchanged: list[Change] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    # Resources of the imported topics that the file does not list; they are left as they are.
-    not_in_file: list[str] = field(default_factory=list)
+def imported_text(current, listed, *, replace_text):
+    """What a text field holds after an import, and why the catalog's text stayed: "" when the
+    list's is taken (or both agree), else LIST_SAYS_NOTHING or CATALOG_TEXT_KEPT.
 
-    @property
-    def changed(self):
-        return bool(self.created or self.updated)
-
-    def count(self, action, model):
-        return sum(change.model == model for change in getattr(self, action))
-
-    def summary(self):
-        counts = "; ".join(
-            f"{model}s: {self.count('created', model)} {self._verb('created')}, "
-            f"{self.count('updated', model)} {self._verb('updated')}, "
-            f"{self.count('unchanged', model)} unchanged"
-            for model in ["topic", "resource"]
-        )
-        prefix = (
-            f"Dry run of {self.source}, nothing was written. "
-            if self.dry_run
-            else f"Imported {self.source}. "
-        )
-        return f"{prefix}{counts.capitalize()}; {len(self.skipped)} skipped."
-
-    def details(self, *, verbose=False):
-        """One line per created, updated (and, when verbose, unchanged) item and skipped line."""
-        lines = [f"{self._verb('created')} {c.model} “{c.title}”" for c in self.created]
-        lines += [
-            f"{self._verb('updated')} {c.model} “{c.title}” ({', '.join(c.fields)})"
-            for c in self.updated
-        ]
-        if verbose:
-            lines += [f"unchanged {c.model} “{c.title}”" for c in self.unchanged]
-        lines += [f"skipped {skipped}" for skipped in self.skipped]
-        lines += [f"not in the file, left as it is: resource “{t}”" for t in self.not_in_file]
-        return [line[0].upper() + line[1:] for line in lines]
-
-    def _verb(self, action):
-        if not self.dry_run or action == "unchanged":
-            return action
-        return {"created": "to create", "updated": "to update"}[action]
+    The list never blanks a field it says nothing about; where both have text and they
+    differ, the catalog's (a curator's) stays unless `replace_text`.
+    """
+    if listed == current:
+        return current, ""
+    if not listed:
+        return current, LIST_SAYS_NOTHING
+    if current and not replace_text:
+        return current, CATALOG_TEXT_KEPT
+    return listed, ""
 
 
-def import_awesome_list(awesome_list, *, publish_new=True, dry_run=False):
+def import_awesome_list(awesome_list, *, publish_new=True, replace_text=False, dry_run=False):
     """Create or update the list's topics and resources in one transaction; return a report.
 
-    Topics are matched by title, then by slug; resources by URL. The file decides titles,
-    notes, guidance, topics and order. Provider, kind, level and publication are set only on
-    new resources: curators own them afterwards. Nothing is deleted. With dry_run, everything is
-    rolled back and the report says what would have changed.
+    Topics are matched by title, then by slug; resources by URL. The file decides the order
+    and which topic a resource is in. Titles, guidance and notes follow `imported_text`: the
+    file fills what the catalog leaves empty, never erases, and replaces a curator's text
+    only with `replace_text`. Provider, kind, level and publication are set only on new
+    resources: curators own them afterwards. With `publish_new` false new resources are
+    unpublished, so a new topic stays hidden from learners until one of its resources is
+    published. Nothing is deleted. With dry_run everything is rolled back, and the report
+    says what would have changed.
     """
     report = ImportReport(
         source=awesome_list.source, dry_run=dry_run, skipped=list(awesome_list.skipped)
@@ -90,17 +65,32 @@ def import_awesome_list(awesome_list, *, publish_new=True, dry_run=False):
         topics = _match_topics(awesome_list.topics)
         positions = plan_positions([t.position if t else None for t in topics])
         for parsed, topic, position in zip(awesome_list.topics, topics, positions, strict=True):
+            created = topic is None
             topic = _save(
                 report,
                 Topic,
                 topic,
                 {"title": parsed.title, "guidance": parsed.guidance, "position": position},
                 new=lambda parsed=parsed: {"slug": _unique_slug(Topic, parsed.title, "topic")},
+                replace_text=replace_text,
             )
-            _import_resources(report, topic, parsed.resources, publish_new=publish_new)
+            index = len(report.created) - 1
+            _import_resources(
+                report, topic, parsed.resources, publish_new=publish_new, replace_text=replace_text
+            )
+            if created:
+                report.created[index] = dataclasses.replace(
+                    report.created[index], detail=_new_topic_visibility(topic)
+                )
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _new_topic_visibility(topic):
+    if topic.resources.published().exists():
+        return "learners see it at once: it holds published resources"
+    return "hidden from learners until one of its resources is published"
 
 
 def _match_topics(parsed_topics):
@@ -118,14 +108,14 @@ def _match_topics(parsed_topics):
     return matched
 
 
-def _import_resources(report, topic, parsed_resources, *, publish_new):
+def _import_resources(report, topic, parsed_resources, *, publish_new, replace_text):
     urls = {}
     for parsed in parsed_resources:
         # Match what the file says, and the same URL written without percent-encoding.
         urls[parsed.url] = parsed
         urls.setdefault(mdurl.decode(parsed.url), parsed)
     existing = {}
-    for resource in Resource.objects.filter(url__in=list(urls)):
+    for resource in Resource.objects.filter(url__in=list(urls)).select_related("topic"):
         existing[urls[resource.url].url] = resource
     resources = [existing.get(parsed.url) for parsed in parsed_resources]
     positions = plan_positions(
@@ -136,12 +126,7 @@ def _import_resources(report, topic, parsed_resources, *, publish_new):
             report,
             Resource,
             resource,
-            {
-                "title": parsed.title,
-                "note": parsed.note,
-                "topic_id": topic.pk,
-                "position": position,
-            },
+            {"title": parsed.title, "note": parsed.note, "topic": topic, "position": position},
             new=lambda parsed=parsed: {
                 "url": parsed.url,
                 "slug": _unique_slug(Resource, parsed.title, "resource"),
@@ -149,6 +134,8 @@ def _import_resources(report, topic, parsed_resources, *, publish_new):
                 "kind": parsed.kind or Resource.Kind.OTHER,
                 "is_published": publish_new,
             },
+            replace_text=replace_text,
+            detail=f"in “{topic.title}”" + ("" if publish_new else ", unpublished"),
         )
     listed = [r.pk for r in resources if r is not None]
     report.not_in_file.extend(
@@ -159,23 +146,37 @@ def _import_resources(report, topic, parsed_resources, *, publish_new):
     )
 
 
-def _save(report, model, instance, values, *, new):
-    """Create (with the extra values `new()` returns) or update an instance; note it in report."""
+def _save(report, model, instance, values, *, new, replace_text, detail=""):
+    """Create (with the extra values `new()` returns) or update an instance, its text fields
+    through `imported_text`; note what happened in the report and return the instance."""
     model_name = model._meta.model_name
     if instance is None:
         instance = model.objects.create(**values, **new())
-        report.created.append(Change(model_name, instance.title))
+        report.created.append(Change(model_name, instance.title, detail=detail))
         return instance
-    changed = [name for name, value in values.items() if getattr(instance, name) != value]
-    if changed:
-        for name in changed:
-            setattr(instance, name, values[name])
-        instance.save(update_fields=changed)
-        fields = tuple(name.removesuffix("_id") for name in changed)
-        report.updated.append(Change(model_name, instance.title, fields))
+    changes, kept = [], []
+    for name, listed in values.items():
+        current = getattr(instance, name)
+        if name in TEXT_FIELDS:
+            value, reason = imported_text(current, listed, replace_text=replace_text)
+            if reason:
+                kept.append(KeptText(name, current, listed, reason))
+        else:
+            value = listed
+        if value != current:
+            changes.append(FieldChange(name, _shown(current), _shown(value)))
+            setattr(instance, name, value)
+    if changes:
+        instance.save(update_fields=[change.name for change in changes])
+        report.updated.append(Change(model_name, instance.title, tuple(changes), tuple(kept)))
     else:
-        report.unchanged.append(Change(model_name, instance.title))
+        report.unchanged.append(Change(model_name, instance.title, kept=tuple(kept)))
     return instance
+
+
+def _shown(value):
+    """A field's value as a curator reads it in the report: a topic by its title."""
+    return value.title if isinstance(value, Topic) else value
 
 
 def _unique_slug(model, title, fallback):

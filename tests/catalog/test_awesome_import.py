@@ -9,8 +9,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from catalog.awesome import (
+    CATALOG_TEXT_KEPT,
+    LIST_SAYS_NOTHING,
     AwesomeListError,
     import_awesome_list,
+    imported_text,
     parse_awesome_list,
     plan_positions,
     read_awesome_list,
@@ -168,32 +171,46 @@ EDITED_LIST = """\
 def test_importing_an_edited_file_updates_what_changed_and_never_duplicates(seed_catalog, tmp_path):
     resource_count = Resource.objects.count()
     khan_calculus = Resource.objects.get(slug="khan-academy-calculus")
+    adaptive_note = Resource.objects.get(slug="adaptive-signal-processing").note
 
     output = import_text(EDITED_LIST, tmp_path)
 
     by_url = resources_by_url()
     assert Resource.objects.count() == resource_count + 1
-    # The same row, matched by URL, with the note the file now gives.
+    # The same row, matched by URL, with the note the file gives where it had none.
     updated = by_url["https://www.khanacademy.org/math/calculus-home"]
     assert updated.pk == khan_calculus.pk
     assert updated.note == "start here."
+    # Text the catalog has and the file words differently stays (see the --replace-text test).
     assert by_url["https://www.khanacademy.org/math/linear-algebra"].title == (
-        "Khan Academy Linear Algebra, the whole course"
+        "Khan Academy Linear Algebra"
     )
     moved = by_url["https://en.wikipedia.org/wiki/Adaptive_filter"]
     assert moved.topic.slug == "linear-algebra"
+    assert moved.note == adaptive_note
     assert moved.provider == "Wikipedia"  # A curator's value the file does not carry.
     new = by_url["https://www.gutenberg.org/ebooks/33283"]
     assert (new.topic.slug, new.title, new.is_published) == ("calculus", "Calculus Made Easy", True)
     # The file reorders Linear Algebra; the catalog follows it.
     assert [r.title for r in Topic.objects.get(slug="linear-algebra").resources.all()] == [
         "Linear Algebra MIT",
-        "Khan Academy Linear Algebra, the whole course",
+        "Khan Academy Linear Algebra",
         "adaptive signal processing",
     ]
-    assert "Created resource “Calculus Made Easy”" in output
-    assert "Updated resource “Khan Academy Calculus” (note)" in output
-    assert "Updated resource “adaptive signal processing” (note, topic)" in output
+    assert "Created resource “Calculus Made Easy” (in “Calculus”)" in output
+    assert "Updated resource “Khan Academy Calculus”:\n      note: (empty) → “start here.”" in (
+        output
+    )
+    assert (
+        "Updated resource “adaptive signal processing”:\n"
+        "      topic: “Signal Processing” → “Linear Algebra”\n"
+    ) in output
+    assert (
+        "Kept the title of resource “Khan Academy Linear Algebra”: the catalog's text differs "
+        "from the list's, and replacing it was not chosen\n"
+        "      catalog: “Khan Academy Linear Algebra”\n"
+        "      list:    “Khan Academy Linear Algebra, the whole course”\n"
+    ) in output
     # Nothing is deleted: a resource the file dropped is reported and kept.
     assert Resource.objects.filter(slug="mit-linear-algebra").exists()
     assert Topic.objects.get(slug="calculus").resources.count() == 2
@@ -202,6 +219,104 @@ def test_importing_an_edited_file_updates_what_changed_and_never_duplicates(seed
     before = snapshot()
     import_text(EDITED_LIST, tmp_path)
     assert snapshot() == before
+
+
+def test_replace_text_takes_the_lists_titles_and_notes_but_never_erases(seed_catalog, tmp_path):
+    algebra_guidance = Topic.objects.get(slug="linear-algebra").guidance
+    calculus = Resource.objects.get(slug="khan-academy-calculus")
+    calculus.note = "The curator's note."
+    calculus.save()
+
+    output = import_text(
+        EDITED_LIST.replace(" start here.", ""), tmp_path, "--replace-text", "--dry-run"
+    )
+    assert (
+        "      title: “Khan Academy Linear Algebra” → "
+        "“Khan Academy Linear Algebra, the whole course”\n"
+    ) in output
+    import_text(EDITED_LIST.replace(" start here.", ""), tmp_path, "--replace-text")
+
+    by_url = resources_by_url()
+    assert by_url["https://www.khanacademy.org/math/linear-algebra"].title == (
+        "Khan Academy Linear Algebra, the whole course"
+    )
+    assert by_url["https://en.wikipedia.org/wiki/Adaptive_filter"].note == "moved here."
+    # What the list leaves out (this note, the topic's guidance) is never erased.
+    assert by_url["https://www.khanacademy.org/math/calculus-home"].note == "The curator's note."
+    assert Topic.objects.get(slug="linear-algebra").guidance == algebra_guidance
+
+
+FOUR_LINKS = """\
+### Linear Algebra
+- [Linear Algebra MIT](http://ocw.mit.edu/courses/mathematics/18-06-linear-algebra-spring-2010/video-lectures/lecture-21-eigenvalues-and-eigenvectors/)
+- [Khan Academy Linear Algebra](https://www.khanacademy.org/math/linear-algebra)
+- [Immersive Linear Algebra](https://immersivemath.com/ila/)
+
+### Optimisation
+- [Convex Optimization](https://web.stanford.edu/~boyd/cvxbook/) - Boyd and Vandenberghe.
+"""
+
+
+def test_a_heading_without_prose_keeps_the_topics_guidance_and_the_dry_run_says_so(
+    seed_catalog, tmp_path
+):
+    """The case of issue 23: a 4-link list with a "Linear Algebra" heading and no prose."""
+    before = snapshot()
+    guidance = Topic.objects.get(slug="linear-algebra").guidance
+    assert guidance
+
+    dry_run = import_text(FOUR_LINKS, tmp_path, "--dry-run", "--unpublished")
+
+    assert snapshot() == before
+    assert dry_run.splitlines() == [
+        "  To create resource “Immersive Linear Algebra” (in “Linear Algebra”, unpublished)",
+        "  To create topic “Optimisation” "
+        "(hidden from learners until one of its resources is published)",
+        "  To create resource “Convex Optimization” (in “Optimisation”, unpublished)",
+        "  To update resource “Linear Algebra MIT”:",
+        "      position: 20 → 10",
+        "  To update resource “Khan Academy Linear Algebra”:",
+        "      position: 10 → 20",
+        "  Kept the guidance of topic “Linear Algebra”: the list has no text for it, and an "
+        "import never erases a field",
+        f"Dry run of {tmp_path / 'list.md'}, nothing was written. Topics: 1 to create, "
+        "0 to update, 1 unchanged; resources: 2 to create, 2 to update, 0 unchanged; "
+        "1 catalog text kept; 0 skipped.",
+    ]
+
+    import_text(FOUR_LINKS, tmp_path, "--unpublished")
+
+    assert Topic.objects.get(slug="linear-algebra").guidance == guidance
+    assert not Topic.objects.shown_to_learners().filter(slug="optimisation").exists()
+
+
+def test_a_new_topic_holding_published_resources_is_reported_as_shown(seed_catalog, tmp_path):
+    output = import_text(
+        "### Optimisation\n- [Khan Academy Calculus](https://www.khanacademy.org/math/calculus-home)\n",
+        tmp_path,
+        "--unpublished",
+    )
+
+    assert (
+        "Created topic “Optimisation” (learners see it at once: it holds published resources)"
+        in output
+    )
+    assert Topic.objects.shown_to_learners().filter(slug="optimisation").exists()
+
+
+@pytest.mark.parametrize(
+    ("current", "listed", "replace_text", "expected"),
+    [
+        ("Same", "Same", False, ("Same", "")),
+        ("", "From the list", False, ("From the list", "")),
+        ("The curator's", "", False, ("The curator's", LIST_SAYS_NOTHING)),
+        ("The curator's", "", True, ("The curator's", LIST_SAYS_NOTHING)),
+        ("The curator's", "The list's", False, ("The curator's", CATALOG_TEXT_KEPT)),
+        ("The curator's", "The list's", True, ("The list's", "")),
+    ],
+)
+def test_imported_text(current, listed, replace_text, expected):
+    assert imported_text(current, listed, replace_text=replace_text) == expected
 
 
 def test_resources_the_file_no_longer_lists_are_reported_and_kept(seed_catalog, tmp_path):
@@ -239,7 +354,9 @@ def test_dry_run_reports_what_would_change_and_writes_nothing(seed_catalog, tmp_
     assert "Dry run of" in output
     assert "nothing was written" in output
     assert "To create resource “Calculus Made Easy”" in output
-    assert "To update resource “Khan Academy Calculus” (note)" in output
+    assert "To update resource “Khan Academy Calculus”:\n      note: (empty) → “start here.”" in (
+        output
+    )
     assert "1 to create" in output
 
 
@@ -273,18 +390,26 @@ def test_a_topic_is_matched_by_slug_when_its_title_differs(db, tmp_path):
 
     topic.refresh_from_db()
     assert Topic.objects.count() == 1
-    assert topic.title == "Linear Algebra"
+    assert topic.title == "Linear algebra (matrices)"  # the curator's title
     assert topic.resources.get().title == "Course"
+
+    import_text(
+        "## Linear Algebra\n- [Course](https://example.org/course)\n", tmp_path, "--replace-text"
+    )
+    topic.refresh_from_db()
+    assert topic.title == "Linear Algebra"
 
 
 def test_a_resource_matches_its_url_written_with_or_without_percent_encoding(db, tmp_path):
-    resource = make_resource(url="https://fr.wikipedia.org/wiki/Dérivée")
+    resource = make_resource(url="https://fr.wikipedia.org/wiki/Dérivée", note="")
 
-    import_text("## Calcul\n- [Dérivée](https://fr.wikipedia.org/wiki/Dérivée)\n", tmp_path)
+    import_text(
+        "## Calcul\n- [Dérivée](https://fr.wikipedia.org/wiki/Dérivée) - Wikipédia.\n", tmp_path
+    )
 
     assert Resource.objects.count() == 1
     resource.refresh_from_db()
-    assert resource.title == "Dérivée"
+    assert resource.note == "Wikipédia."
     assert resource.topic.title == "Calcul"
 
 

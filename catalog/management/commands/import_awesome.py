@@ -10,7 +10,8 @@ from catalog.awesome import AwesomeListError, import_awesome_list, read_awesome_
 class Command(BaseCommand):
     help = (
         "Read an awesome-list README (Markdown) and create or update its topics and resources. "
-        "Re-importing the same file changes nothing; resources are matched by URL."
+        "Re-importing the same file changes nothing; resources are matched by URL. Text the "
+        "catalog has is never erased, and replaced only with --replace-text."
     )
 
     def add_arguments(self, parser):
@@ -23,17 +24,34 @@ class Command(BaseCommand):
         parser.add_argument(
             "--unpublished",
             action="store_true",
-            help="Create new resources unpublished, so curators can review them first.",
+            help=(
+                "Create new resources unpublished, so curators can review them first; a new "
+                "topic stays hidden from learners until one of its resources is published."
+            ),
+        )
+        parser.add_argument(
+            "--replace-text",
+            action="store_true",
+            help=(
+                "Replace titles, guidance and notes that differ from the list's with the list's. "
+                "Without it the catalog's text is kept (and reported). Text the list leaves out "
+                "is never erased."
+            ),
         )
 
-    def handle(self, *args, file, dry_run, unpublished, verbosity, **options):
+    def handle(self, *args, file, dry_run, unpublished, replace_text, verbosity, **options):
         try:
             data = Path(file).read_bytes()
         except OSError as error:
             raise CommandError(f"{file}: cannot read the file ({error.strerror}).") from error
         try:
             awesome_list = read_awesome_list(data, source=file)
-            report = import_awesome_list(awesome_list, publish_new=not unpublished, dry_run=dry_run)
+            report = import_awesome_list(
+                awesome_list,
+                publish_new=not unpublished,
+                replace_text=replace_text,
+                dry_run=dry_run,
+            )
         except AwesomeListError as error:
             raise CommandError(str(error)) from error
         if verbosity >= 1:
