@@ -1,26 +1,21 @@
-"""Preview, then confirm: the previewed file travels in the page, signed for its learner.
-
-After a preview the page carries the file back in a hidden field, compressed and signed with
-a timestamp, so "Import" needs no second upload and no server-side state. The signature is
-salted with the learner's id (another learner's token fails), checked before anything is
-decompressed, and expires after PREVIEW_LIFETIME; the content is then parsed again, as on
-any upload, so the import applies what the file says now, not what the preview showed.
+"""Preview, then confirm: the previewed file travels in the page, signed for its learner
+(`mlmath.signed_files`), and expires after PREVIEW_LIFETIME; the content is then parsed again,
+as on any upload, so the import applies what the file says now, not what the preview showed.
 """
 
-import base64
-import binascii
 import datetime
-import zlib
-
-from django.core import signing
 
 from accounts.transfer.base import MAX_IMPORT_BYTES, ImportFileError
-from mlmath.bounded import InputTooLarge, inflate
+from mlmath.signed_files import (
+    MAX_TOKEN_CHARS,
+    SignedFileExpired,
+    SignedFileInvalid,
+    sign_file,
+    signed_file,
+)
 
 PREVIEW_LIFETIME = datetime.timedelta(minutes=30)
-# A token rides in a form field, under Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB); an export
-# compresses about tenfold, so only a file of random text would be over this.
-MAX_PREVIEW_TOKEN_CHARS = 2_000_000
+MAX_PREVIEW_TOKEN_CHARS = MAX_TOKEN_CHARS
 
 EXPIRED = (
     "This preview is more than {minutes} minutes old: choose the file again and press "
@@ -32,31 +27,25 @@ NOT_YOURS = (
 )
 
 
-def _signer(learner):
-    return signing.TimestampSigner(salt=f"accounts.import-preview.{learner.pk}")
+def _salt(learner):
+    return f"accounts.import-preview.{learner.pk}"
 
 
 def sign_preview(content: bytes, *, learner) -> str | None:
     """A token that gives `content` back to this learner for PREVIEW_LIFETIME; None when the
     file is too large to carry in a page."""
-    packed = base64.urlsafe_b64encode(zlib.compress(content, 9)).decode("ascii")
-    token = _signer(learner).sign(packed)
-    return token if len(token) <= MAX_PREVIEW_TOKEN_CHARS else None
+    return sign_file(content, salt=_salt(learner), max_token_chars=MAX_PREVIEW_TOKEN_CHARS)
 
 
 def previewed_content(token: str, *, learner) -> bytes:
     """The file a token of `sign_preview` carries; ImportFileError when it is expired, changed
     or another learner's."""
-    max_age = PREVIEW_LIFETIME.total_seconds()
     try:
-        packed = _signer(learner).unsign(token, max_age=max_age)
-    except signing.SignatureExpired as error:
-        minutes = int(max_age // 60)
+        return signed_file(
+            token, salt=_salt(learner), max_age=PREVIEW_LIFETIME, max_bytes=MAX_IMPORT_BYTES
+        )
+    except SignedFileExpired as error:
+        minutes = int(PREVIEW_LIFETIME.total_seconds() // 60)
         raise ImportFileError(EXPIRED.format(minutes=minutes)) from error
-    except signing.BadSignature as error:
-        raise ImportFileError(NOT_YOURS) from error
-    try:
-        return inflate(base64.urlsafe_b64decode(packed), max_bytes=MAX_IMPORT_BYTES)
-    except (binascii.Error, zlib.error, InputTooLarge) as error:
-        # Only this site signs tokens, so this means a change of key or format.
+    except SignedFileInvalid as error:
         raise ImportFileError(NOT_YOURS) from error
