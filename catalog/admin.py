@@ -3,7 +3,6 @@ the curator tools (each resource's link status, filter and "Check links now" act
 awesome-list upload). The rules live in catalog/links.py and catalog/awesome/; this module only
 shows them."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -16,8 +15,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from catalog.awesome import AwesomeListError, import_awesome_list, read_awesome_list
-from catalog.forms import TopicAdminForm
+from catalog.awesome import import_awesome_list
+from catalog.forms import AwesomeListImportForm, TopicAdminForm
 from catalog.links import (
     DEFAULT_CONCURRENCY,
     LINK_OUTCOMES,
@@ -28,7 +27,6 @@ from catalog.links import (
 )
 from catalog.models import Degree, Milestone, Requirement, Resource, Topic
 from mlmath.invalidation import bump_catalog_version
-from mlmath.uploads import MB, UploadField
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -125,35 +123,6 @@ class LinkStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AwesomeListImportForm(forms.Form):
-    MAX_BYTES = 1 * MB
-
-    file = UploadField(
-        label="Awesome-list file",
-        allow_empty_file=True,  # So an empty file gets the importer's message, naming it.
-        help_text="An awesome list's README: Markdown in UTF-8.",
-        max_bytes=MAX_BYTES,
-    )
-    dry_run = forms.BooleanField(
-        label="Dry run",
-        required=False,
-        help_text="Show what would change and write nothing.",
-    )
-    unpublished = forms.BooleanField(
-        label="Create new resources unpublished",
-        required=False,
-        help_text="New resources stay invisible to learners until you publish them.",
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            self.awesome_list = read_awesome_list(upload.read(), source=upload.name)
-        except AwesomeListError as error:
-            raise forms.ValidationError(str(error)) from error
-        return upload
-
-
 @admin.register(Resource)
 class ResourceAdmin(LinksToImport, CatalogAdmin):
     list_display = ["title", "topic", "provider", "kind", "level", "is_published", "link_status"]
@@ -234,16 +203,18 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
         return [import_url, *super().get_urls()]
 
     def import_awesome_list_view(self, request):
-        """Upload an awesome list; a dry run shows what would change, a real one redirects."""
+        """Upload an awesome list; a dry run shows what would change and keeps the file for the
+        import that follows; a real import redirects to the resource list with its summary."""
         if not request.user.has_perms(IMPORT_PERMISSIONS):
             raise PermissionDenied
         report = None
         if request.method == "POST":
-            form = AwesomeListImportForm(request.POST, request.FILES)
+            form = AwesomeListImportForm(request.POST, request.FILES, curator=request.user)
             if form.is_valid():
                 report = import_awesome_list(
                     form.awesome_list,
                     publish_new=not form.cleaned_data["unpublished"],
+                    replace_text=form.cleaned_data["replace_text"],
                     dry_run=form.cleaned_data["dry_run"],
                 )
                 if not report.dry_run:
@@ -252,14 +223,16 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
                         skipped = "; ".join(str(s) for s in report.skipped)
                         self.message_user(request, f"Skipped {skipped}.", messages.WARNING)
                     return redirect("admin:catalog_resource_changelist")
+                form = AwesomeListImportForm.after_dry_run(form)
         else:
-            form = AwesomeListImportForm()
+            form = AwesomeListImportForm(curator=request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": "Import an awesome list",
             "opts": self.opts,
             "form": form,
             "report": report,
+            "preview_minutes": int(form.PREVIEW_LIFETIME.total_seconds() // 60),
         }
         return TemplateResponse(request, "admin/catalog/resource/import_awesome_list.html", context)
 

@@ -1,10 +1,22 @@
 """Forms for browsing the catalog and for curators editing it."""
 
+import datetime
+from urllib.parse import quote, unquote
+
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 
+from catalog.awesome import AwesomeListError, read_awesome_list
 from catalog.models import Resource, Topic, prerequisite_cycle_error
 from catalog.search import query_terms
+from mlmath.signed_files import (
+    MAX_TOKEN_CHARS,
+    SignedFileExpired,
+    SignedFileInvalid,
+    sign_file,
+    signed_file,
+)
+from mlmath.uploads import MB, UploadField
 
 
 class SearchForm(forms.Form):
@@ -71,3 +83,114 @@ class TopicAdminForm(forms.ModelForm):
             if error:
                 raise error
         return prerequisites
+
+
+class AwesomeListImportForm(forms.Form):
+    """An awesome list to import, and how. After a dry run the page carries the file back
+    (`previewed`, signed for this curator), so importing it needs no second upload; a file
+    chosen again replaces it."""
+
+    MAX_BYTES = 1 * MB
+    PREVIEW_LIFETIME = datetime.timedelta(minutes=30)
+    EXPIRED = (
+        "The file of this dry run is more than {minutes} minutes old: choose it again. "
+        "Nothing was imported."
+    )
+    NOT_YOURS = (
+        "The file of this dry run cannot be used: it was changed, or kept for another "
+        "account. Choose it again. Nothing was imported."
+    )
+
+    file = UploadField(
+        label="Awesome-list file",
+        required=False,  # after a dry run, the file it kept
+        allow_empty_file=True,  # So an empty file gets the importer's message, naming it.
+        help_text="An awesome list's README: Markdown in UTF-8.",
+        max_bytes=MAX_BYTES,
+    )
+    previewed = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=MAX_TOKEN_CHARS
+    )
+    dry_run = forms.BooleanField(
+        label="Dry run",
+        required=False,
+        help_text="Show what would change, field by field, and write nothing.",
+    )
+    unpublished = forms.BooleanField(
+        label="Create new topics and resources unpublished",
+        required=False,
+        help_text=(
+            "New resources stay invisible to learners until you publish them, and a new "
+            "topic until one of its resources is published."
+        ),
+    )
+    replace_text = forms.BooleanField(
+        label="Replace the catalog's text with the list's",
+        required=False,
+        help_text=(
+            "Titles, guidance and notes that differ from the list's become the list's. "
+            "Without this they stay as they are, and the report lists each one. Text the "
+            "list leaves out is never erased."
+        ),
+    )
+
+    def __init__(self, *args, curator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.curator = curator
+        self.previewed_name = None  # the name of the file a dry run kept
+        self.previewed_token = None
+
+    @classmethod
+    def after_dry_run(cls, form):
+        """The form under a dry run's report: its file kept (when small enough to carry), its
+        choices as they were, ready to import."""
+        options = {name: form.cleaned_data[name] for name in ("unpublished", "replace_text")}
+        next_form = cls(
+            curator=form.curator, initial={"previewed": form.previewed_token, **options}
+        )
+        if form.previewed_token:
+            next_form.previewed_name = form.previewed_name
+        return next_form
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        upload, token = cleaned_data.get("file"), cleaned_data.get("previewed")
+        try:
+            if upload:
+                name, content = upload.name, upload.read()
+            elif token:
+                name, content = self._unpack(token)
+            else:
+                raise forms.ValidationError("Choose the awesome-list file to import.")
+            self.awesome_list = read_awesome_list(content, source=name)
+        except AwesomeListError as error:
+            self.add_error("file", str(error))
+        except forms.ValidationError as error:
+            self.add_error("file", error)
+        else:
+            self.previewed_name = name
+            self.previewed_token = sign_file(
+                quote(name).encode() + b"\n" + content, salt=self._salt()
+            )
+        return cleaned_data
+
+    def _salt(self):
+        return f"catalog.awesome-import.{self.curator.pk}"
+
+    def _unpack(self, token):
+        try:
+            packed = signed_file(
+                token,
+                salt=self._salt(),
+                max_age=self.PREVIEW_LIFETIME,
+                max_bytes=self.MAX_BYTES + 1000,  # and the file's name
+            )
+        except SignedFileExpired as error:
+            minutes = int(self.PREVIEW_LIFETIME.total_seconds() // 60)
+            raise forms.ValidationError(self.EXPIRED.format(minutes=minutes)) from error
+        except SignedFileInvalid as error:
+            raise forms.ValidationError(self.NOT_YOURS) from error
+        name, _, content = packed.partition(b"\n")
+        return unquote(name.decode("ascii")), content

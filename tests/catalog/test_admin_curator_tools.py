@@ -176,7 +176,7 @@ def test_import_page_shows_the_upload_form(curator_client):
 
     assert response.status_code == 200
     (form,) = elements(response, "form", enctype="multipart/form-data")
-    for field in ("csrfmiddlewaretoken", "dry_run", "unpublished"):
+    for field in ("csrfmiddlewaretoken", "dry_run", "unpublished", "replace_text"):
         assert elements(form, "input", name=field), field
     assert elements(form, "input", type="file", name="file")
 
@@ -213,8 +213,11 @@ def test_a_dry_run_upload_shows_what_would_change_and_writes_nothing(curator_cli
     words = text(response)
     assert response.status_code == 200
     assert "Dry run: what importing awesome.md would change" in words
-    assert "To create topic “Calculus”" in words
-    assert "To create resource “Calculus Made Easy”" in words
+    created = [text(item) for item in elements(by_id(response, "import-report"), "li")]
+    assert created[:2] == [
+        "Topic “Calculus” (learners see it at once: it holds published resources)",
+        "Resource “Calculus Made Easy” (in “Calculus”)",
+    ]
     assert "Skipped line 8: [Notes](notes.md) (not an http(s) link)" in words
     assert not Topic.objects.exists()
     assert not Resource.objects.exists()
