@@ -6,7 +6,7 @@ shows them."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
@@ -25,7 +25,14 @@ from catalog.links import (
     recorded_link_check,
     summarize,
 )
-from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from catalog.models import (
+    Degree,
+    Milestone,
+    Requirement,
+    Resource,
+    Topic,
+    topic_shown_to_learners,
+)
 from mlmath.invalidation import bump_catalog_version
 
 # A URL typed without a scheme is taken as https (Django 6's default; 5.2 warns without it).
@@ -33,18 +40,11 @@ URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ResourceInline(admin.TabularInline):
+    """A topic's resources, to order, publish and add: what a row needs and no more, so the
+    topic's page fits a 1,280-pixel window. The rest is on each resource's own page."""
+
     model = Resource
-    fields = [
-        "position",
-        "title",
-        "slug",
-        "url",
-        "provider",
-        "kind",
-        "level",
-        "estimated_hours",
-        "is_published",
-    ]
+    fields = ["position", "title", "slug", "url", "kind", "is_published"]
     prepopulated_fields = {"slug": ["title"]}
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     extra = 0
@@ -65,6 +65,9 @@ class CatalogAdmin(admin.ModelAdmin):
     is in the model's own order unless the admin says otherwise."""
 
     prepopulated_fields = {"slug": ["title"]}
+
+    class Media:
+        css = {"all": ["css/catalog-admin.css"]}
 
 
 class LinksToImport:
@@ -90,15 +93,21 @@ def count_column(annotation, description):
 @admin.register(Topic)
 class TopicAdmin(LinksToImport, CatalogAdmin):
     form = TopicAdminForm
-    list_display = ["title", "position", "published_resources", "slug"]
+    list_display = ["title", "position", "published_resources", "shown", "slug"]
     list_editable = ["position"]
+    list_filter = ["is_reading"]
     search_fields = ["title", "summary", "guidance"]
     inlines = [ResourceInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_published_counts()
+        shown = ExpressionWrapper(topic_shown_to_learners(), output_field=BooleanField())
+        return super().get_queryset(request).with_published_counts().annotate(is_shown=shown)
 
     published_resources = count_column("published_resource_count", "published resources")
+
+    @admin.display(description="shown to learners", boolean=True, ordering="is_shown")
+    def shown(self, topic):
+        return topic.is_shown
 
 
 LINK_OUTCOME_ICONS = {
@@ -125,7 +134,8 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
 @admin.register(Resource)
 class ResourceAdmin(LinksToImport, CatalogAdmin):
-    list_display = ["title", "topic", "provider", "kind", "level", "is_published", "link_status"]
+    # Kind and level are filters, not columns: with them the list did not fit 1,280 pixels.
+    list_display = ["title", "topic", "provider", "is_published", "link_status"]
     list_filter = ["is_published", "topic", "kind", "level", LinkStatusFilter]
     list_select_related = ["topic"]
     search_fields = ["title", "provider", "note", "url"]

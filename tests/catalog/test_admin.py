@@ -80,6 +80,82 @@ def test_curator_can_open_a_topic_with_its_resources_inline(curator_client, seed
     assert elements(response, "input", value="Linear Algebra MIT")
 
 
+def test_a_topics_page_shows_its_prerequisites_chosen_and_the_reading_topic_choice(
+    curator_client, seed_catalog
+):
+    topic = Topic.objects.get(slug="stochastic-processes")
+
+    response = curator_client.get(f"/admin/catalog/topic/{topic.pk}/change/")
+
+    (select,) = elements(response, "select", name="prerequisites")
+    chosen = [text(o) for o in elements(select, "option") if "selected" in dict(o.attributes)]
+    assert chosen == ["Statistics and probability", "Signal Processing"]
+    (reading,) = elements(response, "input", name="is_reading", type="checkbox")
+    assert "checked" in dict(reading.attributes)
+
+
+def test_admin_refuses_a_topic_as_its_own_prerequisite_and_saves_nothing(
+    curator_client, seed_catalog, management_form
+):
+    calculus = Topic.objects.get(slug="calculus")
+    data = {
+        "title": "Calculus",
+        "slug": "calculus",
+        "position": 10,
+        "prerequisites": [calculus.pk],
+        **management_form("resources"),
+    }
+
+    response = curator_client.post(f"/admin/catalog/topic/{calculus.pk}/change/", data)
+
+    assert response.status_code == 200
+    (errors,) = elements(response, "div", class_="field-prerequisites")
+    assert "“Calculus” cannot be its own prerequisite." in text(errors)
+    assert not calculus.prerequisites.exists()
+
+
+def test_topic_list_says_which_topics_learners_see(curator_client):
+    shown = make_resource(make_topic(title="Calculus")).topic
+    hidden = make_resource(make_topic(title="Optimisation"), is_published=False).topic
+    reading = make_topic(title="Stochastic Processes", is_reading=True)
+
+    response = curator_client.get("/admin/catalog/topic/")
+
+    rows = {
+        text(elements(row, "th")[0]): row
+        for row in elements(response, "tr")
+        if elements(row, "th") and elements(row, "td")
+    }
+    for topic, icon in [(shown, "yes"), (hidden, "no"), (reading, "yes")]:
+        (cell,) = elements(rows[topic.title], "td", class_="field-shown")
+        (image,) = elements(cell, "img")
+        assert dict(image.attributes)["src"].endswith(f"icon-{icon}.svg"), topic.title
+
+
+def test_a_topics_resources_inline_keeps_to_what_fits_a_row(curator_client, seed_catalog):
+    """The columns the browser suite measures at 1,280 pixels (tests/browser)."""
+    topic = Topic.objects.get(slug="linear-algebra")
+
+    response = curator_client.get(f"/admin/catalog/topic/{topic.pk}/change/")
+
+    (inline,) = elements(response, "div", class_="tabular")
+    headings = [
+        text(th)
+        for th in elements(inline, "th")
+        if "column-" in (dict(th.attributes).get("class") or "")
+    ]
+    assert headings == ["Position", "Title", "Slug", "URL", "Kind", "Published"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/catalog/topic/", "/admin/catalog/resource/", "/admin/catalog/topic/add/"]
+)
+def test_catalog_admin_pages_load_the_stylesheet_that_fits_them_to_the_window(curator_client, url):
+    response = curator_client.get(url)
+
+    assert elements(response, "link", rel="stylesheet", href="/static/css/catalog-admin.css")
+
+
 def test_curator_can_open_a_degree_with_its_requirements_inline(curator_client, seed_catalog):
     degree = Degree.objects.get(slug="developer")
 
