@@ -1,9 +1,11 @@
 """Template helpers for catalog pages: safe Markdown and search highlights."""
 
 import hashlib
+import html
 
 import nh3
 from django import template
+from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
@@ -62,10 +64,18 @@ def topic_snippet(topic, terms):
 
 
 @register.filter
-def source_quotes(requirements):
-    """The distinct source sentences behind a degree's requirements, in requirement order.
+def source_quotes(requirements, description=""):
+    """The distinct source sentences behind a degree's requirements, in requirement order,
+    but for those its description (Markdown) already quotes.
 
     Several requirements often come from one sentence of the source list; the degree pages
-    quote it once, with the degree, rather than under each requirement.
+    quote it once, with the degree, rather than under each requirement, and not at all when
+    the degree's description quotes the source paragraph it comes from.
     """
-    return list(dict.fromkeys(r.source_quote for r in requirements if r.source_quote))
+    quoted = _words(html.unescape(strip_tags(render_markdown(description))))
+    quotes = dict.fromkeys(r.source_quote for r in requirements if r.source_quote)
+    return [quote for quote in quotes if _words(quote) not in quoted]
+
+
+def _words(text):
+    return " ".join(text.split())

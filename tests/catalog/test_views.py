@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.asserts import assertContains, assertNotContains
 
-from catalog.models import Degree, Resource, Topic
+from catalog.models import Degree, Requirement, Resource, Topic
 from catalog.views import RESOURCES_PER_PAGE, RESOURCES_PER_TOPIC_PREVIEW, TOPICS_PER_PAGE
 from tests.factories import (
     SEED_TOPICS,
@@ -408,6 +408,33 @@ def test_degree_page_lists_cumulative_degrees_with_quoted_requirements(client, s
     assert "You should need calculus and linear algebra to understand what you are doing." in (
         text(page)
     )
+
+
+@pytest.mark.parametrize("slug", ["practitioner", "developer", "researcher"])
+def test_degree_pages_quote_each_source_sentence_once(client, seed_catalog, slug):
+    """The seed's degree descriptions quote the source paragraphs the requirements cite: the
+    pages showed each sentence twice, in the description and again under it."""
+    quotes = set(
+        Requirement.objects.filter(degree__slug=slug).values_list("source_quote", flat=True)
+    )
+    assert quotes
+
+    for path in ["/degrees/", f"/degrees/{slug}/"]:
+        words = text(page_text(client.get(path)))
+        for quote in quotes:
+            assert words.count(quote) == 1, (path, quote)
+
+
+def test_a_source_sentence_the_description_does_not_quote_is_quoted_under_it(client, seed_catalog):
+    quote = "Write your own layers."
+    requirement = Requirement.objects.get(degree__slug="developer", slug="new-keras-layer")
+    requirement.source_quote = quote
+    requirement.save()
+
+    page = parsed(page_text(client.get("/degrees/developer/")))
+
+    (quotes,) = elements(page, "figure", class_="source-quotes")
+    assert [text(q) for q in elements(quotes, "blockquote")] == [quote]
 
 
 def test_degree_page_queries_do_not_grow_with_requirements(client, django_assert_max_num_queries):
