@@ -109,7 +109,10 @@ class AwesomeListImportForm(forms.Form):
         max_bytes=MAX_BYTES,
     )
     previewed = forms.CharField(
-        widget=forms.HiddenInput, required=False, max_length=MAX_TOKEN_CHARS
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=MAX_TOKEN_CHARS,
+        error_messages={"max_length": NOT_YOURS},
     )
     dry_run = forms.BooleanField(
         label="Dry run",

@@ -9,6 +9,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import Resource, Topic
+from mlmath.signed_files import MAX_TOKEN_CHARS
 from tests.factories import make_learner
 from tests.html import by_id, elements, text
 
@@ -195,7 +196,16 @@ def altered(token):
     return f"{value[:10]}{flipped}{value[11:]}:{signature}"
 
 
-@pytest.mark.parametrize("change", [altered, lambda token: token[:-1], lambda token: "nonsense"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        altered,
+        lambda token: token[:-1],
+        lambda token: "nonsense",
+        lambda token: "x" * (MAX_TOKEN_CHARS + 1),
+    ],
+    ids=["altered", "cut", "nonsense", "too-long"],
+)
 def test_an_altered_kept_file_is_refused(curator_client, seed_catalog, change):
     token = kept_file_token(dry_run(curator_client))
     before = snapshot()
