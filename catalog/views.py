@@ -1,7 +1,7 @@
 """Public catalog pages: the curriculum, one topic, the degrees, and search."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -27,6 +27,31 @@ def cached_page(name, items, per_page, *, count, number):
         f"{name}:page:{page.number}", lambda: list(page.object_list)
     )
     return page
+
+
+class WindowCountPaginator(Paginator):
+    """A Paginator that reads a page and the number of objects in all in one query
+    (`COUNT(*) OVER ()`), so search results cost no COUNT query of their own. A page number past
+    the end, or absurdly large, takes Django's way: a COUNT, then the last page."""
+
+    MAX_PAGE = 10_000
+
+    def get_page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        if 1 <= number <= self.MAX_PAGE:
+            bottom = (number - 1) * self.per_page
+            rows = list(
+                self.object_list.annotate(found_count=Window(Count("pk")))[
+                    bottom : bottom + self.per_page
+                ]
+            )
+            if rows or number == 1:
+                self.count = rows[0].found_count if rows else 0
+                return self._get_page(rows, number, self)
+        return super().get_page(number)
 
 
 def topic_for_page(slug):
@@ -131,7 +156,9 @@ def search(request):
     page = None
     if form.is_valid():
         resources = form.filter(Resource.objects.published().select_related("topic"))
-        page = Paginator(resources, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        page = WindowCountPaginator(resources, SEARCH_RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
     template = "catalog/search.html"
     # A history restore (back button after a cache miss) needs the whole page, not the partial.
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:

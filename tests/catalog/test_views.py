@@ -572,13 +572,30 @@ def test_search_pagination_keeps_the_query_and_works_with_and_without_htmx(clien
     assert len(result_titles(second)) == 5
 
 
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [("2", 2), ("99", 2), ("0", 2), ("-1", 2), ("two", 1), ("99999999999999999999999", 2)],
+)
+def test_a_search_page_out_of_range_shows_the_last_and_not_a_number_the_first(client, page, shown):
+    topic = make_topic(title="Linear Algebra")
+    make_resources(topic, 30, note="eigen & vectors")
+
+    response = client.get("/search/", {"q": "vectors", "page": page})
+
+    assert response.status_code == 200
+    assert f"Page {shown} of 2" in text(response)
+    assert len(result_titles(response)) == (5 if shown == 2 else 25)
+    assert "30 resources found" in text(response)
+
+
 def test_search_queries_do_not_grow_with_the_results(client, django_assert_max_num_queries):
+    # The catalog version, the topics of the filter, the page of results with their number.
     catalog_of(10, topic_count=2)
-    with django_assert_max_num_queries(4) as small:
+    with django_assert_max_num_queries(3) as small:
         page_text(client.get("/search/"))
 
     catalog_of(500, topic_count=20)
-    with django_assert_max_num_queries(4) as large:
+    with django_assert_max_num_queries(3) as large:
         page_text(client.get("/search/"))
 
     assert len(large) == len(small)
