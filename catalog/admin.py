@@ -1,7 +1,7 @@
-"""The catalog in the admin, for curators: topics, resources, milestones and degrees, plus
-the curator tools (each resource's link status, filter and "Check links now" action, and the
-awesome-list upload). The rules live in catalog/links.py and catalog/awesome/; this module only
-shows them."""
+"""The catalog in the admin, for curators: topics, resources, milestones, degrees and search
+synonyms, plus the curator tools (each resource's link status, filter and "Check links now"
+action, and the awesome-list upload). The rules live in catalog/links.py and catalog/awesome/;
+this module only shows them."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -30,6 +30,7 @@ from catalog.models import (
     Milestone,
     Requirement,
     Resource,
+    SearchSynonym,
     Topic,
     topic_shown_to_learners,
 )
@@ -138,7 +139,7 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
     list_display = ["title", "topic", "provider", "is_published", "link_status"]
     list_filter = ["is_published", "topic", "kind", "level", LinkStatusFilter]
     list_select_related = ["topic"]
-    search_fields = ["title", "provider", "note", "url"]
+    search_fields = ["title", "provider", "note", "people", "keywords", "url"]
     ordering = ["topic__position", "position", "title"]
     autocomplete_fields = ["topic"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
@@ -290,3 +291,10 @@ class DegreeAdmin(CatalogAdmin):
         return super().get_queryset(request).annotate(requirement_count=Count("requirements"))
 
     requirement_count = count_column("requirement_count", "requirements")
+
+
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansions"]
+    list_display_links = ["term"]
+    search_fields = ["term", "expansions"]

@@ -1,14 +1,15 @@
 """Forms for browsing the catalog and for curators editing it."""
 
 import datetime
+from functools import cached_property
 from urllib.parse import quote, unquote
 
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 
 from catalog.awesome import AwesomeListError, read_awesome_list
-from catalog.models import Resource, Topic, prerequisite_cycle_error
-from catalog.search import query_terms
+from catalog.models import Resource, Topic, prerequisite_cycle_error, search_terms
+from catalog.search import SearchTerms
 from mlmath.signed_files import (
     MAX_TOKEN_CHARS,
     SignedFileExpired,
@@ -44,7 +45,7 @@ class SearchForm(forms.Form):
     def filter(self, resources):
         """Narrow a Resource queryset by the cleaned query and filters."""
         data = self.cleaned_data
-        resources = resources.search(data.get("q", "").strip())
+        resources = resources.search(self.terms)
         if data.get("topic"):
             resources = resources.filter(topic=data["topic"])
         if data.get("kind"):
@@ -53,10 +54,11 @@ class SearchForm(forms.Form):
             resources = resources.filter(level=data["level"])
         return resources
 
-    @property
+    @cached_property
     def terms(self):
-        """The words of the query that search matches (and the results highlight)."""
-        return query_terms(self.cleaned_data.get("q", "")) if self.is_valid() else []
+        """The words of the query that search matches (and the results highlight), with what
+        each also finds (`catalog.search.SearchTerms`)."""
+        return search_terms(self.cleaned_data.get("q", "")) if self.is_valid() else SearchTerms()
 
     @property
     def is_filtering(self):

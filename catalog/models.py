@@ -6,11 +6,15 @@ from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Concat, Lower
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from catalog.search import search_resources
+from catalog import search
+from mlmath.caching import cached_for_catalog_version
 
 
 class SlugManager(models.Manager):
@@ -200,9 +204,13 @@ class ResourceQuerySet(models.QuerySet):
         """Resources matching every word of the query by prefix or stem, best match first.
 
         The topic's text counts too, so "Fourier" finds the signal-processing courses and
-        "eigen" the linear-algebra ones even where no title says it (see `catalog.search`).
+        "eigen" the linear-algebra ones even where no title says it; a word also finds its
+        synonyms' expansions ("SVD": "singular value decomposition") and the catalog's words
+        one typing slip away from it (see `catalog.search`). `query` is the text a learner
+        typed, or the `SearchTerms` that `search_terms` made of it.
         """
-        return search_resources(self, query)
+        terms = query if isinstance(query, search.SearchTerms) else search_terms(query)
+        return search.search_resources(self, terms)
 
 
 class Resource(CatalogEntry):
@@ -238,6 +246,19 @@ class Resource(CatalogEntry):
         null=True, blank=True, help_text="Rough hours of study, if known."
     )
     note = models.TextField(blank=True, help_text="The curator's note on why it is here.")
+    people = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who is behind it (authors, instructors), separated by commas: Gilbert Strang.",
+    )
+    keywords = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Words and phrases a learner may search for that the title and note do not say, "
+            "separated by commas: singular value decomposition, least squares."
+        ),
+    )
     position = models.PositiveIntegerField(default=0, help_text="Order within its topic.")
     is_published = models.BooleanField(
         "published",
@@ -266,6 +287,114 @@ class Resource(CatalogEntry):
 
     def get_absolute_url(self):
         return f"{self.topic.get_absolute_url()}#resource-{self.slug}"
+
+    @property
+    def people_list(self):
+        return split_list(self.people)
+
+    @property
+    def keyword_list(self):
+        return split_list(self.keywords)
+
+
+def split_list(text):
+    """The non-empty items of a comma-separated field, stripped: "a, b," is ["a", "b"]."""
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+class SearchSynonymManager(models.Manager):
+    def get_by_natural_key(self, term):
+        return self.get(term=term)
+
+
+class SearchSynonym(models.Model):
+    """A word learners type (often an abbreviation) and what it also finds: "svd" finds
+    "singular value decomposition" wherever the catalog says it."""
+
+    term = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(r"^[^\W_]+$", "One word of letters and digits, e.g. SVD or KL.")
+        ],
+        help_text="One word as learners type it, e.g. SVD (any case: it is kept in lower case).",
+    )
+    expansions = models.CharField(
+        max_length=500,
+        help_text=(
+            "What the word also finds: words or phrases, separated by commas, e.g. "
+            "singular value decomposition. A phrase matches its words in that order."
+        ),
+    )
+
+    objects = SearchSynonymManager()
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "search synonym"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term=Lower("term")),
+                name="search_synonym_term_lower_case",
+                violation_error_message="The word is kept in lower case.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.term} → {self.expansions}"
+
+    def get_absolute_url(self):
+        return reverse("catalog:search") + "?" + urlencode({"q": self.term})
+
+    def natural_key(self):
+        return (self.term,)
+
+    def clean(self):
+        self.term = self.term.strip().lower()
+        if not search.phrases_of(self.expansions):
+            raise ValidationError(
+                {"expansions": "Give at least one word or phrase, e.g. least squares."}
+            )
+
+
+def search_lexicon():
+    """What search knows of the catalog's words (`catalog.search.SearchLexicon`): the synonyms,
+    and the vocabulary of published resources and their topics; read in one query, once per
+    catalog version and process."""
+    return cached_for_catalog_version("search-lexicon", _read_search_lexicon)
+
+
+def _read_search_lexicon():
+    def joined(*fields):
+        parts = [part for name in fields for part in (Value(" "), name)][1:]
+        return Concat(*parts, output_field=models.TextField())
+
+    synonyms = SearchSynonym.objects.order_by().values_list(Value("synonym"), "term", "expansions")
+    resources = (
+        Resource.objects.published()
+        .order_by()
+        .values_list(
+            Value("text"), Value(""), joined("title", "provider", "note", "people", "keywords")
+        )
+    )
+    topics = (
+        Topic.objects.filter(Exists(Resource.objects.published().filter(topic=OuterRef("pk"))))
+        .order_by()
+        .values_list(Value("text"), Value(""), joined("title", "summary", "guidance"))
+    )
+    rows = list(synonyms.union(resources, topics, all=True))
+    return search.SearchLexicon.from_texts(
+        synonym_rows=[(term, expansions) for kind, term, expansions in rows if kind == "synonym"],
+        texts=[text for kind, _, text in rows if kind == "text"],
+    )
+
+
+def search_terms(query):
+    """The query's words with what each also finds, ready for `ResourceQuerySet.search`."""
+    words = search.query_terms(query)
+    if not words:
+        return search.SearchTerms(())
+    return search.expand_terms(words, search_lexicon())
 
 
 class DegreeQuerySet(models.QuerySet):

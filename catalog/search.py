@@ -1,19 +1,32 @@
-"""Full-text search of the catalog: words matched by prefix and by stem, ranked, highlighted.
+"""Full-text search of the catalog: words matched by prefix and by stem, through synonyms and
+past typing slips, ranked, highlighted, and suggestions when nothing matches.
 
-A resource is found by its title, provider, kind and note, and by its topic's title, summary and
-guidance (so "eigen" finds the Linear Algebra resources, whose guidance speaks of eigenvalue
-decomposition). Every word of the query must match somewhere; title matches rank first, then
-provider, kind and note, then the topic's text.
+A resource is found by its title, provider, kind, note, people and keywords, and by its
+topic's title, summary and guidance (so "eigen" finds the Linear Algebra resources, whose
+guidance speaks of eigenvalue decomposition). Every word of the query must match somewhere;
+title matches rank first, then provider, kind, note, people and keywords, then the topic's text.
+
+What a word also finds (`expand_terms`, from the `SearchLexicon`):
+- its synonyms' expansions, curator-written (`catalog.SearchSynonym`): "svd" also finds the
+  phrase "singular value decomposition" (a phrase matches its words in that order, each by stem);
+- the catalog's own words one typing slip away (a letter added, dropped or changed, or two
+  neighbours swapped) from a word of five letters or more, so the source list's "Compoenent"
+  answers "component". Results that need such a slip come after those that do not.
 
 Two engines, one behaviour:
 - PostgreSQL: stored `tsvector` columns (`Resource.search_vector`, `Topic.search_vector`, with
-  GIN indexes), queried with prefix `tsquery`s under the English stemmer.
+  GIN indexes), queried with prefix and phrase `tsquery`s under the English stemmer.
 - SQLite: an FTS5 table (`catalog_resource_fts`, Porter stemmer) with one row per resource,
-  queried with prefix terms under the Porter stemmer.
+  queried with prefix and phrase terms under the Porter stemmer.
 Database triggers keep the index exact through every kind of change (see `install_index`).
 """
 
+import bisect
+import difflib
+import functools
+import itertools
 import re
+from dataclasses import dataclass, field
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery
@@ -24,6 +37,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 SQLITE_TABLE = "catalog_resource_fts"
+SQLITE_COLUMNS = ("title", "provider", "note", "people", "keywords", "topic_text")
 MAX_TERMS = 8
 # PostgreSQL's English stop words (the Snowball list): its stemmer never indexes them, so
 # both engines drop them from queries alike.
@@ -42,6 +56,16 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 _stemmer = snowballstemmer.stemmer("english")
 
+# A typing slip is looked for only in words this long: shorter ones have too many real words
+# one letter away (mean, men, meat), and abbreviations are what synonyms are for.
+SLIP_MIN_LENGTH = 5
+MAX_SLIPS_PER_WORD = 3
+MAX_PHRASES_PER_WORD = 8
+MAX_SUGGESTIONS = 3
+# How alike (difflib's ratio) a catalog word must be to a word that finds nothing to be
+# suggested in its place.
+SUGGESTION_CUTOFF = 0.7
+
 
 def query_terms(query):
     """The lower-cased words of a query that search uses, without stop words, at most eight."""
@@ -49,9 +73,211 @@ def query_terms(query):
     return [word for word in dict.fromkeys(words) if word not in STOP_WORDS][:MAX_TERMS]
 
 
-def search_resources(resources, query):
-    """Narrow a Resource queryset to the query's matches, best first; all of them if no words."""
-    terms = query_terms(query)
+def words_of(text):
+    """The lower-cased words of a text, in order."""
+    return [word.lower() for word in _WORD.findall(text or "")]
+
+
+def phrases_of(text):
+    """The phrases of a comma-separated list, each as its lower-cased words."""
+    phrases = (tuple(words_of(part)) for part in (text or "").split(","))
+    return tuple(dict.fromkeys(phrase for phrase in phrases if phrase))
+
+
+def stem(word):
+    return _stemmer.stemWord(word)
+
+
+# What search knows of the catalog's words ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchLexicon:
+    """The synonyms (a term: the phrases it also finds) and the vocabulary (the sorted, distinct
+    lower-cased words of published resources and their topics, stop words left out)."""
+
+    synonyms: dict = field(default_factory=dict)
+    vocabulary: tuple = ()
+    letters: str = ""  # every letter of the vocabulary: what a slip may add or change
+
+    @classmethod
+    def from_texts(cls, synonym_rows, texts):
+        """From (term, expansions) rows and the catalog's texts."""
+        synonyms = {}
+        for term, expansions in synonym_rows:
+            # Stop words at a phrase's ends would match anything on SQLite and nothing on
+            # PostgreSQL (which drops them): both engines search the rest.
+            phrases = [_trimmed(phrase) for phrase in phrases_of(expansions)]
+            if any(phrases):
+                synonyms[term.lower()] = tuple(dict.fromkeys(p for p in phrases if p))
+        words = {word for text in texts for word in words_of(text)}
+        vocabulary = tuple(sorted(w for w in words if len(w) > 2 and w not in STOP_WORDS))
+        letters = "".join(sorted(set("".join(vocabulary))))
+        return cls(synonyms=synonyms, vocabulary=vocabulary, letters=letters)
+
+    def has_word(self, word):
+        index = bisect.bisect_left(self.vocabulary, word)
+        return index < len(self.vocabulary) and self.vocabulary[index] == word
+
+    def has_word_starting(self, prefix):
+        index = bisect.bisect_left(self.vocabulary, prefix)
+        return index < len(self.vocabulary) and self.vocabulary[index].startswith(prefix)
+
+    def synonym_phrases(self, word):
+        """The phrases a word also finds; a plural ("CNNs") finds what its singular does."""
+        if word in self.synonyms:
+            return self.synonyms[word]
+        return self.synonyms.get(word.removesuffix("s"), ()) if len(word) > 3 else ()
+
+    def slips(self, word):
+        """The catalog's words one typing slip from `word` (five letters or more) that it does
+        not already match by prefix or stem."""
+        if len(word) < SLIP_MIN_LENGTH:
+            return ()
+        word_stem = stem(word)
+        found = sorted(
+            candidate
+            for candidate in _one_slip_away(word, self.letters)
+            if self.has_word(candidate)
+            and not candidate.startswith(word)
+            and not candidate.startswith(word_stem)
+        )
+        return tuple(found[:MAX_SLIPS_PER_WORD])
+
+    def knows(self, word):
+        """Whether the word finds anything: a catalog word starts with it or its stem, it is a
+        synonym, or it is a slip away from a catalog word."""
+        return (
+            self.has_word_starting(word)
+            or self.has_word_starting(stem(word))
+            or bool(self.synonym_phrases(word))
+            or bool(self.slips(word))
+        )
+
+    def nearest_words(self, word):
+        """The catalog's words (and synonym terms) most like `word`, most alike first."""
+        candidates = [*self.vocabulary, *self.synonyms]
+        return difflib.get_close_matches(
+            word, candidates, n=MAX_SUGGESTIONS, cutoff=SUGGESTION_CUTOFF
+        )
+
+
+def _trimmed(phrase):
+    start, end = 0, len(phrase)
+    while start < end and phrase[start] in STOP_WORDS:
+        start += 1
+    while end > start and phrase[end - 1] in STOP_WORDS:
+        end -= 1
+    return phrase[start:end]
+
+
+def _one_slip_away(word, letters):
+    """Every string one edit from `word`: a letter dropped, two neighbours swapped, a letter
+    changed or added (Damerau's four kinds of typing slip)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = (a + b[1:] for a, b in splits if b)
+    swapped = (a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    changed = (a + letter + b[1:] for a, b in splits if b for letter in letters)
+    added = (a + letter + b for a, b in splits for letter in letters)
+    return set(itertools.chain(dropped, swapped, changed, added)) - {word}
+
+
+# A query, with what each word also finds -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """One word of the query and its alternatives, each a tuple of words: one word matches by
+    prefix and stem, several are a phrase (in that order, each by stem). `exact` holds the word
+    itself and its synonyms' phrases; `slips` the same with catalog words a typing slip away."""
+
+    word: str
+    exact: tuple = ()
+    slips: tuple = ()
+
+    @property
+    def alternatives(self):
+        return self.exact + self.slips
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What a query searches for: a `TermMatch` per word. Its text is stable (a cache key)."""
+
+    matches: tuple = ()
+
+    def __iter__(self):
+        return iter(self.matches)
+
+    def __len__(self):
+        return len(self.matches)
+
+    def __str__(self):
+        return ";".join(
+            f"{m.word}={'|'.join(map(' '.join, m.exact))}/{'|'.join(map(' '.join, m.slips))}"
+            for m in self.matches
+        )
+
+    @property
+    def words(self):
+        return [match.word for match in self.matches]
+
+    @property
+    def has_slips(self):
+        return any(match.slips for match in self.matches)
+
+    @classmethod
+    def of_words(cls, words):
+        """The words alone, with nothing more that they find."""
+        return cls(tuple(TermMatch(word, exact=((word,),)) for word in words))
+
+
+def expand_terms(words, lexicon):
+    """Each word with what it also finds: its synonyms' phrases, and the same with the catalog's
+    words a typing slip away (in a phrase, each word of five letters or more may be slipped)."""
+    slips_of = functools.cache(lexicon.slips)
+    matches = []
+    for word in words:
+        exact = ((word,), *lexicon.synonym_phrases(word))[: MAX_PHRASES_PER_WORD + 1]
+        slips = []
+        for alternative in exact:
+            choices = [(w, *slips_of(w)) for w in alternative]
+            slips.extend(
+                variant
+                for variant in itertools.islice(itertools.product(*choices), 1, None)
+                if variant not in exact
+            )
+        matches.append(
+            TermMatch(word, exact=exact, slips=tuple(dict.fromkeys(slips))[:MAX_PHRASES_PER_WORD])
+        )
+    return SearchTerms(tuple(matches))
+
+
+def suggest_queries(words, lexicon):
+    """When a query's words find nothing: queries that would find something, best first. Each
+    word the catalog does not know is replaced by the nearest words it does, or left out when
+    none is near. None if every word is known (then it is their combination, or a filter, that
+    finds nothing)."""
+    nearest = {word: lexicon.nearest_words(word) for word in words if not lexicon.knows(word)}
+    if not nearest:
+        return []
+
+    def query(chosen):
+        return " ".join(chosen.get(word, word) for word in words if chosen.get(word, word))
+
+    best = {word: choices[0] if choices else "" for word, choices in nearest.items()}
+    suggestions = [query(best)]
+    for word, choices in nearest.items():
+        suggestions += [query({**best, word: choice}) for choice in choices[1:]]
+    return [suggestion for suggestion in dict.fromkeys(suggestions) if suggestion][:MAX_SUGGESTIONS]
+
+
+# Querying the engines -------------------------------------------------------------------------
+
+
+def search_resources(resources, terms):
+    """Narrow a Resource queryset to the matches of `terms` (`SearchTerms`), best first; all of
+    them, in curriculum order, if there are no terms."""
     if not terms:
         return resources.order_by("topic__position", "topic__title", "position", "title")
     if connection.vendor == "postgresql":
@@ -59,52 +285,86 @@ def search_resources(resources, query):
     return _sqlite_search(resources, terms)
 
 
-def _postgresql_search(resources, terms):
-    def prefix_query(weights=""):
-        return SearchQuery(
-            " | ".join(f"{term}:*{weights}" for term in terms), search_type="raw", config="english"
-        )
+def _tsquery_alternative(words, weights):
+    if len(words) == 1:
+        return f"{words[0]}:*{weights}"
+    return "(" + " <-> ".join(f"{word}:{weights}" if weights else word for word in words) + ")"
 
-    for term in terms:
-        term_query = SearchQuery(f"{term}:*", search_type="raw", config="english")
-        resources = resources.filter(
-            Q(search_vector=term_query) | Q(topic__search_vector=term_query)
-        )
-    # Weight A is the title, B the provider, kind and note (see `index_resources`).
-    return _ranked(
-        resources,
-        title_match=Q(search_vector=prefix_query("A")),
-        body_match=Q(search_vector=prefix_query("B")),
+
+def _tsquery(alternatives, weights=""):
+    return SearchQuery(
+        " | ".join(_tsquery_alternative(words, weights) for words in alternatives),
+        search_type="raw",
+        config="english",
     )
+
+
+def _postgresql_search(resources, terms):
+    every_alternative = [words for match in terms for words in match.alternatives]
+
+    def matching(alternatives_of):
+        condition = Q()
+        for match in terms:
+            term_query = _tsquery(alternatives_of(match))
+            condition &= Q(search_vector=term_query) | Q(topic__search_vector=term_query)
+        return condition
+
+    # Weight A is the title, B the provider, kind, note, people and keywords (see the triggers).
+    return _ranked(
+        resources.filter(matching(lambda match: match.alternatives)),
+        exact_match=matching(lambda match: match.exact) if terms.has_slips else None,
+        title_match=Q(search_vector=_tsquery(every_alternative, "A")),
+        body_match=Q(search_vector=_tsquery(every_alternative, "B")),
+    )
+
+
+def _fts5_alternative(words):
+    # Every word is letters and digits only, so quoting makes a literal FTS5 prefix or phrase.
+    return f'"{words[0]}"*' if len(words) == 1 else '"' + " ".join(words) + '"'
+
+
+def _fts5_any(alternatives):
+    return "(" + " OR ".join(_fts5_alternative(words) for words in alternatives) + ")"
 
 
 def _sqlite_search(resources, terms):
-    # Each term is letters and digits only, so quoting it makes a literal FTS5 prefix query.
-    any_term = " OR ".join(f'"{term}"*' for term in terms)
-
     def matching_ids(match):
         return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [match])
 
-    every_term = " AND ".join(f'"{term}"*' for term in terms)
+    def every_term(alternatives_of):
+        return " AND ".join(_fts5_any(alternatives_of(match)) for match in terms)
+
+    any_term = _fts5_any([words for match in terms for words in match.alternatives])
     return _ranked(
-        resources.filter(id__in=matching_ids(every_term)),
-        title_match=Q(id__in=matching_ids(f"{{title}} : ({any_term})")),
-        body_match=Q(id__in=matching_ids(f"{{provider note}} : ({any_term})")),
+        resources.filter(id__in=matching_ids(every_term(lambda match: match.alternatives))),
+        exact_match=(
+            Q(id__in=matching_ids(every_term(lambda match: match.exact)))
+            if terms.has_slips
+            else None
+        ),
+        title_match=Q(id__in=matching_ids(f"{{title}} : {any_term}")),
+        body_match=Q(id__in=matching_ids(f"{{provider note people keywords}} : {any_term}")),
     )
 
 
-def _ranked(resources, *, title_match, body_match):
-    """Title matches first, then provider, kind or note matches, then the topic's text alone;
-    within each, curriculum order."""
+def _ranked(resources, *, exact_match, title_match, body_match):
+    """Matches without a typing slip first (when there are slips); then title matches, then
+    provider, kind, note, people or keywords matches, then the topic's text alone; within
+    each, curriculum order."""
     rank = Case(
         When(title_match, then=Value(3)),
         When(body_match, then=Value(2)),
         default=Value(1),
         output_field=IntegerField(),
     )
-    return resources.annotate(search_rank=rank).order_by(
-        "-search_rank", "topic__position", "topic__title", "position", "title"
-    )
+    order = ["-search_rank", "topic__position", "topic__title", "position", "title"]
+    if exact_match is not None:
+        exact = Case(
+            When(exact_match, then=Value(1)), default=Value(0), output_field=IntegerField()
+        )
+        resources = resources.annotate(search_exact=exact)
+        order.insert(0, "-search_exact")
+    return resources.annotate(search_rank=rank).order_by(*order)
 
 
 # Keeping the index current -------------------------------------------------------------------
@@ -113,25 +373,35 @@ def _ranked(resources, *, title_match, body_match):
 # table's triggers when a migration rebuilds the table.
 
 _POSTGRESQL_INSTALL = [
+    # The words of a text as SQLite's FTS5 and `query_terms` see them: runs of letters and
+    # digits. (PostgreSQL's own parser keeps "time-invariant" as a compound beside its parts and
+    # "18.06" as one number, so phrases and numbers would match differently on the engines.)
+    """
+    CREATE OR REPLACE FUNCTION catalog_search_words(text) RETURNS text AS $$
+      SELECT regexp_replace(coalesce($1, ''), '[^[:alnum:]]+', ' ', 'g')
+    $$ LANGUAGE sql IMMUTABLE
+    """,
     """
     CREATE OR REPLACE FUNCTION catalog_resource_search_vector() RETURNS trigger AS $$
     BEGIN
       NEW.search_vector :=
-        setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') ||
-        setweight(to_tsvector('english', concat_ws(' ', NEW.provider, NEW.kind, NEW.note)), 'B');
+        setweight(to_tsvector('english', catalog_search_words(NEW.title)), 'A') ||
+        setweight(to_tsvector('english', catalog_search_words(concat_ws(
+          ' ', NEW.provider, NEW.kind, NEW.note, NEW.people, NEW.keywords))), 'B');
       RETURN NEW;
     END $$ LANGUAGE plpgsql
     """,
     """
     CREATE OR REPLACE TRIGGER catalog_resource_search_vector
-    BEFORE INSERT OR UPDATE OF title, provider, kind, note, search_vector ON catalog_resource
+    BEFORE INSERT OR UPDATE OF title, provider, kind, note, people, keywords, search_vector
+    ON catalog_resource
     FOR EACH ROW EXECUTE FUNCTION catalog_resource_search_vector()
     """,
     """
     CREATE OR REPLACE FUNCTION catalog_topic_search_vector() RETURNS trigger AS $$
     BEGIN
-      NEW.search_vector := setweight(
-        to_tsvector('english', concat_ws(' ', NEW.title, NEW.summary, NEW.guidance)), 'D');
+      NEW.search_vector := setweight(to_tsvector('english', catalog_search_words(
+        concat_ws(' ', NEW.title, NEW.summary, NEW.guidance))), 'D');
       RETURN NEW;
     END $$ LANGUAGE plpgsql
     """,
@@ -152,15 +422,15 @@ _POSTGRESQL_REBUILD = [
 ]
 
 _SQLITE_ROWS_OF_RESOURCE = f"""
-    INSERT INTO {SQLITE_TABLE} (rowid, title, provider, note, topic_text)
-    SELECT r.id, r.title, r.provider || ' ' || r.kind, r.note,
+    INSERT INTO {SQLITE_TABLE} (rowid, title, provider, note, people, keywords, topic_text)
+    SELECT r.id, r.title, r.provider || ' ' || r.kind, r.note, r.people, r.keywords,
            t.title || ' ' || t.summary || ' ' || t.guidance
     FROM catalog_resource r JOIN catalog_topic t ON t.id = r.topic_id
 """
 _SQLITE_INSTALL = [
     f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {SQLITE_TABLE} USING fts5(
-        title, provider, note, topic_text, tokenize = 'porter unicode61 remove_diacritics 2')
+        {", ".join(SQLITE_COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2')
     """,
     f"""
     CREATE TRIGGER IF NOT EXISTS catalog_resource_fts_insert AFTER INSERT ON catalog_resource
@@ -168,7 +438,7 @@ _SQLITE_INSTALL = [
     """,
     f"""
     CREATE TRIGGER IF NOT EXISTS catalog_resource_fts_update
-    AFTER UPDATE OF title, provider, kind, note, topic_id ON catalog_resource
+    AFTER UPDATE OF title, provider, kind, note, people, keywords, topic_id ON catalog_resource
     BEGIN
       DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
       {_SQLITE_ROWS_OF_RESOURCE} WHERE r.id = NEW.id;
@@ -250,44 +520,82 @@ def rebuild_index(connection):
 # Showing what matched ------------------------------------------------------------------------
 
 
-def _matcher(terms):
-    stems = [_stemmer.stemWord(term) for term in terms]
+def _as_search_terms(terms):
+    return terms if isinstance(terms, SearchTerms) else SearchTerms.of_words(terms or [])
 
-    def matches(word):
-        lowered = word.lower()
-        return any(
-            lowered.startswith(stem) or lowered.startswith(term)
-            for term, stem in zip(terms, stems, strict=True)
-        )
 
-    return matches
+def _marked_words(words, terms):
+    """The indexes of `words` (a text's words, in order) that `terms` match: a word by prefix
+    or stem, a phrase where its words follow each other, each the same word or stem."""
+    prefixes, phrases = set(), []
+    for match in terms:
+        for alternative in match.alternatives:
+            if len(alternative) == 1:
+                prefixes.update((alternative[0], stem(alternative[0])))
+            else:
+                phrases.append([(word, stem(word)) for word in alternative])
+    prefixes = tuple(prefixes)
+    lowered = [word.lower() for word in words]
+    marked = {index for index, word in enumerate(lowered) if word.startswith(prefixes)}
+    if phrases:
+        stems = [stem(word) for word in lowered]
+        for index in range(len(lowered)):
+            for phrase in phrases:
+                end = index + len(phrase)
+                if end <= len(lowered) and all(
+                    lowered[index + k] == word or stems[index + k] == word_stem
+                    for k, (word, word_stem) in enumerate(phrase)
+                ):
+                    marked.update(range(index, end))
+    return marked
 
 
 def snippet(texts, terms, *, width=90):
-    """A highlighted excerpt around the first matched word of the first text that has one."""
-    matches = _matcher(terms)
+    """A highlighted excerpt of about `width` characters around the first matched word of the
+    first text that has one; it starts and ends with whole words."""
+    terms = _as_search_terms(terms)
     for text in texts:
-        for found in _WORD.finditer(text or ""):
-            if matches(found.group()):
-                start = max(0, found.start() - width // 3)
-                excerpt = text[start : start + width]
-                prefix = "…" if start else ""
-                suffix = "…" if start + width < len(text) else ""
-                return mark_safe(f"{prefix}{highlight(excerpt, terms)}{suffix}")
+        found = list(_WORD.finditer(text or ""))
+        marked = _marked_words([word.group() for word in found], terms)
+        if not marked:
+            continue
+        first = min(marked)
+        earliest = found[first].start() - width // 3
+        start_word = next(i for i in range(first + 1) if found[i].start() >= earliest)
+        start = 0 if start_word == 0 else found[start_word].start()
+        latest = start + width
+        end_word = max(
+            (i for i in range(first, len(found)) if found[i].end() <= latest), default=first
+        )
+        end = len(text) if end_word == len(found) - 1 else found[end_word].end()
+        prefix = "…" if start else ""
+        suffix = "…" if end < len(text) else ""
+        return mark_safe(f"{prefix}{highlight(text[start:end], terms)}{suffix}")
     return ""
 
 
+def matched_phrases(phrases, terms):
+    """Those of `phrases` (a field's comma-separated items) that `terms` match, highlighted and
+    joined by commas; "" if none."""
+    terms = _as_search_terms(terms)
+    marked = [highlight(phrase, terms) for phrase in phrases]
+    return mark_safe(", ".join(phrase for phrase in marked if "<mark>" in phrase))
+
+
 def highlight(text, terms):
-    """Escape `text` and wrap each word that a search term matches (by prefix or stem) in <mark>."""
+    """Escape `text` and wrap each word that a search term matches (by prefix or stem, or in a
+    phrase of its synonyms) in <mark>. `terms` is `SearchTerms` or a list of words."""
     text = str(text or "")
+    terms = _as_search_terms(terms)
     if not terms:
         return escape(text)
-    matches = _matcher(terms)
+    found = list(_WORD.finditer(text))
+    marked = _marked_words([match.group() for match in found], terms)
     pieces, position = [], 0
-    for found in _WORD.finditer(text):
-        pieces.append(escape(text[position : found.start()]))
-        word = found.group()
-        pieces.append(f"<mark>{escape(word)}</mark>" if matches(word) else escape(word))
-        position = found.end()
+    for index, match in enumerate(found):
+        pieces.append(escape(text[position : match.start()]))
+        word = escape(match.group())
+        pieces.append(f"<mark>{word}</mark>" if index in marked else word)
+        position = match.end()
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))

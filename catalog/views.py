@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from catalog.forms import SearchForm
-from catalog.models import Degree, Resource, Topic
+from catalog.models import Degree, Resource, Topic, search_lexicon
+from catalog.search import suggest_queries
 from mlmath.caching import cache_page, cached_for_catalog_version
 
 TOPICS_PER_PAGE = 20
@@ -154,13 +155,20 @@ def degree_detail(request, slug):
 def search(request):
     form = SearchForm(request.GET)
     page = None
+    suggestions = []
     if form.is_valid():
         resources = form.filter(Resource.objects.published().select_related("topic"))
         page = WindowCountPaginator(resources, SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
+        if not page.paginator.count and form.terms:
+            suggestions = suggest_queries(form.terms.words, search_lexicon())
     template = "catalog/search.html"
     # A history restore (back button after a cache miss) needs the whole page, not the partial.
     if request.htmx and not request.htmx.boosted and not request.htmx.history_restore_request:
         template += "#results"
-    return render(request, template, {"form": form, "page": page, "terms": form.terms})
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "terms": form.terms, "suggestions": suggestions},
+    )

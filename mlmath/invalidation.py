@@ -3,8 +3,9 @@
 Two version tokens key every cached render (`mlmath.versions`): the catalog's, and each
 learner's. A change replaces the token of what it changed:
 
-- a topic, resource, degree, milestone or requirement saved or deleted, by anyone (the admin,
-  the importer, `loaddata`'s raw saves, the shell): the catalog's (`catalog_row_changed`);
+- a topic, resource, degree, milestone, requirement or search synonym saved or deleted, by
+  anyone (the admin, the importer, `loaddata`'s raw saves, the shell): the catalog's
+  (`catalog_row_changed`);
 - a topic's prerequisites added, removed or cleared: the catalog's (`prerequisites_changed`);
 - a learner's progress, activity or evidence saved or deleted: that learner's
   (`learner_row_changed`), and so is their account or profile saved (`account_changed`,
@@ -80,6 +81,7 @@ CATALOG_MODELS = (
     "catalog.Degree",
     "catalog.Milestone",
     "catalog.Requirement",
+    "catalog.SearchSynonym",
 )
 LEARNER_ROW_MODELS = ("progress.ResourceProgress", "progress.Activity", "progress.Evidence")
 

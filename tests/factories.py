@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from model_bakery.recipe import Recipe, foreign_key, seq
 
 from badges.ob3 import CredentialFacts, recipient_identity_hash
-from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from catalog.models import Degree, Milestone, Requirement, Resource, SearchSynonym, Topic
 from mlmath.invalidation import bump_catalog_version
 from progress.models import DegreeAward, Evidence
 from progress.services import review_evidence, set_resource_status, submit_evidence
@@ -39,12 +39,15 @@ milestone = Recipe(
 # Ranks start high so they never collide with the ranks tests give on purpose (1, 2, 3).
 degree = Recipe(Degree, slug=seq("degree-"), title=seq("Degree "), rank=seq(100))
 requirement = Recipe(Requirement, degree=foreign_key(degree), slug=seq("requirement-"))
+# Terms are one lower-case word (a database constraint).
+search_synonym = Recipe(SearchSynonym, term=seq("term"), expansions="an expansion")
 
 
 # `make_x(**fields)` makes one row; the functions below also take the parent row positionally.
 make_topic = topic.make
 make_milestone = milestone.make
 make_degree = degree.make
+make_search_synonym = search_synonym.make
 
 
 def make_resource(topic=None, **fields):

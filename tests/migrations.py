@@ -33,3 +33,29 @@ def practitioner_awards(apps, awarded_at):
         ).public_id
 
     return award
+
+
+# The index as the code of 0006 filled it: SQLite's FTS5 table without people and keywords,
+# PostgreSQL's vectors from its own parser ("time-invariant" a compound beside its parts).
+SEARCH_INDEX_OF_0006 = {
+    "sqlite": [
+        """CREATE VIRTUAL TABLE catalog_resource_fts USING fts5(title, provider, note,
+           topic_text, tokenize = 'porter unicode61 remove_diacritics 2')""",
+        """INSERT INTO catalog_resource_fts (rowid, title, provider, note, topic_text)
+           SELECT r.id, r.title, r.provider || ' ' || r.kind, r.note,
+                  t.title || ' ' || t.summary || ' ' || t.guidance
+           FROM catalog_resource r JOIN catalog_topic t ON t.id = r.topic_id""",
+        # One of its triggers on the topic table, which SQLite must drop to rebuild that table.
+        """CREATE TRIGGER catalog_topic_fts_update
+           AFTER UPDATE OF title, summary, guidance ON catalog_topic
+           BEGIN DELETE FROM catalog_resource_fts
+             WHERE rowid IN (SELECT id FROM catalog_resource WHERE topic_id = NEW.id); END""",
+    ],
+    "postgresql": [
+        """UPDATE catalog_resource SET search_vector =
+             setweight(to_tsvector('english', title), 'A')
+             || setweight(to_tsvector('english', concat_ws(' ', provider, kind, note)), 'B')""",
+        """UPDATE catalog_topic SET search_vector = setweight(
+             to_tsvector('english', concat_ws(' ', title, summary, guidance)), 'D')""",
+    ],
+}

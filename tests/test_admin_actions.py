@@ -13,7 +13,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from model_bakery import baker
 
-from tests.factories import make_resource
+from tests.factories import make_resource, make_search_synonym
 from tests.html import elements
 
 
@@ -37,6 +37,8 @@ def offered_actions(response):
 def one_row(model):
     if model._meta.label == "catalog.Resource":
         return make_resource(is_published=False)
+    if model._meta.label == "catalog.SearchSynonym":
+        return make_search_synonym()
     if model._meta.label == "accounts.Profile":
         return baker.make(get_user_model()).profile  # every account gets one when it is made
     return baker.make(model)

@@ -64,6 +64,12 @@ def topic_snippet(topic, terms):
 
 
 @register.filter
+def matched_keywords(resource, terms):
+    """The resource's keywords that the search terms matched, highlighted, comma-separated."""
+    return search.matched_phrases(resource.keyword_list, terms)
+
+
+@register.filter
 def source_quotes(requirements, description=""):
     """The distinct source sentences behind a degree's requirements, in requirement order,
     but for those its description (Markdown) already quotes.

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
-from catalog.models import Degree, Requirement, Resource, Topic
+from catalog.models import Degree, Requirement, Resource, SearchSynonym, Topic
 from tests.factories import make_resource, make_topic
 from tests.html import elements, text
 
@@ -64,6 +64,10 @@ def test_curators_group_holds_nothing_else_but_evidence_review_and_revocation():
         "/admin/catalog/resource/?q=khan",
         "/admin/catalog/degree/",
         "/admin/catalog/degree/add/",
+        "/admin/catalog/resource/?q=strang",
+        "/admin/catalog/searchsynonym/",
+        "/admin/catalog/searchsynonym/add/",
+        "/admin/catalog/searchsynonym/?q=decomposition",
     ],
 )
 def test_curator_can_open_the_catalog_admin(curator_client, seed_catalog, url):
@@ -268,6 +272,65 @@ def test_curator_adds_a_resource_and_a_bare_url_becomes_https(curator_client):
     assert Resource.objects.get(slug="convex-optimization").url == (
         "https://web.stanford.edu/~boyd/cvxbook/"
     )
+
+
+def test_curator_gives_a_resource_its_people_and_keywords_and_search_finds_them(
+    curator_client, client
+):
+    resource = make_resource(title="Lectures", url="https://ocw.mit.edu/18-06")
+    data = {
+        "topic": resource.topic.pk,
+        "title": "Lectures",
+        "slug": resource.slug,
+        "url": resource.url,
+        "kind": "course",
+        "level": "introductory",
+        "people": "Gilbert Strang",
+        "keywords": "singular value decomposition, least squares",
+        "position": 10,
+        "is_published": "on",
+    }
+
+    response = curator_client.post(f"/admin/catalog/resource/{resource.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    for query in ["strang", "least squares"]:
+        page = client.get("/search/", {"q": query})
+        assert page.status_code == 200
+        assert [text(title) for title in elements(page, class_="resource__title")] == [
+            "Lectures (opens in a new tab)"
+        ]
+
+
+def test_curator_adds_a_search_synonym_in_any_case_and_search_uses_it(curator_client, client):
+    make_resource(title="Lectures", note="The singular value decomposition")
+
+    response = curator_client.post(
+        "/admin/catalog/searchsynonym/add/",
+        {"term": "SVD", "expansions": "singular value decomposition"},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert SearchSynonym.objects.get().term == "svd"
+    page = client.get("/search/", {"q": "svd"})
+    assert page.status_code == 200
+    assert "1 resource found" in text(page)
+
+
+def test_admin_refuses_a_search_synonym_that_exists_in_another_case(curator_client):
+    SearchSynonym.objects.create(term="svd", expansions="singular value decomposition")
+
+    response = curator_client.post(
+        "/admin/catalog/searchsynonym/add/", {"term": "Svd", "expansions": "something else"}
+    )
+
+    assert response.status_code == 200
+    assert "Search synonym with this Term already exists." in text(
+        elements(response, class_="errorlist")[0]
+    )
+    assert list(SearchSynonym.objects.values_list("expansions", flat=True)) == [
+        "singular value decomposition"
+    ]
 
 
 def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError
 
-from catalog.models import Degree, Requirement, Resource, Topic
+from catalog.models import Degree, Requirement, Resource, SearchSynonym, Topic
 
 SOURCE_LIST = Path(__file__).resolve().parents[2] / "fixtures/sources/awesomeMLmath-README.md"
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -58,6 +58,7 @@ def catalog_snapshot():
         "resources": list(Resource.objects.order_by("pk").values()),
         "degrees": list(Degree.objects.order_by("pk").values()),
         "requirements": list(Requirement.objects.order_by("pk").values()),
+        "search synonyms": list(SearchSynonym.objects.order_by("pk").values()),
         "prerequisites": sorted(
             Topic.prerequisites.through.objects.values_list("from_topic_id", "to_topic_id")
         ),
@@ -125,6 +126,29 @@ def test_seed_includes_keras_and_xgboost(seed_catalog):
     assert set(
         Resource.objects.filter(title__in=["Keras", "XGboost"]).values_list("url", flat=True)
     ) == {"https://github.com/fchollet/keras.git", "https://github.com/dmlc/xgboost"}
+
+
+def test_seed_resources_carry_keywords_and_the_people_behind_them_where_known(seed_catalog):
+    people = dict(Resource.objects.values_list("slug", "people"))
+
+    assert all(Resource.objects.values_list("keywords", flat=True))
+    assert people["mit-linear-algebra"] == "Gilbert Strang"
+    assert people["khan-academy-linear-algebra"] == "Sal Khan"
+    assert people["edx-discrete-time-signal-processing"] == "Alan V. Oppenheim, Thomas A. Baran"
+    assert people["random-processes-for-engineers"] == "Bruce Hajek"
+    assert people["keras"] == "François Chollet"
+    # A Wikipedia article and a Quora question have no one author to name.
+    assert {slug for slug, names in people.items() if not names} == {
+        "adaptive-signal-processing",
+        "beginner-deep-learning-projects",
+    }
+
+
+def test_seed_search_synonyms_expand_the_abbreviations_learners_type(seed_catalog):
+    synonyms = dict(SearchSynonym.objects.values_list("term", "expansions"))
+
+    assert {"svd", "pca", "mle", "sgd", "cnn", "rnn", "kl", "pdf"} <= set(synonyms)
+    assert synonyms["svd"] == "singular value decomposition"
 
 
 def test_seed_degrees_are_the_three_cumulative_levels(seed_catalog):

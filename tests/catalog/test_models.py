@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from catalog.forms import TopicAdminForm
-from catalog.models import Degree, Prerequisite, Requirement, Resource, Topic
+from catalog.models import Degree, Prerequisite, Requirement, Resource, SearchSynonym, Topic
 from tests.factories import (
     make_degree,
     make_requirement,
@@ -306,6 +306,26 @@ def test_search_needs_every_word_but_not_in_order():
     assert set(Resource.objects.search("linear")) == set(Resource.objects.all())
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "query"),
+    [("people", "Gilbert Strang, Alan Edelman", "edelman"), ("keywords", "SVD, LU", "lu")],
+)
+def test_search_matches_people_and_keywords(field, value, query):
+    match = make_resource(**{field: value})
+    make_resource(title="Something else")
+
+    assert list(Resource.objects.search(query)) == [match]
+
+
+def test_people_and_keywords_read_as_lists():
+    resource = make_resource(
+        people="Alan V. Oppenheim, Thomas A. Baran", keywords=" DFT,, z-transform ,"
+    )
+
+    assert resource.people_list == ["Alan V. Oppenheim", "Thomas A. Baran"]
+    assert resource.keyword_list == ["DFT", "z-transform"]
+
+
 def test_empty_search_returns_everything():
     make_resource()
     make_resource()
@@ -452,6 +472,49 @@ def test_deleting_a_required_resource_is_refused():
         requirement.resource.delete()
 
 
+# Search synonyms
+
+
+def test_a_search_synonym_reads_as_its_term_and_expansions_and_links_to_its_search():
+    synonym = SearchSynonym.objects.create(term="svd", expansions="singular value decomposition")
+
+    assert str(synonym) == "svd → singular value decomposition"
+    assert synonym.get_absolute_url() == "/search/?q=svd"
+    assert SearchSynonym.objects.get_by_natural_key("svd") == synonym
+
+
+def test_a_search_synonym_is_kept_in_lower_case_once_cleaned():
+    synonym = SearchSynonym(term="SVD", expansions="singular value decomposition")
+
+    synonym.full_clean()
+
+    assert synonym.term == "svd"
+
+
+@pytest.mark.parametrize(
+    ("term", "expansions", "field"),
+    [
+        ("s.v.d", "singular value decomposition", "term"),
+        ("two words", "singular value decomposition", "term"),
+        ("svd", " , ;", "expansions"),
+    ],
+)
+def test_a_search_synonym_needs_one_word_and_something_it_finds(term, expansions, field):
+    with pytest.raises(ValidationError) as raised:
+        SearchSynonym(term=term, expansions=expansions).full_clean()
+
+    assert list(raised.value.message_dict) == [field]
+
+
+def test_the_database_refuses_a_search_synonym_in_upper_case_or_twice():
+    SearchSynonym.objects.create(term="svd", expansions="singular value decomposition")
+
+    with database_rejects():
+        SearchSynonym.objects.create(term="PCA", expansions="principal component analysis")
+    with database_rejects():
+        SearchSynonym.objects.create(term="svd", expansions="something else")
+
+
 # Natural keys
 
 
@@ -474,12 +537,14 @@ def test_natural_key_serialization_round_trips_without_ids():
     resource = make_resource(signals, slug="dsp")
     degree = make_degree(slug="developer")
     make_requirement(degree, slug="dsp", resource=resource)
+    synonym = SearchSynonym.objects.create(term="svd", expansions="singular value decomposition")
     rows = [
         *Topic.objects.all(),
         *Prerequisite.objects.all(),
         *Resource.objects.all(),
         degree,
         *Requirement.objects.all(),
+        synonym,
     ]
 
     dumped = serializers.serialize(
