@@ -27,7 +27,7 @@ PROVIDER_MAX_LENGTH = Resource._meta.get_field("provider").max_length
 
 # Fields whose text a curator may have written (see `imported_text`). The others an import
 # sets, positions and a resource's topic, follow the file's order and headings.
-TEXT_FIELDS = ("title", "guidance", "note")
+TEXT_FIELDS = ("title", "guidance", "note", "people", "keywords")
 
 
 def imported_text(current, listed, *, replace_text):
@@ -50,13 +50,13 @@ def import_awesome_list(awesome_list, *, publish_new=True, replace_text=False, d
     """Create or update the list's topics and resources in one transaction; return a report.
 
     Topics are matched by title, then by slug; resources by URL. The file decides the order
-    and which topic a resource is in. Titles, guidance and notes follow `imported_text`: the
-    file fills what the catalog leaves empty, never erases, and replaces a curator's text
-    only with `replace_text`. Provider, kind, level and publication are set only on new
-    resources: curators own them afterwards. With `publish_new` false new resources are
-    unpublished, so a new topic stays hidden from learners until one of its resources is
-    published. Nothing is deleted. With dry_run everything is rolled back, and the report
-    says what would have changed.
+    and which topic a resource is in. Titles, guidance, notes, and people and keywords where
+    the file states them, follow `imported_text`: the file fills what the catalog leaves empty,
+    never erases, and replaces a curator's text only with `replace_text`. Provider, kind, level
+    and publication are set only on new resources: curators own them afterwards. With
+    `publish_new` false new resources are unpublished, so a new topic stays hidden from
+    learners until one of its resources is published. Nothing is deleted. With dry_run
+    everything is rolled back, and the report says what would have changed.
     """
     report = ImportReport(
         source=awesome_list.source, dry_run=dry_run, skipped=list(awesome_list.skipped)
@@ -122,11 +122,24 @@ def _import_resources(report, topic, parsed_resources, *, publish_new, replace_t
         [r.position if r is not None and r.topic_id == topic.pk else None for r in resources]
     )
     for parsed, resource, position in zip(parsed_resources, resources, positions, strict=True):
+        # People and keywords only where the file states them: a list without them (the
+        # upstream awesome list) leaves the curators' own.
+        details = {
+            name: getattr(parsed, name)
+            for name in ("people", "keywords")
+            if getattr(parsed, name) is not None
+        }
         _save(
             report,
             Resource,
             resource,
-            {"title": parsed.title, "note": parsed.note, "topic": topic, "position": position},
+            {
+                "title": parsed.title,
+                "note": parsed.note,
+                "topic": topic,
+                "position": position,
+                **details,
+            },
             new=lambda parsed=parsed: {
                 "url": parsed.url,
                 "slug": _unique_slug(Resource, parsed.title, "resource"),

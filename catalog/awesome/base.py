@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "DEGREES_HEADING",
+    "RESOURCE_DETAIL_LABELS",
     "AwesomeList",
     "AwesomeListError",
     "ParsedResource",
@@ -15,6 +16,9 @@ __all__ = [
 # The heading the export writes degrees under, and the parser skips (degrees are edited in the
 # admin, never imported).
 DEGREES_HEADING = "Degrees"
+# The labels of the bullets the export writes under a resource for its people and keywords, and
+# the parser reads back: "- People: Gilbert Strang".
+RESOURCE_DETAIL_LABELS = {"people": "People", "keywords": "Keywords"}
 
 
 class AwesomeListError(Exception):
@@ -35,6 +39,10 @@ class ParsedResource:
     note: str
     line: int
     kind: str = ""  # A Resource.Kind guessed from a label, heading or host; "" when unknown.
+    # From "People: ..." and "Keywords: ..." bullets under the resource; None when the file
+    # does not say (the resource's own are then kept).
+    people: str | None = None
+    keywords: str | None = None
 
 
 @dataclass

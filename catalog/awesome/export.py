@@ -1,11 +1,11 @@
 """Exporting: the catalog written back as awesome-list Markdown that imports as the same
-catalog."""
+catalog (a resource's people and keywords as "People:" and "Keywords:" bullets under it)."""
 
 import re
 
 from django.db.models import Prefetch
 
-from catalog.awesome.base import DEGREES_HEADING
+from catalog.awesome.base import DEGREES_HEADING, RESOURCE_DETAIL_LABELS
 from catalog.models import Degree, Resource, Topic
 
 DEFAULT_EXPORT_TITLE = "awesomeMLmath"
@@ -37,7 +37,8 @@ def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPOR
             lines += ["", topic.guidance.strip()]
         if topic.resources.all():
             lines.append("")
-            lines += [_bullet(resource) for resource in topic.resources.all()]
+            for resource in topic.resources.all():
+                lines += _resource_lines(resource)
     if degrees:
         lines += ["", f"## {DEGREES_HEADING}"]
         for degree in degrees:
@@ -53,13 +54,19 @@ def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPOR
     return "\n".join(lines) + "\n"
 
 
-def _bullet(resource):
+def _resource_lines(resource):
+    """The resource's bullet, then a bullet under it for each of its people and keywords."""
     url = resource.url
     if any(character in url for character in " ()<>"):
         url = f"<{url}>"
     bullet = f"- [{_escape(resource.title)}]({url})"
     note = " ".join(resource.note.split())
-    return f"{bullet} - {_escape(note)}" if note else bullet
+    lines = [f"{bullet} - {_escape(note)}" if note else bullet]
+    for name, label in RESOURCE_DETAIL_LABELS.items():
+        value = getattr(resource, name)
+        if value.strip():
+            lines.append(f"  - {label}: {_escape(value)}")
+    return lines
 
 
 def _escape(text):

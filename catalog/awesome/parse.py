@@ -25,6 +25,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from catalog.awesome.base import (
     DEGREES_HEADING,
+    RESOURCE_DETAIL_LABELS,
     AwesomeList,
     AwesomeListError,
     ParsedResource,
@@ -51,6 +52,8 @@ _LIST_TYPES = {"bullet_list", "ordered_list"}
 TITLE_MAX_LENGTH = Resource._meta.get_field("title").max_length
 URL_MAX_LENGTH = Resource._meta.get_field("url").max_length
 TOPIC_TITLE_MAX_LENGTH = Topic._meta.get_field("title").max_length
+PEOPLE_MAX_LENGTH = Resource._meta.get_field("people").max_length
+KEYWORDS_MAX_LENGTH = Resource._meta.get_field("keywords").max_length
 
 
 def decode_awesome_list(data, *, source):
@@ -223,8 +226,12 @@ class _Reader:
                 self._skip_table(node)
             # Code, raw HTML and rules hold neither resources nor guidance.
 
-    def _read_list(self, list_node, *, hint):
+    def _read_list(self, list_node, *, hint, resource=None):
+        """Read a list's items; under a resource's bullet, "People:" and "Keywords:" items are
+        that resource's."""
         for item in list_node.children:
+            if resource is not None and self._read_resource_detail(item, resource):
+                continue
             paragraphs = [child for child in item.children if child.type == "paragraph"]
             has_sublist = any(child.type in _LIST_TYPES for child in item.children)
             if has_sublist and paragraphs and not any(links_of(p) for p in paragraphs):
@@ -234,13 +241,31 @@ class _Reader:
                     if child.type in _LIST_TYPES:
                         self._read_list(child, hint=kind_named(label) or hint)
                 continue
+            resources_before = len(self.resources)
             for child in item.children:
                 if child.type == "paragraph":
                     self._read_inline(child.children[0], hint=hint, as_item=True)
                 elif child.type in _LIST_TYPES:
-                    self._read_list(child, hint=hint)
+                    owner = self.resources[-1] if len(self.resources) > resources_before else None
+                    self._read_list(child, hint=hint, resource=owner)
                 else:
                     self.read_blocks([child], hint=hint)
+
+    @staticmethod
+    def _read_resource_detail(item, resource):
+        """Set the resource's people or keywords from an item such as "People: Gilbert Strang";
+        False if the item is anything else."""
+        if [child.type for child in item.children] != ["paragraph"]:
+            return False
+        paragraph = item.children[0]
+        if links_of(paragraph):
+            return False
+        label, colon, value = plain_text(paragraph.children[0].token.children).partition(":")
+        names = {label.lower(): name for name, label in RESOURCE_DETAIL_LABELS.items()}
+        if not colon or label.strip().lower() not in names:
+            return False
+        setattr(resource, names[label.strip().lower()], value.strip())
+        return True
 
     def _skip_table(self, table_node):
         for node in table_node.walk():
@@ -370,6 +395,12 @@ def _check_lengths(awesome_list):
         for resource in topic.resources:
             values.append((resource.line, "the URL", resource.url, URL_MAX_LENGTH))
             values.append((resource.line, "the link text", resource.title, TITLE_MAX_LENGTH))
+            for name, label, max_length in [
+                ("people", "People", PEOPLE_MAX_LENGTH),
+                ("keywords", "Keywords", KEYWORDS_MAX_LENGTH),
+            ]:
+                value = getattr(resource, name) or ""
+                values.append((resource.line, f"its “{label}:” line", value, max_length))
     for line, what, value, max_length in values:
         if len(value) > max_length:
             raise AwesomeListError(

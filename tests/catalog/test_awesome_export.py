@@ -17,13 +17,14 @@ def export(*args):
 
 
 def catalog_rows():
-    """What a learner sees of the catalog: topics in order, their guidance and resources."""
+    """What a learner sees of the catalog: topics in order, their guidance and resources (with
+    the people behind them and the keywords search finds them by)."""
     return [
         (
             topic.title,
             topic.guidance,
             [
-                (r.title, r.url, r.note)
+                (r.title, r.url, r.note, r.people, r.keywords)
                 for r in topic.resources.published().order_by("position", "title")
             ],
         )
@@ -62,6 +63,22 @@ def test_export_has_the_title_contents_topics_resources_and_degrees(seed_catalog
     ) in markdown
     assert "### Practitioner\n\nUses Keras and XGBoost for Kaggle competitions." in markdown
     assert "- Complete at least 2 Statistics and probability resources\n" in markdown
+
+
+def test_export_writes_a_resources_people_and_keywords_under_it(seed_catalog):
+    markdown = export()
+
+    assert (
+        "- [Linear Algebra MIT](http://ocw.mit.edu/courses/mathematics/18-06-linear-algebra-"
+        "spring-2010/video-lectures/lecture-21-eigenvalues-and-eigenvectors/)\n"
+        "  - People: Gilbert Strang\n"
+        "  - Keywords: 18.06, elimination, LU factorization,"
+    ) in markdown
+    # A resource without people has only its keywords.
+    assert (
+        "(https://en.wikipedia.org/wiki/Adaptive_filter) - this is the basis of neural nets, "
+        "but I couldn't find modern video material...\n  - Keywords: adaptive filter,"
+    ) in markdown
 
 
 def test_export_leaves_out_unpublished_resources(seed_catalog):
@@ -112,6 +129,8 @@ def test_markdown_characters_in_titles_and_notes_survive_the_round_trip(db):
         title="[Draft] notes_v2 <beta>",
         url="https://en.wikipedia.org/wiki/Kernel_(statistics)",
         note="Uses `code`, *stars* and a #hash;\nover two lines.",
+        people="A_B <Team> & [co]",
+        keywords="C#, *args*, `x`",
     )
 
     awesome_list = parse_awesome_list(render_awesome_list())
@@ -120,10 +139,12 @@ def test_markdown_characters_in_titles_and_notes_survive_the_round_trip(db):
     assert parsed_topic.title == "C# & *friends*"
     assert parsed_topic.guidance == "Read **this** first."
     (parsed,) = parsed_topic.resources
-    assert (parsed.title, parsed.url, parsed.note) == (
+    assert (parsed.title, parsed.url, parsed.note, parsed.people, parsed.keywords) == (
         "[Draft] notes_v2 <beta>",
         "https://en.wikipedia.org/wiki/Kernel_(statistics)",
         "Uses `code`, *stars* and a #hash; over two lines.",
+        "A_B <Team> & [co]",
+        "C#, *args*, `x`",
     )
 
 

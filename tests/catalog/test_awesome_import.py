@@ -120,6 +120,59 @@ def test_importing_the_seed_list_over_the_seed_catalog_changes_nothing(seed_cata
     assert "resources: 0 created, 0 updated, 14 unchanged" in output
 
 
+def test_importing_the_seed_list_keeps_the_people_and_keywords_it_does_not_state(seed_catalog):
+    import_file(SOURCE_LIST)
+
+    strang = Resource.objects.get(slug="mit-linear-algebra")
+    assert strang.people == "Gilbert Strang"
+    assert "singular value decomposition" in strang.keyword_list
+
+
+def test_people_and_keywords_bullets_under_a_resource_are_its_own(db, tmp_path):
+    make_resource(url="https://ocw.mit.edu/18-06", people="Someone Else", keywords="eigenvalues")
+    text = """## Linear Algebra
+
+- [Linear Algebra MIT](https://ocw.mit.edu/18-06) - lectures
+  - People: Gilbert Strang
+  - Keywords: singular value decomposition, least \\*squares\\*
+  - Watch lecture 21 first.
+- [Khan Academy](https://www.khanacademy.org/math/linear-algebra)
+  - keywords : vectors, matrices
+- People: not under a resource
+"""
+
+    # A curator's own people and keywords stay, as all their text does, unless replaced.
+    import_text(text, tmp_path)
+    mit = resources_by_url()["https://ocw.mit.edu/18-06"]
+    assert (mit.people, mit.keywords) == ("Someone Else", "eigenvalues")
+
+    output = import_text(text, tmp_path, "--replace-text")
+
+    by_url = resources_by_url()
+    mit = by_url["https://ocw.mit.edu/18-06"]
+    assert (mit.people, mit.keywords) == (
+        "Gilbert Strang",
+        "singular value decomposition, least *squares*",
+    )
+    khan = by_url["https://www.khanacademy.org/math/linear-algebra"]
+    assert (khan.people, khan.keywords) == ("", "vectors, matrices")
+    assert "people: “Someone Else” → “Gilbert Strang”" in output
+    assert "keywords: “eigenvalues” → “singular value decomposition, least *squares*”" in output
+    # Other bullets under a resource, and a label outside one, stay guidance.
+    assert Topic.objects.get(title="Linear Algebra").guidance == (
+        "- Watch lecture 21 first.\n- People: not under a resource"
+    )
+
+
+def test_an_overlong_keywords_line_fails_naming_the_resources_line(db, tmp_path):
+    text = "## Algebra\n\n- [Fine](https://example.org/fine)\n  - Keywords: " + "x" * 501 + "\n"
+
+    with pytest.raises(CommandError, match=r"line 3: its “Keywords:” line is longer than 500"):
+        import_text(text, tmp_path)
+
+    assert not Resource.objects.exists()
+
+
 def test_reimporting_the_same_file_changes_nothing(db):
     import_file(SOURCE_LIST)
     before = snapshot()
