@@ -289,10 +289,6 @@ class Resource(CatalogEntry):
         return f"{self.topic.get_absolute_url()}#resource-{self.slug}"
 
     @property
-    def people_list(self):
-        return split_list(self.people)
-
-    @property
     def keyword_list(self):
         return split_list(self.keywords)
 

@@ -317,12 +317,9 @@ def test_search_matches_people_and_keywords(field, value, query):
     assert list(Resource.objects.search(query)) == [match]
 
 
-def test_people_and_keywords_read_as_lists():
-    resource = make_resource(
-        people="Alan V. Oppenheim, Thomas A. Baran", keywords=" DFT,, z-transform ,"
-    )
+def test_keywords_read_as_a_list():
+    resource = make_resource(keywords=" DFT,, z-transform ,")
 
-    assert resource.people_list == ["Alan V. Oppenheim", "Thomas A. Baran"]
     assert resource.keyword_list == ["DFT", "z-transform"]
 
 
