@@ -25,7 +25,7 @@ def card_context(resource, progress, *, signed_in, show_topic=False, terms=()):
         "completed_on": completed_on or None,
         "note": progress.note if progress else "",
         "show_topic": show_topic,
-        "terms": list(terms or ()),
+        "terms": terms or None,
     }
 
 
@@ -38,7 +38,7 @@ def card_key(context):
         context["completed_on"],
         context["note"],
         context["show_topic"],
-        *context["terms"],
+        str(context["terms"] or ""),  # search terms' text is stable (catalog.search.SearchTerms)
     )
 
 
