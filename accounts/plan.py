@@ -21,7 +21,7 @@ DEFAULT_RESOURCE_HOURS = 5
 class PlanResource:
     id: int
     hours: int | None  # the curators' estimate, None when missing
-    completed: bool
+    done: bool  # completed, or already known: it counts
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,8 @@ def plan_next_degree(
     """Plan for the lowest degree not met yet.
 
     `resources` maps resource id to PlanResource, in curriculum order. A topic requirement is
-    planned with its first resources not completed, preferring ones another requirement of the
-    degree already names (one completion can count twice).
+    planned with its first resources not done (completed or known), preferring ones another
+    requirement of the degree already names (one completion can count twice).
     """
     next_degree = next_unmet(degree_results)
     if next_degree is None:
@@ -109,7 +109,7 @@ def plan_next_degree(
         open_ids = [
             rid
             for rid, resource in resources.items()
-            if rid in requirement.spec.topic_resource_ids and not resource.completed
+            if rid in requirement.spec.topic_resource_ids and not resource.done
         ]
         missing -= sum(1 for rid in open_ids if rid in chosen)
         for rid in open_ids:
@@ -140,7 +140,7 @@ def next_unmet(degree_results):
 
 def load_plan_resources(learner, degree_results):
     """The published resources the next degree's unmet requirements name, in curriculum order,
-    with whether the learner completed each: one query."""
+    with whether each counts for the learner already (completed or known): one query."""
     result = next_unmet(degree_results)
     ids = set()
     for requirement in result.requirements if result else ():
@@ -150,12 +150,12 @@ def load_plan_resources(learner, degree_results):
                 ids.add(requirement.spec.resource_id)
     if not ids:
         return {}
-    completed = ResourceProgress.objects.for_learner(learner).completed()
+    done = ResourceProgress.objects.for_learner(learner).done()
     rows = (
         Resource.objects.published()
         .filter(pk__in=ids)
-        .annotate(completed=Exists(completed.filter(resource=OuterRef("pk"))))
+        .annotate(done=Exists(done.filter(resource=OuterRef("pk"))))
         .order_by("topic__position", "topic__title", "topic_id", "position", "title")
-        .values_list("pk", "estimated_hours", "completed")
+        .values_list("pk", "estimated_hours", "done")
     )
     return {pk: PlanResource(pk, hours, done) for pk, hours, done in rows}

@@ -15,9 +15,9 @@ def public_profile(profile):
             DegreeAward.objects.for_learner(learner).shared().valid().select_related("degree")
         )
     if profile.show_topic_progress:
-        completed = LearnerProgress(learner).completed_by_topic_id
+        done = LearnerProgress(learner).done_by_topic_id
         shown["topics"] = [
-            TopicProgress(topic, completed.get(topic.pk, 0), topic.published_resource_count)
+            TopicProgress(topic, done.get(topic.pk, 0), topic.published_resource_count)
             for topic in Topic.objects.with_published_counts().order_by("position", "title")
             if topic.published_resource_count
         ]
@@ -28,7 +28,7 @@ def public_profile(profile):
 
 def profile_preview(profile, topics, url):
     """How the profile's link reads when shared: its name and the topics begun, with percents."""
-    begun = [f"{row.topic.title} {row.percent}%" for row in topics or () if row.completed]
+    begun = [f"{row.topic.title} {row.percent}%" for row in topics or () if row.done]
     description = f"{profile.name} is learning the math for machine learning on mlmath"
     if begun:
         description += ": " + ", ".join(begun)

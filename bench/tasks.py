@@ -197,7 +197,7 @@ def history_rows(rng, size, learner_ids, resource_ids):
     remaining = spec["progress"] - len(rows)
     per_learner, extra = divmod(remaining, len(others))
     statuses = (
-        [Status.COMPLETED] * 6 + [Status.IN_PROGRESS] * 2 + [Status.SKIPPED, Status.NOT_STARTED]
+        [Status.COMPLETED] * 6 + [Status.IN_PROGRESS] * 2 + [Status.KNOWN, Status.NOT_STARTED]
     )
     for index, learner_id in enumerate(others):
         for rid in rng.sample(resource_ids, per_learner + (1 if index < extra else 0)):
@@ -212,7 +212,7 @@ def insert_progress(rows):
             learner_id=learner_id,
             resource_id=resource_id,
             status=status,
-            started_at=None if status in (Status.NOT_STARTED, Status.SKIPPED) else started,
+            started_at=None if status in (Status.NOT_STARTED, Status.KNOWN) else started,
             completed_at=HISTORY_ENDS - timedelta(days=1) if status == Status.COMPLETED else None,
         )
         for learner_id, resource_id, status in rows

@@ -74,6 +74,7 @@ ODD_TEXT = [
     "completed",
     "in_progress",
     "not_started",
+    "known",
     "skipped",
     "https://example.org/evidence",
 ]

@@ -29,7 +29,7 @@ from deploy.cluster import CURATOR_USERNAME, Cluster, ClusterError, stop_on_sign
 from deploy.fuzz import run_fuzz
 from deploy.results import Figures, Outcome, table
 
-STATUSES = ["not_started", "in_progress", "completed", "skipped"]
+STATUSES = ["not_started", "in_progress", "completed", "known"]
 LOGIN_PATH = "/accounts/login/"
 POSTGRES_BASE_PORT = 18750
 SQLITE_BASE_PORT = 18790

@@ -14,9 +14,10 @@ def next_up(items, prerequisites, done_ids, in_progress_ids, limit=5):
 
     `items` are CurriculumItems in curriculum order (topic order, then the curator's order in
     the topic); `prerequisites` maps a topic id to the ids of the topics it builds on;
-    `done_ids` are completed or skipped resources. Resources already in progress come first;
-    then untouched resources of topics whose prerequisites are all done. Only if nothing is
-    ready (say, every open topic still waits on another) do blocked topics' resources follow.
+    `done_ids` are the resources that count (completed or already known). Resources already
+    in progress come first; then untouched resources of topics whose prerequisites are all
+    done. Only if nothing is ready (say, every open topic still waits on another) do blocked
+    topics' resources follow.
     """
     open_by_topic = {}
     for item in items:

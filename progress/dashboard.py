@@ -34,14 +34,14 @@ def build_dashboard(learner_progress):
     credit = learner_progress.credit
 
     topics = list(
-        learner_progress.with_completed_counts(Topic.objects.with_published_counts())
+        learner_progress.with_done_counts(Topic.objects.with_published_counts())
         .order_by("position", "title")
         .prefetch_related("prerequisites")
     )
     # Only topics with something to complete: a hidden topic, or a reading topic without
     # resources, has no progress to show.
     topic_progress = [
-        TopicProgress(topic, topic.completed_count, topic.published_resource_count)
+        TopicProgress(topic, topic.done_count, topic.published_resource_count)
         for topic in topics
         if topic.published_resource_count
     ]
@@ -54,11 +54,10 @@ def build_dashboard(learner_progress):
         .values_list("id", "topic_id", "status")
     )
     in_progress_ids = {rid for rid, _, status in curriculum if status == Status.IN_PROGRESS}
-    skipped_ids = {rid for rid, _, status in curriculum if status == Status.SKIPPED}
     next_ids = next_up(
         [CurriculumItem(resource_id, topic_id) for resource_id, topic_id, _ in curriculum],
         {topic.pk: {p.pk for p in topic.prerequisites.all()} for topic in topics},
-        done_ids=credit.completed_resource_ids | skipped_ids,
+        done_ids=credit.done_resource_ids,
         in_progress_ids=in_progress_ids,
         limit=NEXT_UP_COUNT,
     )
@@ -83,14 +82,14 @@ def build_dashboard(learner_progress):
     standing_by_slug = {row.result.degree.slug: row.standing for row in degree_rows}
     next_degree = next((row.result.degree for row in degree_rows if not row.award), None)
 
-    completed_count = len(credit.completed_resource_ids)
     published_count = sum(topic.published_resource_count for topic in topics)
     return {
         "learner_progress": learner_progress,
-        "completed_count": completed_count,
+        "completed_count": len(credit.completed_resource_ids),
+        "known_count": len(credit.known_resource_ids),
         "in_progress_count": len(in_progress_ids),
         "published_count": published_count,
-        "overall_percent": percent_done(completed_count, published_count),
+        "overall_percent": percent_done(len(credit.done_resource_ids), published_count),
         "topic_progress": topic_progress,
         "degree_results": degree_results,
         "degree_rows": degree_rows,

@@ -16,7 +16,7 @@ from django.db.models import Value
 
 from catalog.models import Degree, Resource
 from mlmath.caching import cached_for_catalog_version
-from progress.models import Evidence, ResourceProgress
+from progress.models import Evidence, ResourceProgress, Status
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ class RequirementResult:
     spec: RequirementSpec
     done: int
     needed: int
+    known: int = 0  # how many of `done` the learner already knew (completions count first)
 
     @property
     def met(self):
@@ -119,83 +120,135 @@ def percent_done(done, total):
     return round(100 * done / total) if total else 0
 
 
-CREDIT_RESOURCE, CREDIT_MILESTONE = 0, 1  # which kind of id a row of `degree_credit` holds
+MILESTONE_ROW = "milestone"  # what a milestone's row of `degree_credit` has for a status
+
+
+@dataclass(frozen=True)
+class ResourceCounts:
+    """Resources that count, told apart: done here, and known already (self-attested)."""
+
+    completed: int = 0
+    known: int = 0
+
+    @property
+    def done(self):
+        return self.completed + self.known
 
 
 @dataclass(frozen=True)
 class DegreeCredit:
-    """What of a learner's work counts toward degrees."""
+    """What of a learner's work counts toward degrees.
 
-    completed_resource_ids: frozenset[int] = frozenset()
+    `done_resource_ids` are the resources that count: completed, or already known (which the
+    learner attests, like evidence); `known_resource_ids` are those of them already known.
+    """
+
+    done_resource_ids: frozenset[int] = frozenset()
     evidenced_milestone_ids: frozenset[int] = frozenset()
+    known_resource_ids: frozenset[int] = frozenset()
 
-    def completed_among(self, resource_ids):
-        """How many of these resources the learner has completed (a topic's bar)."""
-        return len(self.completed_resource_ids.intersection(resource_ids))
+    @property
+    def completed_resource_ids(self):
+        return self.done_resource_ids - self.known_resource_ids
+
+    def done_among(self, resource_ids):
+        """How many of these resources count (a topic's bar)."""
+        return len(self.done_resource_ids.intersection(resource_ids))
+
+    def counts_among(self, resource_ids):
+        """Of these resources, how many the learner completed and how many they knew."""
+        done = self.done_resource_ids.intersection(resource_ids)
+        known = len(done & self.known_resource_ids)
+        return ResourceCounts(completed=len(done) - known, known=known)
 
     def evaluate(self, degrees):
         """`evaluate_degrees` for this credit."""
-        return evaluate_degrees(self.completed_resource_ids, degrees, self.evidenced_milestone_ids)
+        return evaluate_degrees(
+            self.done_resource_ids,
+            degrees,
+            self.evidenced_milestone_ids,
+            known_resource_ids=self.known_resource_ids,
+        )
 
 
 def degree_credit(learner):
     """What counts toward a degree for `learner`, in one query.
 
-    Completed resources count while they are published; milestone evidence counts unless a
-    curator rejected it. Everything that shows or awards degrees asks this function.
+    Resources count while they are published, completed or already known
+    (`ResourceProgress.objects.done()`); milestone evidence counts unless a curator rejected
+    it. Everything that shows or awards degrees asks this function.
     """
-    completed = (
+    done = (
         ResourceProgress.objects.for_learner(learner)
-        .completed()
-        .values_list("resource_id", Value(CREDIT_RESOURCE))
+        .done()
+        .values_list("resource_id", "status")
         .order_by()
     )
     evidenced = (
         Evidence.objects.for_learner(learner)
         .accepted()
-        .values_list("milestone_id", Value(CREDIT_MILESTONE))
+        .values_list("milestone_id", Value(MILESTONE_ROW, output_field=models.CharField()))
         .order_by()
     )
-    rows = completed.union(evidenced, all=True)
+    rows = list(done.union(evidenced, all=True))
     return DegreeCredit(
-        completed_resource_ids=frozenset(pk for pk, kind in rows if kind == CREDIT_RESOURCE),
-        evidenced_milestone_ids=frozenset(pk for pk, kind in rows if kind == CREDIT_MILESTONE),
+        done_resource_ids=frozenset(pk for pk, kind in rows if kind != MILESTONE_ROW),
+        evidenced_milestone_ids=frozenset(pk for pk, kind in rows if kind == MILESTONE_ROW),
+        known_resource_ids=frozenset(pk for pk, kind in rows if kind == Status.KNOWN),
     )
 
 
-def evaluate_requirement(spec, completed_resource_ids, evidenced_milestone_ids):
+def evaluate_requirement(spec, done_resource_ids, evidenced_milestone_ids, known_resource_ids):
     if spec.milestone_id is not None:
         return RequirementResult(
             spec=spec, done=int(spec.milestone_id in evidenced_milestone_ids), needed=1
         )
     if spec.resource_id is not None:
-        done = int(spec.resource_published and spec.resource_id in completed_resource_ids)
-        return RequirementResult(spec=spec, done=done, needed=1)
-    completed_in_topic = len(spec.topic_resource_ids & completed_resource_ids)
+        done = int(spec.resource_published and spec.resource_id in done_resource_ids)
+        known = int(done and spec.resource_id in known_resource_ids)
+        return RequirementResult(spec=spec, done=done, needed=1, known=known)
+    done_in_topic = spec.topic_resource_ids & done_resource_ids
+    completed_in_topic = len(done_in_topic - known_resource_ids)
     needed = len(spec.topic_resource_ids) if spec.min_count is None else spec.min_count
-    return RequirementResult(spec=spec, done=min(completed_in_topic, needed), needed=needed)
+    done = min(len(done_in_topic), needed)
+    return RequirementResult(
+        spec=spec, done=done, needed=needed, known=max(0, done - completed_in_topic)
+    )
 
 
-def evaluate_degrees(completed_resource_ids, degrees, evidenced_milestone_ids=()):
+def evaluate_degrees(done_resource_ids, degrees, evidenced_milestone_ids=(), known_resource_ids=()):
     """Each degree's met and unmet requirements for a learner, lowest rank first.
 
-    `completed_resource_ids` are the learner's completed resources, `evidenced_milestone_ids`
-    the milestones with evidence that is not rejected; `degrees` are DegreeSpecs.
+    `done_resource_ids` are the learner's resources that count (completed or already known),
+    `known_resource_ids` those of them already known, `evidenced_milestone_ids` the
+    milestones with evidence that is not rejected; `degrees` are DegreeSpecs. Known resources
+    count exactly as completed ones; they are told apart only in what a result says.
     Degrees are cumulative: a degree's requirements include those of every lower rank, so a
     learner who meets a degree meets every degree below it.
     """
-    completed = frozenset(completed_resource_ids)
+    done = frozenset(done_resource_ids)
     evidenced = frozenset(evidenced_milestone_ids)
+    known = frozenset(known_resource_ids) & done
     return [
         DegreeResult(
             degree=degree,
             requirements=tuple(
-                evaluate_requirement(spec, completed, evidenced)
+                evaluate_requirement(spec, done, evidenced, known)
                 for spec in cumulative_requirements(degrees, degree.rank)
             ),
         )
         for degree in sorted(degrees, key=lambda d: d.rank)
     ]
+
+
+def requirement_resource_ids(requirements):
+    """Every published resource these requirements can count (named ones and topics')."""
+    ids = set()
+    for spec in requirements:
+        if spec.resource_id is not None and spec.resource_published:
+            ids.add(spec.resource_id)
+        ids.update(spec.topic_resource_ids)
+    return ids
 
 
 def cumulative_requirements(degrees, rank):

@@ -7,11 +7,18 @@ and the wording of errors a learner sees.
 from django import forms
 from django.db import models
 
-from progress.models import Evidence, ResourceProgress, Status
+from progress.models import Evidence, ResourceProgress, status_named
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Status.choices)
+    status = forms.CharField()
+
+    def clean_status(self):
+        # A page rendered before "skipped" became "known" may still post the former name.
+        status = status_named(self.cleaned_data["status"])
+        if status is None:
+            raise forms.ValidationError("Unknown status.")
+        return status
 
 
 class NoteForm(forms.ModelForm):

@@ -18,7 +18,7 @@ from catalog.models import Resource, Topic
 from mlmath.caching import cached_for_versions
 from mlmath.versions import learner_awards_key
 from progress.degrees import degree_credit, percent_done
-from progress.models import DegreeAward, Evidence, ResourceProgress, Status
+from progress.models import DONE_STATUSES, DegreeAward, Evidence, ResourceProgress
 
 ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
 
@@ -58,15 +58,16 @@ def aware(moment):
 
 @dataclass(frozen=True)
 class TopicProgress:
-    """How far a learner is in one topic: completions that count, of its published resources."""
+    """How far a learner is in one topic: resources that count (completed or already known),
+    of its published resources."""
 
     topic: Topic
-    completed: int
+    done: int
     published: int
 
     @property
     def percent(self):
-        return percent_done(self.completed, self.published)
+        return percent_done(self.done, self.published)
 
 
 class LearnerProgress:
@@ -107,43 +108,44 @@ class LearnerProgress:
         return degree_credit(self.learner)
 
     @cached_property
-    def completed_by_topic_id(self):
-        """Completions that count (of published resources), per topic."""
-        completed = Counter(
+    def done_by_topic_id(self):
+        """Resources that count (completed or already known, and published), per topic: the
+        rule of `ResourceProgress.objects.done()`, applied to the rows this page loaded."""
+        done = Counter(
             topic_id
             for *_, status, _, _, topic_id, is_published in self._row_values.values()
-            if status == Status.COMPLETED and is_published
+            if status in DONE_STATUSES and is_published
         )
-        return dict(completed)
+        return dict(done)
 
-    def completed_in_topic(self, topic):
-        return self.completed_in_topic_id(topic.pk)
+    def done_in_topic(self, topic):
+        return self.done_in_topic_id(topic.pk)
 
-    def completed_among(self, resource_ids):
-        """How many of these resources the learner has completed, counted by the database: a
-        topic's bar after a write, without loading the learner's history."""
+    def done_among(self, resource_ids):
+        """How many of these resources count, counted by the database: a topic's bar after a
+        write, without loading the learner's history."""
         return (
             ResourceProgress.objects.for_learner(self.learner)
-            .completed()
+            .done()
             .filter(resource_id__in=resource_ids)
             .count()
         )
 
-    def completed_in_topic_id(self, topic_id):
-        return self.completed_by_topic_id.get(topic_id, 0)
+    def done_in_topic_id(self, topic_id):
+        return self.done_by_topic_id.get(topic_id, 0)
 
-    def with_completed_counts(self, topics):
-        """`topics` (a Topic QuerySet) annotated with `completed_count`, the learner's
-        completions that count, for pages that list topics in one query."""
-        completed_in_topic = (
+    def with_done_counts(self, topics):
+        """`topics` (a Topic QuerySet) annotated with `done_count`, the learner's resources
+        that count, for pages that list topics in one query."""
+        done_in_topic = (
             ResourceProgress.objects.for_learner(self.learner)
-            .completed()
+            .done()
             .filter(resource__topic=OuterRef("pk"))
             .values("resource__topic")
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return topics.annotate(completed_count=Coalesce(Subquery(completed_in_topic), 0))
+        return topics.annotate(done_count=Coalesce(Subquery(done_in_topic), 0))
 
     @cached_property
     def evidence_by_milestone_id(self):

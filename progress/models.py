@@ -20,7 +20,24 @@ class Status(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
     COMPLETED = "completed", "Completed"
-    SKIPPED = "skipped", "Skipped (already known)"
+    KNOWN = "known", "Already known"
+
+
+# The statuses that count toward degrees and progress: a resource done here, or one the learner
+# says they already know (self-attested, like milestone evidence).
+DONE_STATUSES = (Status.COMPLETED, Status.KNOWN)
+
+# Statuses as older pages and export files name them: "already known" was once stored as
+# "skipped" (and counted for nothing); migration 0008 renamed the rows.
+FORMER_STATUS_NAMES = {"skipped": Status.KNOWN}
+
+
+def status_named(value):
+    """The Status a form or a file names, former names included; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    value = FORMER_STATUS_NAMES.get(value, value)
+    return Status(value) if value in Status.values else None
 
 
 class LearnerRowsQuerySet(models.QuerySet):
@@ -38,9 +55,15 @@ def learner_key(related_name):
 
 
 class ResourceProgressQuerySet(LearnerRowsQuerySet):
-    def completed(self):
-        """Completions that count: the resource must still be published."""
-        return self.filter(status=Status.COMPLETED, resource__is_published=True)
+    def done(self):
+        """The rows that count toward degrees and progress: completed or already known, of a
+        resource that is still published. Everything that counts a learner's resources asks
+        this (`progress.degrees.degree_credit`, the pages' bars, the study plan)."""
+        return self.filter(status__in=DONE_STATUSES, resource__is_published=True)
+
+    def known(self):
+        """Resources the learner says they already know (counted, like evidence, at once)."""
+        return self.filter(status=Status.KNOWN)
 
 
 class ResourceProgress(models.Model):

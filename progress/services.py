@@ -9,7 +9,7 @@ from django.utils import timezone
 from catalog.models import Degree
 from mlmath.invalidation import bump_learner, bump_learners
 from progress.degrees import DegreeCredit, degree_credit, load_degree_specs
-from progress.models import Activity, DegreeAward, Evidence, ResourceProgress, Status
+from progress.models import DONE_STATUSES, Activity, DegreeAward, Evidence, ResourceProgress
 
 
 def record_new_awards(*, learner, now=None, credit=None):
@@ -66,9 +66,10 @@ class WriteResult:
 def set_resource_status(*, learner, resource, status, now=None):
     """Set a learner's status on a resource; log the change and record any new degree award.
 
-    Setting the same status again changes nothing. Only a completion can meet a degree, so
-    only a completion looks for new awards. The learner's lock keeps one row per learner and
-    resource (and the unique constraint would refuse a second).
+    Setting the same status again changes nothing. Only a status that counts (completed, or
+    already known) can meet a degree, so only such a change looks for new awards. The
+    learner's lock keeps one row per learner and resource (and the unique constraint would
+    refuse a second).
     """
     now = now or timezone.now()
     new_awards, credit = [], None
@@ -77,16 +78,16 @@ def set_resource_status(*, learner, resource, status, now=None):
         progress = ResourceProgress.objects.filter(
             learner=learner, resource=resource
         ).first() or ResourceProgress(learner=learner, resource=resource)
-        was_completed = progress.status == Status.COMPLETED
+        status_before = progress.status
         if progress.apply_status(status, now):
             progress.save()
             Activity.objects.create(
                 learner=learner, resource=resource, status=status, created_at=now
             )
-            if status == Status.COMPLETED:
+            if status in DONE_STATUSES:
                 credit = degree_credit(learner)
                 new_awards = record_new_awards(learner=learner, now=now, credit=credit)
-    credit_changed = was_completed != (progress.status == Status.COMPLETED)
+    credit_changed = (status_before in DONE_STATUSES) != (progress.status in DONE_STATUSES)
     return WriteResult(progress, credit_changed, new_awards, credit)
 
 

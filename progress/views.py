@@ -78,7 +78,7 @@ def read_resource(slug):
 
 def resource_response(request, resource, written):
     """For HTMX, the resource's card rendered from the row just written, with the topic's bar
-    when a completion changed and the header badge when a degree was earned (awards are never
+    when what counts changed and the header badge when a degree was earned (awards are never
     taken back by a status change), both out of band; otherwise back to the page."""
     if request.htmx:
         context = {
@@ -87,11 +87,11 @@ def resource_response(request, resource, written):
             "credit_changed": written.credit_changed,
             "new_award": max(written.new_awards, key=lambda a: a.degree.rank, default=None),
         }
-        if written.credit_changed:  # a completion read the credit: counted without a query
-            context["completed_in_topic"] = (
-                written.credit.completed_among(resource.topic_published_ids)
+        if written.credit_changed:  # a write that counts read the credit: no query needed
+            context["done_in_topic"] = (
+                written.credit.done_among(resource.topic_published_ids)
                 if written.credit is not None
-                else LearnerProgress(request.user).completed_among(resource.topic_published_ids)
+                else LearnerProgress(request.user).done_among(resource.topic_published_ids)
             )
         return render(request, "progress/resource_changed.html", context)
     return redirect(safe_next_url(request) or resource.get_absolute_url())

@@ -175,7 +175,7 @@ def import_progress(*, learner, parsed, dry_run=False, now=None):
 def import_activity(learner, rows):
     """Add the file's activity for resources this site has, skipping entries already here."""
     resources = match_resources(rows)
-    known = set(
+    already_here = set(
         Activity.objects.for_learner(learner)
         .filter(resource__in=set(resources.values()))
         .values_list("resource_id", "status", "created_at")
@@ -183,9 +183,9 @@ def import_activity(learner, rows):
     new = []
     for i, row in enumerate(rows):
         resource = resources.get(i)
-        if resource is None or (resource.pk, row.status, row.at) in known:
+        if resource is None or (resource.pk, row.status, row.at) in already_here:
             continue
-        known.add((resource.pk, row.status, row.at))
+        already_here.add((resource.pk, row.status, row.at))
         new.append(
             Activity(learner=learner, resource=resource, status=row.status, created_at=row.at)
         )

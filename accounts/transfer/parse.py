@@ -13,7 +13,7 @@ from accounts.transfer.base import (
 )
 from mlmath.bounded import InputTooLarge, load_json
 from mlmath.uploads import too_large_message
-from progress.models import NOTE_MAX_LENGTH, Status
+from progress.models import NOTE_MAX_LENGTH, Status, status_named
 
 
 @dataclass(frozen=True)
@@ -120,12 +120,14 @@ def moment(item, key, where, required=False):
 
 
 def status(item, where):
+    """The row's Status; files from before "already known" counted read `skipped` as `known`."""
     value = item.get("status")
-    if value not in Status.values:
+    named = status_named(value)
+    if named is None:
         raise ImportFileError(
             f"{where}.status: {str(value)[:40]!r} is not one of {', '.join(Status.values)}."
         )
-    return value
+    return named.value
 
 
 def resource_ref(item, where):

@@ -91,14 +91,9 @@ def topic_sections(context, topics):
             card_context(resource, rows.get(resource.pk), signed_in=signed_in)
             for resource in topic.preview_resources
         ]
-        completed = learner_progress.completed_in_topic(topic) if signed_in else 0
-        key = (topic.pk, signed_in, completed, *(card_key(card) for card in cards))
-        sections[key] = {
-            "topic": topic,
-            "signed_in": signed_in,
-            "completed": completed,
-            "cards": cards,
-        }
+        done = learner_progress.done_in_topic(topic) if signed_in else 0
+        key = (topic.pk, signed_in, done, *(card_key(card) for card in cards))
+        sections[key] = {"topic": topic, "signed_in": signed_in, "done": done, "cards": cards}
     html = render_many(TOPIC_SECTION, sections)
     return mark_safe("".join(html[key] for key in sections))
 
@@ -128,22 +123,23 @@ def evidence_for(context, milestone):
 
 
 @register.simple_tag(takes_context=True)
-def completed_in_topic(context, topic):
-    """How many of a topic's resources the learner has completed (0 for visitors)."""
+def done_in_topic(context, topic):
+    """How many of a topic's resources count for the learner: completed or already known (0 for
+    visitors)."""
     learner_progress = context.get("learner_progress")
-    return learner_progress.completed_in_topic(topic) if learner_progress else 0
+    return learner_progress.done_in_topic(topic) if learner_progress else 0
 
 
 @register.inclusion_tag("progress/includes/topic_progress.html", takes_context=True)
-def topic_progress(context, topic, published_count, oob=False, completed=None):
-    """A topic's bar; `completed` when the caller has counted the learner's completions."""
+def topic_progress(context, topic, published_count, oob=False, done=None):
+    """A topic's bar; `done` when the caller has counted the learner's resources that count."""
     learner_progress = context.get("learner_progress")
-    if completed is None:
-        completed = completed_in_topic(context, topic)
+    if done is None:
+        done = done_in_topic(context, topic)
     return {
         "show": learner_progress is not None,
         "topic": topic,
-        "completed": completed,
+        "done": done,
         "published_count": published_count,
         "oob": oob,
     }

@@ -47,7 +47,7 @@ def test_days_follow_daylight_saving_changes(learner, resource):
 
 def test_only_completions_and_evidence_count(learner, resource):
     complete_at(learner, resource, "2026-03-01T10:00", status=Status.IN_PROGRESS)
-    complete_at(learner, resource, "2026-03-01T11:00", status=Status.SKIPPED)
+    complete_at(learner, resource, "2026-03-01T11:00", status=Status.KNOWN)
     complete_at(learner, resource, "2026-03-02T10:00")
     baker.make(
         "progress.Evidence",

@@ -60,9 +60,9 @@ def state(status, updated, note="", completed=None):
 
 
 def test_the_later_change_wins():
-    merged = merge_row(state("in_progress", 5, "old"), state("skipped", 9, "new"))
-    assert (merged.status, merged.note) == ("skipped", "new")
-    merged = merge_row(state("in_progress", 9, "mine"), state("skipped", 5, "theirs"))
+    merged = merge_row(state("in_progress", 5, "old"), state("known", 9, "new"))
+    assert (merged.status, merged.note) == ("known", "new")
+    merged = merge_row(state("in_progress", 9, "mine"), state("known", 5, "theirs"))
     assert (merged.status, merged.note) == ("in_progress", "mine")
 
 
@@ -94,7 +94,7 @@ def test_an_empty_note_does_not_erase_one():
         (json.dumps({"format": "mlmath-progress", "version": 7}).encode(), "version 7"),
         (
             json.dumps(document({"resource": {"slug": "keras"}, "status": "done"})).encode(),
-            "progress[0].status: 'done' is not one of",
+            "progress[0].status: 'done' is not one of not_started, in_progress, completed, known.",
         ),
         (
             json.dumps(document({**row(), "completed_at": "yesterday"})).encode(),
@@ -283,6 +283,42 @@ def test_export_then_import_elsewhere_round_trips(
     post(client, exported)
     assert ResourceProgress.objects.get(learner=grace).status == Status.COMPLETED
     assert Activity.objects.for_learner(grace).count() == 1
+
+
+def test_known_resources_round_trip_and_count_for_the_importer(
+    seed_catalog, learner_client, learner, make_learner, client
+):
+    complete(learner, Resource.objects.get(slug="keras"), status="known")
+    exported = json.loads(learner_client.get("/account/export/progress.json").content)
+    assert [row["status"] for row in exported["progress"]] == ["known"]
+    assert [row["status"] for row in exported["activity"]] == ["known"]
+    grace = make_learner("grace")
+    client.force_login(grace)
+    post(client, exported)
+    assert ResourceProgress.objects.get(learner=grace).status == Status.KNOWN
+    assert Activity.objects.get(learner=grace).status == Status.KNOWN
+
+
+def test_a_file_from_before_known_counted_reads_skipped_as_known(seed_catalog, learner):
+    """Exports made before "already known" counted said `skipped` for it."""
+    keras = Resource.objects.get(slug="keras")
+    old_file = document(
+        row("keras", status="skipped"),
+        activity=[{"resource": {"slug": "keras"}, "status": "skipped", "at": hours(3).isoformat()}],
+    )
+    parsed = parse_import(json.dumps(old_file).encode())
+    assert [r.status for r in parsed.progress] == [Status.KNOWN]
+    import_progress(learner=learner, parsed=parsed)
+    progress = ResourceProgress.objects.get(learner=learner)
+    assert (progress.resource, progress.status, progress.completed_at) == (
+        keras,
+        Status.KNOWN,
+        None,
+    )
+    assert list(Activity.objects.for_learner(learner).values_list("status", flat=True)) == ["known"]
+    # Importing it again adds nothing: its activity is the same as the renamed one here.
+    report = import_progress(learner=learner, parsed=parse_import(json.dumps(old_file).encode()))
+    assert (report.activity_added, report.unchanged) == (0, 1)
 
 
 def test_visitors_cannot_import(client, db):

@@ -165,6 +165,6 @@ def test_the_shared_link_names_the_topics_begun(client, busy_learner, resource):
 
 def test_a_profile_without_topics_begun_says_so_in_one_sentence():
     profile = SimpleNamespace(name="Grace")
-    untouched = SimpleNamespace(topic=SimpleNamespace(title="Calculus"), completed=0, percent=0)
+    untouched = SimpleNamespace(topic=SimpleNamespace(title="Calculus"), done=0, percent=0)
     preview = profile_preview(profile, [untouched], "https://mlmath.example.org/u/grace/")
     assert preview["description"] == "Grace is learning the math for machine learning on mlmath."

@@ -48,7 +48,7 @@ def test_journey_5_curator_unpublishes_a_resource_and_rejects_evidence(
         learner_page.goto(base + "/topics/how-to-study-the-degrees/")
         expect(learner_page.locator("#resource-keras")).to_contain_text("Completed")
         expect(learner_page.locator("#topic-progress-how-to-study-the-degrees")).to_contain_text(
-            "2 of 2 completed"
+            "2 of 2 done"
         )
 
         page.goto(base + "/admin/")
@@ -66,7 +66,7 @@ def test_journey_5_curator_unpublishes_a_resource_and_rejects_evidence(
         expect(learner_page.locator("#resource-keras")).to_have_count(0)
         expect(learner_page.locator("#resource-xgboost")).to_contain_text("Completed")
         expect(learner_page.locator("#topic-progress-how-to-study-the-degrees")).to_contain_text(
-            "1 of 1 completed"
+            "1 of 1 done"
         )
         learner_page.goto(base + "/search/?q=keras")
         expect(learner_page.locator("#results #resource-keras")).to_have_count(0)

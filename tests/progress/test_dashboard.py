@@ -77,6 +77,43 @@ def test_the_next_degree_comes_first_and_earned_ones_collapse_to_their_badge(
     assert not elements(practitioner, "progress")
 
 
+def test_a_resource_already_known_counts_toward_the_degree_and_says_so(
+    learner_client, learner, resources, milestones
+):
+    """Issue 23: knowing Khan Academy Calculus, the only Calculus resource, meets Developer's
+    Calculus requirement instead of asking for it for ever."""
+    complete(learner, resources.keras, resources.xgboost)
+    give_evidence(learner, milestones.kaggle)
+    complete(learner, resources.calculus, resources.statistics, status="known")
+    page = parsed(learner_client.get("/progress/"))
+    developer = text(by_id(page, "degree-developer"))
+    assert "Calculus resource" not in developer
+    assert "Complete 1 more Statistics and probability resource (1 of 2 so far)" in developer
+    stats = text(elements(page, "ul", **{"aria-label": "Overall progress"})[0])
+    assert "40% of the catalog done" in stats  # 2 completed and 2 known of 10
+    assert "2 of 10 resources completed" in stats
+    assert "2 already known" in stats
+    assert "Khan Academy Calculus" not in text(labelled_by(page, "next-heading"))
+    rows = elements(page, "tr")
+    calculus = next(row for row in rows if text(elements(row, "th")[0]) == "Calculus")
+    assert text(elements(calculus, "td")[0]) == "1 / 1"
+
+
+def test_met_requirements_tell_known_resources_from_completed_ones(
+    learner_client, learner, resources
+):
+    """The degrees above the next one list what they add, met or not."""
+    complete(learner, resources.statistics)
+    complete(learner, resources.calculus, resources.random_processes, status="known")
+    page = parsed(learner_client.get("/progress/"))
+    met = [text(item) for item in elements(page, "li", class_="requirement--met")]
+    assert "Met: 1 of 1 Calculus resource done (1 already known)" in met
+    assert "Met: Already known: An exploration of Random Processes for Engineers" in met
+    complete(learner, resources.random_processes, status="completed")
+    met = [text(item) for item in elements(learner_client.get("/progress/"), "li")]
+    assert "Met: Completed An exploration of Random Processes for Engineers" in met
+
+
 def test_topic_rows_count_completed_of_published(learner_client, learner, resources):
     complete(learner, resources.algebra)
     complete(learner, resources.mit_algebra, status="in_progress")
@@ -90,10 +127,10 @@ def test_next_up_respects_prerequisites_and_puts_started_work_first(
 ):
     complete(learner, resources.calculus, resources.keras, resources.xgboost)
     complete(learner, resources.probability, status="in_progress")
-    complete(learner, resources.algebra, status="skipped")
+    complete(learner, resources.algebra, status="known")
     next_up = text(labelled_by(learner_client.get("/progress/"), "next-heading"))
     assert next_up.index("edx Probability") < next_up.index("Linear Algebra MIT")
-    assert "Khan Academy Linear Algebra" not in next_up  # skipped
+    assert "Khan Academy Linear Algebra" not in next_up  # already known
     assert "Khan Academy Calculus" not in next_up  # done
     # Signal Processing builds on Linear Algebra, which still has MIT's course open.
     assert "edx Signals and Systems" not in next_up
@@ -173,6 +210,6 @@ def test_every_percent_on_the_dashboard_is_rounded_the_same_way(learner_client, 
     page = parsed(learner_client.get("/progress/"))
     # Practitioner: Keras and XGboost of its three requirements (no evidence yet), 2/3.
     assert "67% done" in text(by_id(page, "degree-practitioner"))
-    assert "30% of the catalog completed" in text(page)
+    assert "30% of the catalog done" in text(page)
     bar_labels = {dict(bar.attributes).get("aria-label") for bar in elements(page, "progress")}
     assert "Statistics and probability: 25%" in bar_labels

@@ -24,10 +24,15 @@ def small_catalog(db):
     return resource, milestone, degree
 
 
-def give_work(learner, resource, milestone, evidence_state, resource_published=True):
+def give_work(
+    learner, resource, milestone, evidence_state, resource_published=True, status=Status.COMPLETED
+):
     """Rows written directly, so that no award is recorded before the test asks."""
     ResourceProgress.objects.create(
-        learner=learner, resource=resource, status=Status.COMPLETED, completed_at=timezone.now()
+        learner=learner,
+        resource=resource,
+        status=status,
+        completed_at=timezone.now() if status == Status.COMPLETED else None,
     )
     if not resource_published:
         Resource.objects.filter(pk=resource.pk).update(is_published=False)
@@ -55,12 +60,13 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize("status", [Status.COMPLETED, Status.KNOWN])
 @pytest.mark.parametrize(("evidence_state", "resource_published", "counts"), CASES)
 def test_dashboard_promises_exactly_what_is_awarded(
-    small_catalog, learner, learner_client, evidence_state, resource_published, counts
+    small_catalog, learner, learner_client, evidence_state, resource_published, counts, status
 ):
     resource, milestone, degree = small_catalog
-    give_work(learner, resource, milestone, evidence_state, resource_published)
+    give_work(learner, resource, milestone, evidence_state, resource_published, status)
 
     promised = dashboard_says_met(learner_client)
     record_new_awards(learner=learner)
@@ -78,7 +84,9 @@ def test_credit_counts_published_completions_and_evidence_not_rejected(
 
     credit = degree_credit(learner)
 
+    assert (resource.pk in credit.done_resource_ids) == resource_published
     assert (resource.pk in credit.completed_resource_ids) == resource_published
+    assert credit.known_resource_ids == frozenset()
     assert (milestone.pk in credit.evidenced_milestone_ids) == (
         evidence_state in (Evidence.State.SUBMITTED, Evidence.State.VERIFIED)
     )
@@ -88,5 +96,28 @@ def test_another_learners_work_gives_no_credit(small_catalog, learner, make_lear
     resource, milestone, _ = small_catalog
     give_work(make_learner("grace"), resource, milestone, Evidence.State.VERIFIED)
 
-    assert degree_credit(learner).completed_resource_ids == frozenset()
+    assert degree_credit(learner).done_resource_ids == frozenset()
     assert degree_credit(learner).evidenced_milestone_ids == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("status", "counts", "known"),
+    [
+        (Status.KNOWN, True, True),
+        (Status.COMPLETED, True, False),
+        (Status.IN_PROGRESS, False, False),
+        (Status.NOT_STARTED, False, False),
+    ],
+)
+def test_known_resources_count_and_are_told_apart_from_completed_ones(
+    small_catalog, learner, status, counts, known
+):
+    resource, milestone, _ = small_catalog
+    give_work(learner, resource, milestone, NO_EVIDENCE, status=status)
+
+    credit = degree_credit(learner)
+
+    assert (resource.pk in credit.done_resource_ids) == counts
+    assert (resource.pk in credit.known_resource_ids) == known
+    assert (resource.pk in credit.completed_resource_ids) == (counts and not known)
+    assert ResourceProgress.objects.for_learner(learner).done().exists() == counts

@@ -202,3 +202,22 @@ def test_a_degree_that_asks_nothing_is_all_done_and_others_round_like_every_bar(
     assert evaluate_degrees(set(), [empty])[0].percent == 100
     stats = DegreeSpec("stats", "Stats", 1, DEVELOPER.requirements[1:])  # at least 2 of 3
     assert evaluate_degrees({10}, [stats])[0].percent == percent_done(1, 2) == 50
+
+
+def test_known_resources_count_like_completed_ones_and_are_told_apart():
+    """Calculus known, two statistics resources: one completed, one known."""
+    results = by_slug(
+        evaluate_degrees({1, 2, 20, 10, 11}, DEGREES, known_resource_ids={20, 11, 99})
+    )
+    developer = {r.spec.key: r for r in results["developer"].requirements}
+    assert results["developer"].met
+    assert (developer["calculus"].done, developer["calculus"].known) == (1, 1)
+    # Completions count first: of the two statistics resources needed, one was known.
+    assert (developer["stats"].done, developer["stats"].known) == (2, 1)
+    assert (developer["keras"].done, developer["keras"].known) == (1, 0)
+
+
+def test_known_resources_beyond_what_a_topic_needs_are_not_shown_as_used():
+    results = by_slug(evaluate_degrees({10, 11, 12}, DEGREES, known_resource_ids={12}))
+    stats = next(r for r in results["developer"].requirements if r.spec.key == "stats")
+    assert (stats.done, stats.known) == (2, 0)

@@ -379,15 +379,15 @@ def test_two_learners_pages_through_the_cache_each_show_only_their_own_state(
     services.set_resource_status(learner=bob, resource=resource, status="in_progress")
     ada_client, bob_client = signed_in(ada), signed_in(bob)
     published = Resource.objects.published().filter(topic__slug="calculus").count()
-    bob_sees = ("◐ In progress", f"0 of {published} completed")
+    bob_sees = ("◐ In progress", f"0 of {published} done")
     for turn in range(4):
         if turn == 2:  # Bob's write: his pages are rendered again, Ada's come from the cache
-            services.set_resource_status(learner=bob, resource=resource, status="skipped")
-            bob_sees = ("↷ Skipped, already known", f"0 of {published} completed")
+            services.set_resource_status(learner=bob, resource=resource, status="known")
+            bob_sees = ("✓ Already known", f"1 of {published} done")
         for url in ("/topics/calculus/", "/"):
             ada_status, ada_bar = card_and_bar(ada_client.get(url))
             assert ada_status.startswith("✓ Completed"), (turn, url, ada_status)
-            assert ada_bar == f"1 of {published} completed"
+            assert ada_bar == f"1 of {published} done"
             assert card_and_bar(bob_client.get(url)) == bob_sees, (turn, url)
 
 
@@ -399,12 +399,12 @@ def test_a_resource_published_after_a_visit_counts_in_the_learners_topic_bar_at_
     client = signed_in(learner)
     calculus = Resource.objects.filter(topic__slug="calculus").first().topic
     published = Resource.objects.published().filter(topic=calculus).count()
-    assert card_and_bar(client.get("/topics/calculus/"))[1] == f"0 of {published} completed"
+    assert card_and_bar(client.get("/topics/calculus/"))[1] == f"0 of {published} done"
 
     make_resource(topic=calculus, slug="new-calculus-course", title="New calculus course")
 
     status, bar = card_and_bar(client.get("/topics/calculus/"), slug="new-calculus-course")
-    assert (status, bar) == ("Not started", f"0 of {published + 1} completed")
+    assert (status, bar) == ("Not started", f"0 of {published + 1} done")
 
 
 def test_bump_learner_versions_names_an_unknown_learner_and_replaces_nothing(learner):

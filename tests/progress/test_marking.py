@@ -45,7 +45,7 @@ def test_plain_post_marks_completed_and_redirects_back(learner_client, learner):
     resource = by_id(learner_client.get("/topics/calculus/"), "resource-khan-academy-calculus")
     assert "Completed" in text(resource)
     assert elements(resource, "time")
-    assert "1 of 1 completed" in text(learner_client.get("/topics/calculus/"))
+    assert "1 of 1 done" in text(learner_client.get("/topics/calculus/"))
 
 
 def test_plain_post_without_next_goes_to_the_resource_on_its_topic_page(learner_client):
@@ -80,7 +80,7 @@ def test_htmx_post_returns_the_resource_and_out_of_band_progress(learner_client,
         id="topic-progress-linear-algebra",
         **{"hx-swap-oob": "true"},
     )
-    assert "1 of 2 completed" in text(topic_progress)
+    assert "1 of 2 done" in text(topic_progress)
     # No degree was earned, so the header badge is left as it is (the next test earns one).
     assert not elements(fragment, "li", id="header-badge")
     # The re-rendered buttons still belong to the page's form, which holds the token and the
@@ -112,7 +112,7 @@ def test_htmx_post_announces_the_change_and_the_topic_progress_in_the_live_regio
     assert text(announcement) == "Khan Academy Linear Algebra: in progress."
     response = learner_client.post(url, {"status": "completed"}, **hx())
     assert text(by_id(response, "live-announcement")) == (
-        "Khan Academy Linear Algebra: completed. Linear Algebra: 1 of 2 completed."
+        "Khan Academy Linear Algebra: completed. Linear Algebra: 1 of 2 done."
     )
 
 
@@ -129,12 +129,17 @@ def test_a_completions_topic_bar_counts_only_what_is_published_now(learner_clien
     )
 
     assert response.status_code == 200
-    assert text(by_id(response, f"topic-progress-{statistics}")) == "2 of 3 completed"
+    assert text(by_id(response, f"topic-progress-{statistics}")) == "2 of 3 done"
     assert text(by_id(response, "live-announcement")).endswith(
-        "Statistics and probability: 2 of 3 completed."
+        "Statistics and probability: 2 of 3 done."
     )
-    response = learner_client.post(status_url("edx-probability"), {"status": "skipped"}, **hx())
-    assert text(by_id(response, f"topic-progress-{statistics}")) == "1 of 3 completed"
+    response = learner_client.post(status_url("edx-probability"), {"status": "not_started"}, **hx())
+    assert text(by_id(response, f"topic-progress-{statistics}")) == "1 of 3 done"
+    response = learner_client.post(status_url("edx-probability"), {"status": "known"}, **hx())
+    assert text(by_id(response, f"topic-progress-{statistics}")) == "2 of 3 done"
+    assert text(by_id(response, "live-announcement")) == (
+        "edx Probability: already known. Statistics and probability: 2 of 3 done."
+    )
 
 
 def test_the_completion_that_earns_a_degree_announces_it_once(
@@ -175,16 +180,52 @@ def test_undo_returns_to_not_started(learner_client, learner):
     assert progress.completed_at is None
 
 
-def test_skipped_counts_for_no_degree(learner_client, learner):
-    learner_client.post(status_url("keras"), {"status": "skipped"})
-    learner_client.post(status_url("xgboost"), {"status": "skipped"})
-    assert not DegreeAward.objects.filter(learner=learner).exists()
+def test_marking_known_offers_a_button_named_after_the_resource_and_shows_known(learner_client):
+    buttons = [text(button) for button in elements(learner_client.get("/"), "button")]
+    assert "Mark Khan Academy Calculus as known" in buttons
+    response = learner_client.post(
+        status_url("khan-academy-calculus"), {"status": "known", "next": "/topics/calculus/"}
+    )
+    assert response.status_code == 302
+    page = learner_client.get("/topics/calculus/")
+    card = by_id(page, "resource-khan-academy-calculus")
+    assert "resource--known" in dict(card.attributes)["class"].split()
+    assert "✓ Already known" in text(card)
+    assert "Completed" not in text(card)
+    buttons = [text(button) for button in elements(card, "button")]
+    assert "Undo Khan Academy Calculus" in buttons
+    assert "Mark Khan Academy Calculus as completed" not in buttons
+    assert "1 of 1 done" in text(page)
+
+
+def test_known_resources_count_toward_a_degree_and_record_its_award(
+    learner_client, learner, hx, milestones
+):
+    give_evidence(learner, milestones.kaggle)
+    learner_client.post(status_url("keras"), {"status": "known"})
+    response = learner_client.post(status_url("xgboost"), {"status": "known"}, **hx())
+    assert text(by_id(response, "live-announcement")).endswith(
+        "You earned the Practitioner degree."
+    )
+    award = DegreeAward.objects.get(learner=learner)
+    assert award.degree.slug == "practitioner"
+    progress = ResourceProgress.objects.get(learner=learner, resource__slug="keras")
+    assert (progress.status, progress.completed_at) == (Status.KNOWN, None)
+
+
+def test_a_page_from_before_the_rename_may_still_post_skipped_which_means_known(
+    learner_client, learner
+):
+    response = learner_client.post(status_url("keras"), {"status": "skipped"})
+    assert response.status_code == 302
+    assert ResourceProgress.objects.get(learner=learner).status == Status.KNOWN
 
 
 def test_unknown_status_is_a_400_with_a_message_and_changes_nothing(learner_client):
     response = learner_client.post(status_url("keras"), {"status": "mastered"})
     assert response.status_code == 400
     assert "Unknown status “mastered”" in text(response)
+    assert "not_started, in_progress, completed or known" in text(response)
     assert not ResourceProgress.objects.exists()
 
 

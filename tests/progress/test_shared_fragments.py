@@ -99,8 +99,8 @@ def test_a_learners_pages_through_shared_fragments_are_their_own(seed_catalog, m
             assert "Bob's private musing" in words
             assert "Ada's secret jotting" not in words
         if topic_progress(ada_first[url]):
-            assert topic_progress(ada_later[url]) == ["1 of 1 completed"]
-            assert topic_progress(bob_cached[url]) == ["0 of 1 completed"]
+            assert topic_progress(ada_later[url]) == ["1 of 1 done"]
+            assert topic_progress(bob_cached[url]) == ["0 of 1 done"]
 
     bob_fresh, ada_fresh = rendered_afresh(bob_client), rendered_afresh(ada_client)
     for url in PAGES:
