@@ -1,12 +1,16 @@
 """What learners did and earned, in the admin: their progress and activity, their degree awards,
-and the evidence reviewers verify or reject (the bulk actions go through progress/services.py)."""
+the evidence reviewers verify or reject (the bulk actions go through progress/services.py), and
+the resources learners say they already know."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db.models import Count, OuterRef, Subquery
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -17,6 +21,7 @@ from progress.models import (
     Activity,
     DegreeAward,
     Evidence,
+    KnownResource,
     ResourceProgress,
 )
 
@@ -24,11 +29,57 @@ from progress.models import (
 @admin.register(ResourceProgress)
 class ResourceProgressAdmin(admin.ModelAdmin):
     list_display = ["learner", "resource", "status", "completed_at", "updated_at"]
-    list_filter = ["status"]
+    list_filter = ["status", ("resource__topic", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["learner", "resource"]
     search_fields = ["learner__username", "learner__email", "resource__title"]
     raw_id_fields = ["learner", "resource"]
     date_hierarchy = "updated_at"
+
+
+@admin.register(KnownResource)
+class KnownResourceAdmin(admin.ModelAdmin):
+    """What learners say they already know: it counts toward degrees at once (self-attested,
+    like evidence). Curators read it here; a degree resting on claims they doubt can be revoked,
+    with a reason, from the learner's awards (linked on each row)."""
+
+    list_display = ["learner", "resource", "topic", "updated_at", "known_by_learner", "awards"]
+    list_filter = [("resource__topic", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["learner", "resource__topic"]
+    search_fields = ["learner__username", "learner__email", "resource__title"]
+    date_hierarchy = "updated_at"
+    fields = ["learner", "resource", "started_at", "updated_at"]  # never the private note
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        known_by_learner = (
+            KnownResource.objects.filter(learner=OuterRef("learner"))
+            .order_by()
+            .values("learner")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return super().get_queryset(request).annotate(known_by_learner=Subquery(known_by_learner))
+
+    def has_add_permission(self, request):
+        return False  # learners mark what they know; curators only review it (view permission)
+
+    @admin.display(description="topic", ordering="resource__topic__position")
+    def topic(self, known):
+        return known.resource.topic
+
+    @admin.display(description="known by this learner", ordering="known_by_learner")
+    def known_by_learner(self, known):
+        return known.known_by_learner
+
+    @admin.display(description="awards")
+    def awards(self, known):
+        url = reverse("admin:progress_degreeaward_changelist")
+        return format_html(
+            '<a href="{}?{}">{}’s awards</a>',
+            url,
+            urlencode({"q": known.learner.get_username()}),
+            known.learner.get_username(),
+        )
 
 
 class ReasonForm(forms.Form):

@@ -127,6 +127,23 @@ class ResourceProgress(models.Model):
         return True
 
 
+class KnownResourceManager(models.Manager.from_queryset(ResourceProgressQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().known()
+
+
+class KnownResource(ResourceProgress):
+    """A resource a learner says they already know, as curators review it: the same rows as
+    ResourceProgress (a proxy), only the known ones, without the learner's private note."""
+
+    objects = KnownResourceManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "already known resource"
+        ordering = ["-updated_at"]
+
+
 class Activity(models.Model):
     """One status change, kept so that streaks and an activity heatmap can be drawn later."""
 

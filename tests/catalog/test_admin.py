@@ -34,7 +34,7 @@ def test_curators_group_holds_every_catalog_permission():
     }
 
 
-def test_curators_group_holds_nothing_else_but_evidence_review_and_revocation():
+def test_curators_group_holds_nothing_else_but_reviews_and_revocation():
     curators = Group.objects.get(name="Curators")
 
     outside_catalog = set(
@@ -43,10 +43,12 @@ def test_curators_group_holds_nothing_else_but_evidence_review_and_revocation():
         )
     )
 
-    # Outside the catalog, curators review learners' milestone evidence and revoke awards.
+    # Outside the catalog, curators review learners' milestone evidence, see what learners say
+    # they already know, and revoke awards.
     assert outside_catalog == {
         ("progress", "view_evidence"),
         ("progress", "change_evidence"),
+        ("progress", "view_knownresource"),
         ("progress", "revoke_degreeaward"),
     }
 
