@@ -7,9 +7,17 @@ they say about an award (who, which degree, what it asks, which evidence) is one
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from accounts.models import display_name
-from progress.degrees import award_standing, cumulative_requirements, load_degree_specs
+from progress.degrees import (
+    ResourceCounts,
+    award_standing,
+    cumulative_requirements,
+    degree_credit,
+    load_degree_specs,
+    requirement_resource_ids,
+)
 from progress.models import DegreeAward, Evidence
 
 REVIEW_WORDS = {
@@ -39,8 +47,10 @@ def criteria_narrative(degree_title, requirements):
     lines += [f"- {spec.description}" for spec in requirements]
     lines += [
         "",
-        "Learners mark the resources they complete; milestone evidence is a public link that "
-        "counts when submitted (self-attested), and curators may verify or reject it.",
+        "Learners mark the resources they complete, or that they already know: a resource "
+        "already known counts like a completed one, on the learner's word, and curators may "
+        "review it. Milestone evidence is a public link that counts when submitted "
+        "(self-attested), and curators may verify or reject it.",
     ]
     return "\n".join(lines)
 
@@ -49,6 +59,39 @@ def degree_criteria_narrative(degree):
     """The criteria narrative of `degree`'s badge, as the catalog states it now."""
     requirements = cumulative_requirements(load_degree_specs(), degree.rank)
     return criteria_narrative(degree.title, requirements)
+
+
+def resources_narrative(counts):
+    """What stands behind a badge's resource requirements, told apart: "Behind this badge:
+    4 resources completed on mlmath and 1 resource the learner already knew (self-attested)."."""
+    completed = ngettext(
+        "%(count)d resource completed on mlmath",
+        "%(count)d resources completed on mlmath",
+        counts.completed,
+    ) % {"count": counts.completed}
+    if not counts.known:
+        return f"Behind this badge: {completed} (none marked already known)."
+    known = ngettext(
+        "%(count)d resource the learner already knew (self-attested)",
+        "%(count)d resources the learner already knew (self-attested)",
+        counts.known,
+    ) % {"count": counts.known}
+    return f"Behind this badge: {completed} and {known}."
+
+
+def award_resource_counts(award, requirements):
+    """The learner's resources that count toward these requirements of the award's degree,
+    completed and known (one query); None once the learner deleted their account."""
+    if award.learner_id is None:
+        return None
+    return degree_credit(award.learner).counts_among(requirement_resource_ids(requirements))
+
+
+def award_resources_narrative(award):
+    """`resources_narrative` of an award (degree and learner loaded), for its credential."""
+    requirements = cumulative_requirements(load_degree_specs(), award.degree.rank)
+    counts = award_resource_counts(award, requirements)
+    return resources_narrative(counts) if counts is not None else ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +112,11 @@ class SharedBadge:
     display_name: str
     requirements: tuple
     milestones: tuple[MilestoneEvidence, ...]
+    resource_counts: ResourceCounts | None = None  # None once the account is deleted
+
+    @property
+    def resources_narrative(self):
+        return resources_narrative(self.resource_counts) if self.resource_counts else ""
 
     @property
     def degree(self):
@@ -98,7 +146,7 @@ def learner_name(learner):
 
 
 def load_shared_badge(award):
-    """Everything a badge says, for an award loaded by `shared_award_or_404` (four queries)."""
+    """Everything a badge says, for an award loaded by `shared_award_or_404` (five queries)."""
     requirements = cumulative_requirements(load_degree_specs(), award.degree.rank)
     milestone_ids = [spec.milestone_id for spec in requirements if spec.milestone_id is not None]
     evidence_by_milestone = {}
@@ -127,4 +175,5 @@ def load_shared_badge(award):
         display_name=learner_name(award.learner),
         requirements=requirements,
         milestones=tuple(milestones),
+        resource_counts=award_resource_counts(award, requirements),
     )

@@ -64,6 +64,9 @@ def assertion_document(*, assertion_url, badge_class_url, image_url, badge, reci
     ]
     if evidence:
         document["evidence"] = evidence
+    if badge.resources_narrative:
+        # Completed and already known resources count alike; the narrative tells them apart.
+        document["narrative"] = badge.resources_narrative
     return document
 
 

@@ -48,6 +48,7 @@ class CredentialFacts:
     identity_hash: str
     identity_salt: str
     revocation_list_url: str
+    subject_narrative: str = ""  # what stands behind the award: `badges.awards.resources_narrative`
 
 
 def same_origin(url, origin):
@@ -76,7 +77,7 @@ def format_timestamp(moment):
 
 def build_credential(facts):
     """The unsigned OpenBadgeCredential (W3C Verifiable Credentials 2.0 data model)."""
-    return {
+    credential = {
         "@context": list(CREDENTIAL_CONTEXT),
         "id": facts.credential_id,
         "type": list(CREDENTIAL_TYPE),
@@ -116,6 +117,9 @@ def build_credential(facts):
         "credentialSchema": [dict(ACHIEVEMENT_CREDENTIAL_SCHEMA)],
         "credentialStatus": {"id": facts.revocation_list_url, "type": REVOCATION_LIST_TYPE},
     }
+    if facts.subject_narrative:
+        credential["credentialSubject"]["narrative"] = facts.subject_narrative
+    return credential
 
 
 def jwt_claims(credential):
@@ -173,7 +177,7 @@ def key_id_for_kid(kid, origin):
     return match.kwargs["key_id"] if match.view_name == "badges:signing_key" else None
 
 
-def credential_facts(award, *, origin, issuer, criteria_narrative):
+def credential_facts(award, *, origin, issuer, criteria_narrative, subject_narrative=""):
     """The facts of a shared award (degree and learner loaded) for `build_credential`.
 
     `issuer` is the site's (`badges.site.site_issuer`). The achievement is named by the degree's
@@ -195,4 +199,5 @@ def credential_facts(award, *, origin, issuer, criteria_narrative):
         identity_hash=recipient_identity_hash(award.learner.email, award.recipient_salt),
         identity_salt=award.recipient_salt,
         revocation_list_url=origin + reverse("badges:revocation_list"),
+        subject_narrative=subject_narrative,
     )

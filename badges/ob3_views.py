@@ -6,7 +6,11 @@ from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from badges.awards import degree_criteria_narrative, shared_award_or_404
+from badges.awards import (
+    award_resources_narrative,
+    degree_criteria_narrative,
+    shared_award_or_404,
+)
 from badges.baking import OB3_CREDENTIAL, bake_png, bake_svg
 from badges.images import badge_png, badge_svg
 from badges.ob3 import (
@@ -38,6 +42,7 @@ def signed_credential(request, award):
         origin=origin,
         issuer=site_issuer(request),
         criteria_narrative=degree_criteria_narrative(award.degree),
+        subject_narrative=award_resources_narrative(award),
     )
     key_ring = load_key_ring()
     kid = signing_key_url(origin, key_ring.signing_key_id)

@@ -116,6 +116,8 @@ def test_the_assertion_of_a_shared_award(client, ada_shared_award):
                 "narrative": "Self-attested. My work for kaggle-keras-xgboost.",
             }
         ],
+        "narrative": "Behind this badge: 2 resources completed on mlmath (none marked already "
+        "known).",
     }
 
 
@@ -208,7 +210,8 @@ def test_documents_cost_a_fixed_number_of_queries(
     ]
     ada_award = awards[-1]
     degree = ada_award.degree
-    with django_assert_max_num_queries(3):
+    # The award, its evidence, the learner's resources that count (the narrative).
+    with django_assert_max_num_queries(4):
         client.get(assertion_path(ada_award))
     with django_assert_max_num_queries(2):
         client.get(reverse("badges:badge_class", args=[degree.public_id]))
