@@ -13,6 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from progress.models import Activity, Evidence, Status
 
@@ -101,16 +102,26 @@ def long_date(day):
     return f"{day.day} {day:%B} {day.year}"
 
 
-def plural(count, noun):
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def completions_words(count):
+    return ngettext("%(count)d completion", "%(count)d completions", count) % {"count": count}
+
+
+def submissions_words(count):
+    return ngettext("%(count)d evidence submission", "%(count)d evidence submissions", count) % {
+        "count": count
+    }
+
+
+def days_words(count):
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
 
 
 def describe_day(day, activity):
     parts = []
     if activity.completions:
-        parts.append(plural(activity.completions, "completion"))
+        parts.append(completions_words(activity.completions))
     if activity.submissions:
-        parts.append(plural(activity.submissions, "evidence submission"))
+        parts.append(submissions_words(activity.submissions))
     return f"{' and '.join(parts) or 'No activity'} on {long_date(day)}"
 
 
@@ -186,11 +197,11 @@ def activity_calendar(activity_by_day, today):
     # The first column's label is dropped when the next month's follows too closely to read.
     if len(month_labels) > 1 and month_labels[1].x - month_labels[0].x < 3 * STEP:
         month_labels.pop(0)
-    done = [plural(completions, "completion")]
+    done = [completions_words(completions)]
     if submissions:
-        done.append(plural(submissions, "evidence submission"))
+        done.append(submissions_words(submissions))
     summary = (
-        f"{' and '.join(done)} on {plural(active, 'day')} between {long_date(first)} and "
+        f"{' and '.join(done)} on {days_words(active)} between {long_date(first)} and "
         f"{long_date(today)}."
     )
     weekday_labels = tuple(

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.utils.translation import ngettext
 
 from catalog.models import Resource
 from progress.models import ResourceProgress
@@ -47,35 +48,73 @@ class StudyPlan:
         if not self.resources_left:
             return f"No resources left for {self.degree_title}."
         finish = f"{self.finish_on.day} {self.finish_on:%B} {self.finish_on.year}"
-        return (
-            f"About {self.hours_left} hours left for {self.degree_title}: "
-            f"at {self.weekly_goal_hours} hours a week, around {finish}."
-        )
+        left = ngettext(
+            "About %(hours)d hour left for %(degree)s",
+            "About %(hours)d hours left for %(degree)s",
+            self.hours_left,
+        ) % {"hours": self.hours_left, "degree": self.degree_title}
+        pace = ngettext(
+            "at %(hours)d hour a week", "at %(hours)d hours a week", self.weekly_goal_hours
+        ) % {"hours": self.weekly_goal_hours}
+        return f"{left}: {pace}, around {finish}."
 
     @property
     def caveats(self):
         """What the estimate leaves out, said plainly."""
         notes = []
         if self.without_estimate:
-            some = "All" if self.without_estimate == self.resources_left else "Some"
-            notes.append(
-                f"{some} of it is a guess: {self.without_estimate} of the "
-                f"{self.resources_left} resources left "
-                f"{'has' if self.without_estimate == 1 else 'have'} no estimate yet, so each "
-                f"counts as {self.default_hours} hours."
-            )
+            notes.append(self._guess_caveat())
         if self.milestones_left:
-            noun = "milestone" if self.milestones_left == 1 else "milestones"
             notes.append(
-                f"Not counted: {self.milestones_left} {noun} to show with evidence, "
-                "which take as long as the project you choose."
+                ngettext(
+                    "Not counted: %(count)d milestone to show with evidence, which takes as "
+                    "long as the project you choose.",
+                    "Not counted: %(count)d milestones to show with evidence, which take as "
+                    "long as the projects you choose.",
+                    self.milestones_left,
+                )
+                % {"count": self.milestones_left}
             )
         if self.unavailable:
             notes.append(
-                f"{self.unavailable} required resource{'s are' if self.unavailable > 1 else ' is'} "
-                "not available right now."
+                ngettext(
+                    "%(count)d required resource is not available right now.",
+                    "%(count)d required resources are not available right now.",
+                    self.unavailable,
+                )
+                % {"count": self.unavailable}
             )
         return notes
+
+    def _guess_caveat(self):
+        guessed, left = self.without_estimate, self.resources_left
+        values = {"count": guessed, "left": left, "hours": self.default_hours}
+        counts_as = (
+            ngettext(
+                "it counts as %(hours)d hour", "it counts as %(hours)d hours", self.default_hours
+            )
+            if guessed == 1
+            else ngettext(
+                "each counts as %(hours)d hour",
+                "each counts as %(hours)d hours",
+                self.default_hours,
+            )
+        )
+        if guessed == left:
+            which = ngettext(
+                "All of it is a guess: the resource left has no estimate yet",
+                "All of it is a guess: the %(count)d resources left have no estimate yet",
+                guessed,
+            )
+        else:
+            which = ngettext(
+                "Some of it is a guess: %(count)d of the %(left)d resources left has no "
+                "estimate yet",
+                "Some of it is a guess: %(count)d of the %(left)d resources left have no "
+                "estimate yet",
+                guessed,
+            )
+        return f"{which % values}, so {counts_as % values}."
 
 
 def plan_next_degree(

@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from catalog.awesome import import_awesome_list
 from catalog.forms import AwesomeListImportForm, TopicAdminForm
@@ -251,13 +252,17 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
     def publish(self, request, queryset):
         count = queryset.update(is_published=True)
         bump_catalog_version()  # an update sends no signals
-        self.message_user(request, f"Published {count} resource(s).", messages.SUCCESS)
+        message = ngettext("Published %(count)d resource.", "Published %(count)d resources.", count)
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description="Unpublish selected resources", permissions=["change"])
     def unpublish(self, request, queryset):
         count = queryset.update(is_published=False)
         bump_catalog_version()  # an update sends no signals
-        self.message_user(request, f"Unpublished {count} resource(s).", messages.SUCCESS)
+        message = ngettext(
+            "Unpublished %(count)d resource.", "Unpublished %(count)d resources.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 class RequirementInline(admin.TabularInline):

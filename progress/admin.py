@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
 from progress import services
 from progress.models import (
@@ -193,9 +194,15 @@ class DegreeAwardAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset, reason):
         count = queryset.revoke(reason=reason)
         already = queryset.count() - count
-        message = f"Revoked {count} award(s)."
+        message = ngettext("Revoked %(count)d award.", "Revoked %(count)d awards.", count) % {
+            "count": count
+        }
         if already:
-            message += f" {already} already revoked award(s) keep their first reason."
+            message += " " + ngettext(
+                "%(count)d award already revoked keeps its first reason.",
+                "%(count)d awards already revoked keep their first reason.",
+                already,
+            ) % {"count": already}
         self.message_user(request, message, messages.SUCCESS)
 
 
@@ -273,7 +280,10 @@ class EvidenceAdmin(admin.ModelAdmin):
             state=Evidence.State.VERIFIED,
             reviewer=request.user,
         )
-        self.message_user(request, f"Verified {count} piece(s) of evidence.", messages.SUCCESS)
+        message = ngettext(
+            "Verified %(count)d piece of evidence.", "Verified %(count)d pieces of evidence.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
     @admin.action(description="Reject selected evidence, with a note…", permissions=["change"])
     @asks_for_reason(
@@ -295,4 +305,7 @@ class EvidenceAdmin(admin.ModelAdmin):
             reviewer=request.user,
             note=note,
         )
-        self.message_user(request, f"Rejected {count} piece(s) of evidence.", messages.SUCCESS)
+        message = ngettext(
+            "Rejected %(count)d piece of evidence.", "Rejected %(count)d pieces of evidence.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)

@@ -56,11 +56,48 @@ def test_missing_estimates_and_milestones_are_said_honestly():
     plan = plan_next_degree(results, resources((1, None, False), (2, 3, False)), 4, TODAY)
     assert plan.hours_left == 3 + 5
     assert plan.caveats == [
-        "Some of it is a guess: 1 of the 2 resources left has no estimate yet, so each counts "
+        "Some of it is a guess: 1 of the 2 resources left has no estimate yet, so it counts "
         "as 5 hours.",
-        "Not counted: 1 milestone to show with evidence, which take as long as the project "
+        "Not counted: 1 milestone to show with evidence, which takes as long as the project "
         "you choose.",
     ]
+
+
+def test_counted_words_agree_with_their_numbers():
+    one = [degree("Developer", 2, resource_req(1), resource_req(2, done=1))]
+    plan = plan_next_degree(one, resources((1, None, False)), 1, TODAY, default_hours=1)
+    assert (
+        plan.sentence == "About 1 hour left for Developer: at 1 hour a week, around 19 March 2026."
+    )
+    assert plan.caveats == [
+        "All of it is a guess: the resource left has no estimate yet, so it counts as 1 hour."
+    ]
+    many = [
+        degree(
+            "Developer",
+            2,
+            *(resource_req(rid) for rid in (1, 2, 3, 4)),
+            milestone_req(),
+            milestone_req(),
+        )
+    ]
+    plan = plan_next_degree(
+        many, resources((1, None, False), (2, None, False), (3, None, False)), 5, TODAY
+    )
+    assert plan.caveats == [
+        "All of it is a guess: the 3 resources left have no estimate yet, so each counts as 5 "
+        "hours.",
+        "Not counted: 2 milestones to show with evidence, which take as long as the projects "
+        "you choose.",
+        "1 required resource is not available right now.",
+    ]
+    plan = plan_next_degree(
+        many, resources((1, None, False), (2, None, False), (3, 4, False)), 5, TODAY
+    )
+    assert plan.caveats[0] == (
+        "Some of it is a guess: 2 of the 3 resources left have no estimate yet, so each counts "
+        "as 5 hours."
+    )
 
 
 def test_plan_when_everything_is_met():
@@ -77,6 +114,15 @@ def test_dashboard_plan_updates_as_the_learner_marks_progress(
     assert "hours left for Practitioner: at 5 hours a week" in before
     hours_before = int(before.split("About ")[1].split(" hours")[0])
     complete(learner, Resource.objects.get(slug="keras"))
+    after = text(learner_client.get("/progress/"))
+    assert f"About {hours_before - 10} hours left for Practitioner" in after
+
+
+def test_resources_already_known_are_not_planned(seed_catalog, learner_client, learner):
+    Resource.objects.update(estimated_hours=10)
+    before = text(learner_client.get("/progress/"))
+    hours_before = int(before.split("About ")[1].split(" hours")[0])
+    complete(learner, Resource.objects.get(slug="keras"), status="known")
     after = text(learner_client.get("/progress/"))
     assert f"About {hours_before - 10} hours left for Practitioner" in after
 

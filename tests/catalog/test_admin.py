@@ -405,14 +405,14 @@ def test_curator_publishes_and_unpublishes_resources_in_bulk(curator_client):
     response = curator_client.post(
         url, {"action": "unpublish", "_selected_action": [shown.pk]}, follow=True
     )
-    assert "Unpublished 1 resource(s)." in text(response)
+    assert "Unpublished 1 resource." in text(response)
     shown.refresh_from_db()
     assert not shown.is_published
 
     response = curator_client.post(
         url, {"action": "publish", "_selected_action": [shown.pk, hidden.pk]}, follow=True
     )
-    assert "Published 2 resource(s)." in text(response)
+    assert "Published 2 resources." in text(response)
     assert Resource.objects.published().count() == 2
 
 

@@ -212,6 +212,7 @@ def test_curators_verify_evidence_and_the_badge_says_verified(
     assert response.status_code == 302
     evidence.refresh_from_db()
     assert (evidence.state, evidence.reviewed_by) == (Evidence.State.VERIFIED, curator)
+    assert "Verified 1 piece of evidence." in text(client.get("/admin/progress/evidence/"))
     client.force_login(learner)
     page = text(client.get("/progress/"))
     assert "Verified: curators have verified the evidence for every milestone" in page
@@ -245,6 +246,7 @@ def test_curators_rejection_lowers_progress_and_tells_the_learner_why(
         },
     )
     assert Evidence.objects.get().state == Evidence.State.REJECTED
+    assert "Rejected 1 piece of evidence." in text(client.get(changelist))
 
     client.force_login(learner)
     page = parsed(client.get("/progress/"))

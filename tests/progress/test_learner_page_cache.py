@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
 import time_machine
@@ -413,3 +414,12 @@ def test_bump_learner_versions_names_an_unknown_learner_and_replaces_nothing(lea
     with pytest.raises(CommandError, match=r"No such learner: nosuchlearner\."):
         call_command("bump_learner_versions", learner.username, "nosuchlearner")
     assert versions.current(key) == before
+
+
+def test_bump_learner_versions_counts_the_learners_in_words(learner, make_learner):
+    out = StringIO()
+    call_command("bump_learner_versions", learner.username, stdout=out)
+    assert out.getvalue() == "Versions replaced for 1 learner.\n"
+    make_learner("grace")
+    call_command("bump_learner_versions", stdout=out)
+    assert out.getvalue().endswith("Versions replaced for 2 learners.\n")

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from mlmath.invalidation import bump_learners
 
@@ -26,4 +27,12 @@ class Command(BaseCommand):
                 raise CommandError(f"No such learner: {', '.join(sorted(unknown))}.")
         learner_ids = list(learners.values_list("pk", flat=True))
         bump_learners(learner_ids, awards=True)
-        self.stdout.write(f"Versions replaced for {len(learner_ids)} learner(s).")
+        count = len(learner_ids)
+        self.stdout.write(
+            ngettext(
+                "Versions replaced for %(count)d learner.",
+                "Versions replaced for %(count)d learners.",
+                count,
+            )
+            % {"count": count}
+        )
