@@ -1,7 +1,6 @@
 """A learner's profile: how they are named, their time zone, weekly goal and privacy switches."""
 
 import zoneinfo
-from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -10,17 +9,11 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from accounts.time_zones import UTC, time_zone_names
+
 DISPLAY_NAME_MAX_LENGTH = 60
 WEEKLY_GOAL_MAX_HOURS = 100
-DEFAULT_TIME_ZONE = "UTC"
-# Names zoneinfo lists that are not places a learner lives in.
-NOT_PLACES = {"Factory", "localtime", "posixrules"}
-
-
-@cache
-def time_zone_names():
-    """Every IANA time zone name this machine knows, sorted."""
-    return sorted(zoneinfo.available_timezones() - NOT_PLACES)
+DEFAULT_TIME_ZONE = UTC
 
 
 def validate_time_zone(name):

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from accounts.models import Profile, display_name, profile_for, time_zone_names
+from accounts.models import Profile, display_name, profile_for
+from accounts.time_zones import time_zone_names
 
 
 def test_a_new_account_gets_a_private_profile_in_utc(learner):

@@ -1,3 +1,5 @@
+import json
+
 from accounts.models import Profile
 from tests.html import by_id, elements, text
 
@@ -104,3 +106,101 @@ def test_a_display_name_with_at_sign_is_refused(learner_client, learner):
 
 def test_settings_page_refuses_other_methods(learner_client):
     assert learner_client.put("/account/").status_code == 405
+
+
+def time_zone_groups(page):
+    """{group label: [option values]} of the time zone select, and its options outside groups."""
+    [select] = elements(page, "select", name="time_zone")
+    groups = {
+        dict(group.attributes)["label"]: [
+            dict(option.attributes)["value"] for option in elements(group, "option")
+        ]
+        for group in elements(select, "optgroup")
+    }
+    ungrouped = [
+        dict(child.attributes)["value"]
+        for child in select.children
+        if not isinstance(child, str) and child.name == "option"
+    ]
+    return groups, ungrouped
+
+
+def test_time_zones_are_places_grouped_by_region_without_legacy_aliases(learner_client):
+    groups, ungrouped = time_zone_groups(learner_client.get("/account/"))
+    assert ungrouped == ["UTC"]
+    assert list(groups) == [
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    ]
+    assert all(name.startswith(f"{area}/") for area, names in groups.items() for name in names)
+    listed = {name for names in groups.values() for name in names}
+    assert {"Asia/Kolkata", "Europe/Kyiv", "America/New_York", "Europe/Amsterdam"} <= listed
+    for alias in ("W-SU", "Zulu", "US/Eastern", "Asia/Calcutta", "Europe/Kiev", "Etc/GMT+5"):
+        assert alias not in listed
+    assert 300 < len(listed) < 500  # one name per place, not every alias zoneinfo knows
+
+
+def test_options_read_as_the_place_within_their_region(learner_client):
+    [select] = elements(learner_client.get("/account/"), "select", name="time_zone")
+    labels = {dict(o.attributes)["value"]: text(o) for o in elements(select, "option")}
+    assert labels["America/Argentina/Buenos_Aires"] == "Argentina/Buenos Aires"
+    assert labels["Europe/Paris"] == "Paris"
+
+
+def test_a_legacy_alias_saved_before_shows_as_its_place_and_is_saved_as_it(learner_client, learner):
+    Profile.objects.filter(user=learner).update(time_zone="Asia/Calcutta", time_zone_chosen=True)
+    response = learner_client.get("/account/")
+    assert time_zone_select(response)[1] == "Asia/Kolkata"
+    learner_client.post("/account/", {**VALID, "time_zone": "Asia/Kolkata"})
+    assert Profile.objects.get(user=learner).time_zone == "Asia/Kolkata"
+
+
+def test_a_legacy_alias_posted_is_accepted_as_the_place_it_stands_for(learner_client, learner):
+    response = learner_client.post("/account/", {**VALID, "time_zone": "US/Eastern"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=learner).time_zone == "America/New_York"
+
+
+def test_a_saved_zone_of_no_place_is_still_shown_and_kept(learner_client, learner):
+    Profile.objects.filter(user=learner).update(time_zone="Etc/GMT+5", time_zone_chosen=True)
+    response = learner_client.get("/account/")
+    groups, _ = time_zone_groups(response)
+    assert groups["Your saved zone"] == ["Etc/GMT+5"]
+    assert time_zone_select(response)[1] == "Etc/GMT+5"
+    response = learner_client.post("/account/", {**VALID, "time_zone": "Etc/GMT+5"})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=learner).time_zone == "Etc/GMT+5"
+
+
+def test_the_browser_zone_script_learns_the_aliases_until_a_zone_is_saved(learner_client, learner):
+    [select] = elements(learner_client.get("/account/"), "select", name="time_zone")
+    aliases = json.loads(dict(select.attributes)["data-aliases"])
+    assert aliases["Asia/Calcutta"] == "Asia/Kolkata"
+    assert aliases["Europe/Kiev"] == "Europe/Kyiv"
+    learner_client.post("/account/", VALID)
+    [select] = elements(learner_client.get("/account/"), "select", name="time_zone")
+    assert "data-aliases" not in dict(select.attributes)
+
+
+def test_each_checkbox_comes_before_its_label_which_names_it(learner_client):
+    form = by_id(learner_client.get("/account/"), "settings-form")
+    for name in ("is_public", "show_badges", "show_topic_progress", "show_activity"):
+        [row] = [
+            row
+            for row in elements(form, "div", class_="field__check")
+            if elements(row, "input", name=name)
+        ]
+        box, label = [child for child in row.children if not isinstance(child, str)]
+        kinds = (box.name, dict(box.attributes)["type"], label.name)
+        assert kinds == ("input", "checkbox", "label")
+        assert dict(label.attributes)["for"] == dict(box.attributes)["id"]
+        help_id = dict(box.attributes)["aria-describedby"]
+        assert text(by_id(form, help_id))
