@@ -126,6 +126,21 @@ def test_journey_2_sign_up_and_mark_resources(journey):
     expect(page.locator("#header-badge")).to_have_text("No degree yet")
 
 
+def test_journey_2b_a_resource_already_known_counts_at_once(journey, sign_in):
+    page = journey.page
+    sign_in(page, make_learner("grace"))
+    journey.open("/topics/calculus/")
+    khan = card(page, "khan-academy-calculus")
+    journey.press(khan.get_by_role("button", name="Mark Khan Academy Calculus as known"))
+    expect(khan).to_contain_text("Already known")
+    expect(topic_bar(page, "Calculus")).to_have_attribute("value", "1")
+    journey.announced("Khan Academy Calculus: already known. Calculus: 1 of 1 done.")
+    journey.open("/progress/")
+    expect(page.locator("#degree-developer")).to_contain_text(
+        "1 of 1 Calculus resource done (1 already known)"
+    )
+
+
 def test_journey_3_evidence_and_resources_earn_the_practitioner_badge(journey, sign_in):
     page = journey.page
     sign_in(page, make_learner("grace"))
