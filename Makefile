@@ -4,11 +4,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-lock
 DEV_ENV := DEBUG=1
+# Where `make run` serves: `make run PORT=8080`, `make run HOST=0.0.0.0` (a phone on the LAN).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: help install run migrate seed test lint format check-deploy clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
+	@echo "make run PORT=8080 HOST=0.0.0.0   the same on another port or address"
 	@echo "make test    install and run the whole test suite"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make bench   measure pages against the floor under gunicorn (PostgreSQL, Redis, SQLite); see docs/performance.md"
@@ -34,7 +38,7 @@ seed: migrate
 	$(DEV_ENV) $(BIN)/python manage.py loaddata catalog
 
 run: seed
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Expired sessions stay in the database until removed: run daily from cron in production,
 # with the production environment (see README, "Production").
