@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 WRITERS = 4
 ROUNDS = 3
-STATUSES = ["in_progress", "completed", "skipped"]
+STATUSES = ["in_progress", "completed", "known"]
 
 # One gunicorn worker, in effect: signs its learner in and marks every resource in turn,
 # starting when the go-file appears so that all writers overlap.
