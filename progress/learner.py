@@ -18,7 +18,7 @@ from catalog.models import Resource, Topic
 from mlmath.caching import cached_for_versions
 from mlmath.versions import learner_awards_key
 from progress.degrees import degree_credit, percent_done
-from progress.models import DONE_STATUSES, DegreeAward, Evidence, ResourceProgress
+from progress.models import DegreeAward, Evidence, ResourceProgress, is_done
 
 ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
 
@@ -109,12 +109,12 @@ class LearnerProgress:
 
     @cached_property
     def done_by_topic_id(self):
-        """Resources that count (completed or already known, and published), per topic: the
-        rule of `ResourceProgress.objects.done()`, applied to the rows this page loaded."""
+        """Resources that count (completed or already known, and published), per topic, from
+        the rows this page loaded."""
         done = Counter(
             topic_id
             for *_, status, _, _, topic_id, is_published in self._row_values.values()
-            if status in DONE_STATUSES and is_published
+            if is_done(status, is_published)
         )
         return dict(done)
 

@@ -54,11 +54,18 @@ def learner_key(related_name):
     )
 
 
+def is_done(status, resource_is_published):
+    """Whether a row with these values counts: `ResourceProgressQuerySet.done()`, for rows a
+    page has loaded already."""
+    return status in DONE_STATUSES and resource_is_published
+
+
 class ResourceProgressQuerySet(LearnerRowsQuerySet):
     def done(self):
         """The rows that count toward degrees and progress: completed or already known, of a
-        resource that is still published. Everything that counts a learner's resources asks
-        this (`progress.degrees.degree_credit`, the pages' bars, the study plan)."""
+        resource that is still published (`is_done` for one row). Everything that counts a
+        learner's resources asks this (`progress.degrees.degree_credit`, the pages' bars, the
+        study plan, badges)."""
         return self.filter(status__in=DONE_STATUSES, resource__is_published=True)
 
     def known(self):
