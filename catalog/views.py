@@ -17,15 +17,16 @@ RESOURCES_PER_PAGE = 25
 SEARCH_RESULTS_PER_PAGE = 25
 
 
-def cached_page(name, items, per_page, *, count, number):
-    """A page of catalog rows whose rows (a list) and count are read once per catalog version
-    and process: a learner's page is rendered again after each of their writes, and should
-    then cost only what depends on them."""
-    paginator = Paginator(items, per_page)
+def cached_page(name, rows, per_page, *, count, number):
+    """A page of catalog rows, read once per catalog version and process (`rows()` makes their
+    QuerySet, on a miss only), given how many there are: a learner's page is rendered again
+    after each of their writes, and should then cost only what depends on them."""
+    paginator = Paginator([], per_page)
     paginator.count = count
     page = paginator.get_page(number)
+    start = page.start_index() - 1 if count else 0
     page.object_list = cached_for_catalog_version(
-        f"{name}:page:{page.number}", lambda: list(page.object_list)
+        f"{name}:page:{page.number}", lambda: list(rows()[start : start + per_page])
     )
     return page
 
@@ -76,15 +77,21 @@ def topic_for_page(slug):
 @require_safe
 @cache_page
 def catalog_index(request):
-    preview = Resource.objects.published().order_by("position", "title")[
-        :RESOURCES_PER_TOPIC_PREVIEW
-    ]
-    topics = (
-        Topic.objects.with_published_counts()
-        .shown_to_learners()
-        .order_by("position", "title")
-        .prefetch_related(Prefetch("resources", queryset=preview, to_attr="preview_resources"))
-    )
+    def topics():
+        preview = Resource.objects.published().order_by("position", "title")
+        return (
+            Topic.objects.with_published_counts()
+            .shown_to_learners()
+            .order_by("position", "title")
+            .prefetch_related(
+                Prefetch(
+                    "resources",
+                    queryset=preview[:RESOURCES_PER_TOPIC_PREVIEW],
+                    to_attr="preview_resources",
+                )
+            )
+        )
+
     page = cached_page(
         "topics",
         topics,
@@ -102,7 +109,7 @@ def topic_detail(request, slug):
     topic = topic_for_page(slug)
     page = cached_page(
         f"topic:{slug}:resources",
-        topic.resources.published().order_by("position", "title"),
+        lambda: topic.resources.published().order_by("position", "title"),
         RESOURCES_PER_PAGE,
         count=topic.published_resource_count,
         number=request.GET.get("page"),
