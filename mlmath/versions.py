@@ -17,9 +17,10 @@ process (pub/sub), and each request first takes the announcements waiting on its
 subscription (no round trip). A process that may have missed one (no subscription yet, its
 connection lost and made again) forgets what it knew and reads the tokens again.
 
-After a cache fault, staleness is bounded (README, "Caching and performance"): a replacement Redis
-did not take is made again by its process every second until Redis takes it, and every process
-reads each token it holds again after `VERSION_REREAD_SECONDS`, announced or not.
+After a cache fault, staleness is bounded (docs/caching.md, "Redis: announcements, and
+faults"): a replacement Redis did not take is made again by its process every second until
+Redis takes it, and every process reads each token it holds again after
+`VERSION_REREAD_SECONDS`, announced or not.
 """
 
 import contextlib
