@@ -456,3 +456,15 @@ def test_an_admin_bulk_publish_shows_at_once(seed_catalog, client, curator_clien
     )
     assert response.status_code == 302
     assert "Khan Academy Calculus" in main_text(client.get("/topics/calculus/"))
+
+
+def test_an_admin_bulk_publish_shows_on_a_page_already_cached(seed_catalog, client, curator_client):
+    """A 404 is never cached: this page is, so only the action's own version bump shows it."""
+    edit(Resource, {"slug": "mit-linear-algebra"}, is_published=False)
+    assert "Linear Algebra MIT" not in result_titles(client.get("/topics/linear-algebra/"))
+    assert "Linear Algebra MIT" not in result_titles(client.get("/topics/linear-algebra/"))
+    resource = Resource.objects.get(slug="mit-linear-algebra")
+    curator_client.post(
+        "/admin/catalog/resource/", {"action": "publish", "_selected_action": [resource.pk]}
+    )
+    assert "Linear Algebra MIT" in result_titles(client.get("/topics/linear-algebra/"))

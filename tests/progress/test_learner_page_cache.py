@@ -423,3 +423,16 @@ def test_bump_learner_versions_counts_the_learners_in_words(learner, make_learne
     make_learner("grace")
     call_command("bump_learner_versions", stdout=out)
     assert out.getvalue().endswith("Versions replaced for 2 learners.\n")
+
+
+def test_a_new_day_renders_the_page_afresh_with_nothing_changed(seed_catalog, learner):
+    """A cached page is kept per quarter hour: at midnight (the learner's, here UTC) the
+    calendar gains its new day although none of the learner's rows changed."""
+    client = signed_in(learner)
+    before = calendar_days(client.get("/progress/"))  # 23:50 on 31 December 2026
+    assert calendar_days(client.get("/progress/")) == before  # served from the cache
+    with time_machine.travel(at("2027-01-01T00:05"), tick=False):
+        after = calendar_days(client.get("/progress/"))
+    assert after != before
+    assert any("1 January 2027" in day for day in after)
+    assert not any("1 January 2027" in day for day in before)

@@ -13,6 +13,7 @@ from django.test import Client
 from catalog.models import Resource
 from progress.models import Status
 from progress.services import set_resource_note, set_resource_status
+from tests.factories import make_resources
 from tests.html import elements, parsed, text
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,35 @@ def test_a_learners_pages_through_shared_fragments_are_their_own(seed_catalog, m
     for url in PAGES:
         assert without_csrf_tokens(bob_cached[url]) == without_csrf_tokens(bob_fresh[url]), url
         assert without_csrf_tokens(ada_later[url]) == without_csrf_tokens(ada_fresh[url]), url
+
+
+def test_the_same_card_completed_on_two_days_shows_each_learners_own_day(
+    seed_catalog, make_learner
+):
+    """A card's key holds the day its learner completed it: two learners whose cards differ
+    only in that day never share one."""
+    ada, bob = make_learner("adalovelace6"), make_learner("bobbybrown6")
+    calculus = Resource.objects.get(slug="khan-academy-calculus")
+    with time_machine.travel(datetime(2026, 3, 9, 12, tzinfo=UTC), tick=False):
+        set_resource_status(learner=ada, resource=calculus, status=Status.COMPLETED)
+    with time_machine.travel(datetime(2026, 3, 10, 12, tzinfo=UTC), tick=False):
+        set_resource_status(learner=bob, resource=calculus, status=Status.COMPLETED)
+        ada_page = signed_in(ada).get("/topics/calculus/")
+        bob_page = signed_in(bob).get("/topics/calculus/")
+
+    assert "Completed 9 Mar 2026" in card(ada_page.text)[1]
+    assert "Completed 10 Mar 2026" in card(bob_page.text)[1]
+
+
+def test_a_home_topic_bar_follows_a_completion_its_preview_does_not_show(
+    seed_catalog, make_learner
+):
+    """The home page shows five resources of a topic: a completion of the sixth changes only
+    the topic's count, which the topic section's key holds beside its cards' keys."""
+    calculus = Resource.objects.get(slug="khan-academy-calculus")
+    more = make_resources(calculus.topic, 5, is_published=True, position=1000)
+    ada = make_learner("adalovelace7")
+    client = signed_in(ada)
+    assert topic_progress(client.get("/").text) == ["0 of 6 done"]
+    set_resource_status(learner=ada, resource=more[-1], status=Status.COMPLETED)
+    assert topic_progress(client.get("/").text) == ["1 of 6 done"]
