@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import ngettext
 
 from catalog.models import Resource
+from progress.degrees import next_unmet, resources_to_meet
 from progress.models import ResourceProgress
 
 # Hours counted for a resource whose curators have not estimated it (README: Study plan).
@@ -122,59 +123,36 @@ def plan_next_degree(
 ):
     """Plan for the lowest degree not met yet.
 
-    `resources` maps resource id to PlanResource, in curriculum order. A topic requirement is
-    planned with its first resources not done (completed or known), preferring ones another
-    requirement of the degree already names (one completion can count twice).
+    `resources` maps resource id to PlanResource, in curriculum order. The resources planned are
+    those `resources_to_meet` chooses: for a topic, its first resources not done (completed or
+    known), preferring ones another requirement of the degree already names.
     """
     next_degree = next_unmet(degree_results)
     if next_degree is None:
         return StudyPlan(weekly_goal_hours=weekly_goal_hours, default_hours=default_hours)
-    chosen, milestones, unavailable, topic_needs = {}, 0, 0, []
-    for requirement in next_degree.requirements:
-        spec = requirement.spec
-        if requirement.met:
-            continue
-        if spec.milestone_id is not None:
-            milestones += 1
-        elif spec.resource_id is not None:
-            if spec.resource_published and spec.resource_id in resources:
-                chosen[spec.resource_id] = resources[spec.resource_id]
-            else:
-                unavailable += 1
-        else:
-            topic_needs.append(requirement)
-    for requirement in topic_needs:
-        missing = requirement.needed - requirement.done
-        open_ids = [
-            rid
-            for rid, resource in resources.items()
-            if rid in requirement.spec.topic_resource_ids and not resource.done
-        ]
-        missing -= sum(1 for rid in open_ids if rid in chosen)
-        for rid in open_ids:
-            if missing <= 0:
-                break
-            if rid not in chosen:
-                chosen[rid] = resources[rid]
-                missing -= 1
-    hours = sum(default_hours if r.hours is None else r.hours for r in chosen.values())
+    open_ids = [resource_id for resource_id, resource in resources.items() if not resource.done]
+    chosen = [resources[resource_id] for resource_id in resources_to_meet(next_degree, open_ids)]
+    unmet = [requirement.spec for requirement in next_degree.unmet_requirements]
+    milestones = sum(1 for spec in unmet if spec.milestone_id is not None)
+    unavailable = sum(
+        1
+        for spec in unmet
+        if spec.resource_id is not None
+        and not (spec.resource_published and spec.resource_id in resources)
+    )
+    hours = sum(default_hours if r.hours is None else r.hours for r in chosen)
     days = math.ceil(hours * 7 / weekly_goal_hours) if weekly_goal_hours else 0
     return StudyPlan(
         degree_title=next_degree.degree.title,
         hours_left=hours,
         resources_left=len(chosen),
-        without_estimate=sum(1 for r in chosen.values() if r.hours is None),
+        without_estimate=sum(1 for r in chosen if r.hours is None),
         milestones_left=milestones,
         unavailable=unavailable,
         weekly_goal_hours=weekly_goal_hours,
         finish_on=today + datetime.timedelta(days=days),
         default_hours=default_hours,
     )
-
-
-def next_unmet(degree_results):
-    """The lowest-ranked degree whose requirements are not all met, or None."""
-    return next((r for r in sorted(degree_results, key=lambda r: r.degree.rank) if not r.met), None)
 
 
 def load_plan_resources(learner, degree_results):

@@ -1,12 +1,16 @@
 """Which degrees a learner has earned: a plain function over plain data, plus its loaders.
 
-`evaluate_degrees` knows nothing of HTTP, templates or the ORM. `degree_credit` is the one
-place that decides what of a learner's work counts toward a degree, and `load_degree_specs`
-reads the catalog into the plain shapes `evaluate_degrees` takes; each runs a fixed number of
-queries. `degree_credit(learner).evaluate(load_degree_specs())` is what the award service and
-the dashboard both ask. The smaller rules beside them are asked by every page that shows
-them: `cumulative_requirements` (what a degree asks, with what it inherits), `award_standing`
-(how an award's evidence holds up) and `percent_done` (every bar's and pill's percent).
+`evaluate_degrees` knows nothing of HTTP, templates or the ORM. `degree_credit` reads what of
+a learner's work counts toward a degree (by `ResourceProgress.objects.done()` and
+`Evidence.objects.accepted()`, the rules of what counts), and `load_degree_specs` reads the
+catalog into the plain shapes `evaluate_degrees` takes; each runs a fixed number of queries.
+`degree_credit(learner).evaluate(load_degree_specs())` is what the award service and the
+dashboard both ask (`credit_from_rows` counts the same from rows a page loaded already).
+The smaller rules beside them are asked by every page that shows them:
+`cumulative_requirements` (what a degree asks, with what it inherits), `next_unmet` (the
+degree a learner works toward), `resources_to_meet` (which resources would meet it, the study
+plan's and next up's), `award_standing` (how an award's evidence holds up) and `percent_done`
+(every bar's and pill's percent).
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +20,7 @@ from django.db.models import Value
 
 from catalog.models import Degree, Resource
 from mlmath.caching import cached_for_catalog_version
-from progress.models import Evidence, ResourceProgress, Status
+from progress.models import Evidence, ResourceProgress, Status, is_accepted, is_done
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,11 @@ class DegreeResult:
     @property
     def remaining(self):
         return [result.remaining for result in self.requirements if not result.met]
+
+    @property
+    def met_count(self):
+        """How many of its requirements (inherited ones included) are met."""
+        return sum(1 for result in self.requirements if result.met)
 
     @property
     def unmet_requirements(self):
@@ -198,6 +207,26 @@ def degree_credit(learner):
     )
 
 
+def credit_from_rows(resource_rows, evidence_states):
+    """What `degree_credit` reads, counted from rows a page has loaded already (a degree page
+    loads the learner's rows for its cards and their evidence for its milestones), by the same
+    rules one row at a time: `resource_rows` as (resource id, status, resource is published),
+    `evidence_states` as {milestone id: state}."""
+    done, known = set(), set()
+    for resource_id, status, resource_is_published in resource_rows:
+        if is_done(status, resource_is_published):
+            done.add(resource_id)
+            if status == Status.KNOWN:
+                known.add(resource_id)
+    return DegreeCredit(
+        done_resource_ids=frozenset(done),
+        evidenced_milestone_ids=frozenset(
+            milestone_id for milestone_id, state in evidence_states.items() if is_accepted(state)
+        ),
+        known_resource_ids=frozenset(known),
+    )
+
+
 def evaluate_requirement(spec, done_resource_ids, evidenced_milestone_ids, known_resource_ids):
     if spec.milestone_id is not None:
         return RequirementResult(
@@ -260,6 +289,35 @@ def cumulative_requirements(degrees, rank):
         if degree.rank <= rank
         for requirement in degree.requirements
     )
+
+
+def next_unmet(results):
+    """The lowest-ranked degree whose requirements are not all met (a DegreeResult), or None."""
+    return next((r for r in sorted(results, key=lambda r: r.degree.rank) if not r.met), None)
+
+
+def resources_to_meet(result, open_resource_ids):
+    """The resources whose completion would meet the unmet resource and topic requirements of
+    `result` (a DegreeResult), in the order of `open_resource_ids`: the published resources the
+    learner has not done, in the order to take them. Each resource a requirement names, and for
+    a topic as many of its open resources as it still lacks, first those another requirement
+    names (one completion can count twice). Milestones, and resources not open (unpublished),
+    are not resources to take."""
+    open_ids = list(dict.fromkeys(open_resource_ids))
+    is_open = set(open_ids)
+    chosen = set()
+    for requirement in result.unmet_requirements:
+        if requirement.spec.resource_id in is_open:
+            chosen.add(requirement.spec.resource_id)
+    for requirement in result.unmet_requirements:
+        in_topic = [rid for rid in open_ids if rid in requirement.spec.topic_resource_ids]
+        missing = requirement.needed - requirement.done - len(chosen.intersection(in_topic))
+        for resource_id in (rid for rid in in_topic if rid not in chosen):
+            if missing <= 0:
+                break
+            chosen.add(resource_id)
+            missing -= 1
+    return [resource_id for resource_id in open_ids if resource_id in chosen]
 
 
 def highest_met(results):

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from catalog.models import Resource, Topic
 from mlmath.caching import cached_for_versions
 from mlmath.versions import learner_awards_key
-from progress.degrees import degree_credit, percent_done
+from progress.degrees import credit_from_rows, degree_credit, percent_done
 from progress.models import DegreeAward, Evidence, ResourceProgress, is_done
 
 ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
@@ -106,6 +106,17 @@ class LearnerProgress:
     def credit(self):
         """What of the learner's work counts toward degrees (see `degree_credit`)."""
         return degree_credit(self.learner)
+
+    @cached_property
+    def credit_from_page_rows(self):
+        """`credit`, counted from the learner's rows and evidence, for a page that loads both
+        anyway (a degree page shows its resources' cards and its milestones' evidence): no
+        query beyond those two."""
+        status, is_published = ROW_FIELDS.index("status"), len(ROW_FIELDS) + 1
+        return credit_from_rows(
+            ((rid, row[status], row[is_published]) for rid, row in self._row_values.items()),
+            {mid: evidence.state for mid, evidence in self.evidence_by_milestone_id.items()},
+        )
 
     @cached_property
     def done_by_topic_id(self):

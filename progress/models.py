@@ -347,9 +347,16 @@ class EvidenceState(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+def is_accepted(state):
+    """Whether evidence in this state counts: `EvidenceQuerySet.accepted()`, for rows a page has
+    loaded already."""
+    return state != EvidenceState.REJECTED
+
+
 class EvidenceQuerySet(LearnerRowsQuerySet):
     def accepted(self):
-        """Evidence that counts toward degrees: self-attested or verified, not rejected."""
+        """Evidence that counts toward degrees: self-attested or verified, not rejected
+        (`is_accepted` for one row)."""
         return self.exclude(state=EvidenceState.REJECTED)
 
 

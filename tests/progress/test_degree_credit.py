@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from catalog.models import Resource
 from progress.degrees import degree_credit
+from progress.learner import LearnerProgress
 from progress.models import DegreeAward, Evidence, ResourceProgress, Status
 from progress.services import record_new_awards
 from tests.factories import make_degree, make_milestone, make_requirement, make_resource
@@ -121,3 +122,22 @@ def test_known_resources_count_and_are_told_apart_from_completed_ones(
     assert (resource.pk in credit.known_resource_ids) == known
     assert (resource.pk in credit.completed_resource_ids) == (counts and not known)
     assert ResourceProgress.objects.for_learner(learner).done().exists() == counts
+
+
+@pytest.mark.parametrize("status", [Status.COMPLETED, Status.KNOWN, Status.IN_PROGRESS])
+@pytest.mark.parametrize(("evidence_state", "resource_published", "counts"), CASES)
+def test_a_page_counts_the_same_credit_from_the_rows_it_loaded(
+    small_catalog, learner, make_learner, evidence_state, resource_published, counts, status
+):
+    """A degree page counts the credit from the learner's rows and evidence it loads for its
+    cards and milestones (`credit_from_rows`): the same as `degree_credit` reads."""
+    resource, milestone, _ = small_catalog
+    give_work(learner, resource, milestone, evidence_state, resource_published, status)
+    give_work(make_learner("grace"), make_resource(), milestone, Evidence.State.VERIFIED)
+
+    from_rows = LearnerProgress(learner).credit_from_page_rows
+
+    assert from_rows == degree_credit(learner)
+    assert (resource.pk in from_rows.done_resource_ids) == (
+        resource_published and status != Status.IN_PROGRESS
+    )

@@ -12,7 +12,9 @@ from progress.degrees import (
     cumulative_requirements,
     evaluate_degrees,
     highest_met,
+    next_unmet,
     percent_done,
+    resources_to_meet,
 )
 from progress.models import Evidence
 
@@ -221,3 +223,26 @@ def test_known_resources_beyond_what_a_topic_needs_are_not_shown_as_used():
     results = by_slug(evaluate_degrees({10, 11, 12}, DEGREES, known_resource_ids={12}))
     stats = next(r for r in results["developer"].requirements if r.spec.key == "stats")
     assert (stats.done, stats.known) == (2, 0)
+
+
+def test_the_next_unmet_degree_is_the_lowest_not_met():
+    assert next_unmet(evaluate_degrees(set(), DEGREES)).degree.slug == "practitioner"
+    assert next_unmet(evaluate_degrees({1, 2}, DEGREES)).degree.slug == "developer"
+    assert next_unmet(evaluate_degrees({1, 2, 20, 10, 12}, DEGREES)) is None
+
+
+def test_resources_to_meet_a_degree_are_those_named_and_what_each_topic_lacks_in_order():
+    """Researcher names Random Processes (12), a Statistics resource: it counts for Statistics
+    too, which then lacks one more, the first open in the order given."""
+    researcher = by_slug(evaluate_degrees({1}, DEGREES))["researcher"]
+    assert resources_to_meet(researcher, [2, 20, 10, 11, 12]) == [2, 20, 10, 12]
+    # Started work put first by the caller is chosen first.
+    assert resources_to_meet(researcher, [11, 2, 20, 10, 12]) == [11, 2, 20, 12]
+
+
+def test_resources_to_meet_leave_out_what_is_done_or_not_open():
+    developer = by_slug(evaluate_degrees({1, 10}, DEGREES))["developer"]
+    # XGboost (2) is not open (say, unpublished); Statistics has 10 done and lacks one more.
+    assert resources_to_meet(developer, [20, 11, 12]) == [20, 11]
+    met = by_slug(evaluate_degrees({1, 2}, DEGREES))["practitioner"]
+    assert resources_to_meet(met, [20, 11, 12]) == []
