@@ -5,7 +5,7 @@ from typing import NamedTuple
 from django.db.models import OuterRef, Subquery
 
 from catalog.models import Milestone, Resource, Topic
-from progress.curriculum import CurriculumItem, next_up
+from progress.curriculum import CurriculumItem, NextStep, next_up
 from progress.degrees import (
     DegreeResult,
     Standing,
@@ -18,6 +18,14 @@ from progress.models import Activity, DegreeAward, ResourceProgress, Status
 
 NEXT_UP_COUNT = 5
 RECENT_ACTIVITY_COUNT = 8
+
+
+class NextUpItem(NamedTuple):
+    """An item of next up: its step, and the resource or milestone it names."""
+
+    step: NextStep
+    resource: Resource | None
+    milestone: Milestone | None
 
 
 class DegreeRow(NamedTuple):
@@ -54,20 +62,25 @@ def build_dashboard(learner_progress):
         .values_list("id", "topic_id", "status")
     )
     in_progress_ids = {rid for rid, _, status in curriculum if status == Status.IN_PROGRESS}
-    next_ids = next_up(
+    degree_results = credit.evaluate(load_degree_specs())
+    next_steps = next_up(
         [CurriculumItem(resource_id, topic_id) for resource_id, topic_id, _ in curriculum],
         {topic.pk: {p.pk for p in topic.prerequisites.all()} for topic in topics},
         done_ids=credit.done_resource_ids,
         in_progress_ids=in_progress_ids,
+        degree_results=degree_results,
         limit=NEXT_UP_COUNT,
     )
-    next_resources = Resource.objects.select_related("topic").in_bulk(next_ids)
+    next_resources = Resource.objects.select_related("topic").in_bulk(
+        [step.resource_id for step in next_steps if step.resource_id is not None]
+    )
+    milestones = list(Milestone.objects.all())
+    milestone_by_id = {milestone.pk: milestone for milestone in milestones}
 
     evidence_states = {
         milestone_id: evidence.state
         for milestone_id, evidence in learner_progress.evidence_by_milestone_id.items()
     }
-    degree_results = credit.evaluate(load_degree_specs())
     awards = {award.degree.slug: award for award in learner_progress.awards}
     degree_rows = []
     for result in degree_results:
@@ -97,8 +110,13 @@ def build_dashboard(learner_progress):
         "highest_award_standing": highest_award and standing_by_slug.get(highest_award.degree.slug),
         # The dashboard shows the next degree to earn first, with only what remains for it.
         "next_degree_slug": next_degree.slug if next_degree else None,
-        "milestones": Milestone.objects.all(),
-        "next_up": [next_resources[rid] for rid in next_ids if rid in next_resources],
+        "milestones": milestones,
+        "next_up": [
+            NextUpItem(
+                step, next_resources.get(step.resource_id), milestone_by_id.get(step.milestone_id)
+            )
+            for step in next_steps
+        ],
         "recent_activity": Activity.objects.for_learner(learner).select_related("resource")[
             :RECENT_ACTIVITY_COUNT
         ],

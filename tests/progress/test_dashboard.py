@@ -17,13 +17,63 @@ def test_visitors_are_sent_to_sign_in(client):
     assert response["Location"] == "/accounts/login/?next=/progress/"
 
 
+def next_up_items(response):
+    assert response.status_code == 200
+    return [text(item) for item in elements(labelled_by(response, "next-heading"), "li")]
+
+
 def test_new_learner_sees_no_badge_and_where_to_start(learner_client):
     page = parsed(learner_client.get("/progress/"))
     assert "No degree yet" in text(page)
     assert "0 of 10 resources completed" in text(page)
-    next_up = [text(link) for link in elements(labelled_by(page, "next-heading"), "a")]
-    # The curator's order: the first topic's first resource comes first.
-    assert next_up.index("Khan Academy Calculus") < next_up.index("Khan Academy Linear Algebra")
+
+
+def test_a_new_learners_next_up_starts_with_what_practitioner_needs(learner_client):
+    """Issue 23: a new learner was told to start with Calculus and Linear Algebra, while their
+    next degree asks for Keras, XGBoost and a Kaggle milestone. Each item says why it is there;
+    after Practitioner's needs, the curriculum goes on in the curator's order."""
+    response = learner_client.get("/progress/")
+    assert next_up_items(response) == [
+        'Keras How to study, the "degrees" for Practitioner',
+        'XGboost How to study, the "degrees" for Practitioner',
+        "Show evidence: Use Keras and XGBoost in a Kaggle competition for Practitioner",
+        "Khan Academy Calculus Calculus for Developer",
+        "Khan Academy Linear Algebra Linear Algebra for Developer",
+    ]
+    next_up = labelled_by(response, "next-heading")
+    assert elements(next_up, "a", href="/topics/how-to-study-the-degrees/#resource-keras")
+    # The milestone leads to its evidence form, on the same page.
+    assert elements(next_up, "a", href="#milestone-kaggle-keras-xgboost")
+    assert by_id(response, "milestone-kaggle-keras-xgboost")
+
+
+def test_once_practitioner_is_met_next_up_leads_to_developer(
+    learner_client, learner, resources, milestones
+):
+    complete(learner, resources.keras, resources.xgboost, resources.algebra)
+    give_evidence(learner, milestones.kaggle)
+    complete(learner, resources.probability, status="in_progress")
+    assert next_up_items(learner_client.get("/progress/")) == [
+        "edx Probability Statistics and probability for Developer, in progress",
+        "Khan Academy Calculus Calculus for Developer",
+        "Linear Algebra MIT Linear Algebra for Developer",
+        "edx Introduction to Statistics Statistics and probability for Developer",
+        "Show evidence: Write a multilayer perceptron from scratch for Developer",
+        "Show evidence: Contribute a new layer to Keras (or another deep-learning library) "
+        "for Developer",
+        "Show evidence: Implement a model from a paper for Developer",
+    ]
+
+
+def test_with_every_degree_met_next_up_follows_the_curriculum(
+    learner_client, learner, resources, milestones
+):
+    complete(learner, *vars(resources).values())
+    complete(learner, resources.signals, status="not_started")
+    give_evidence(learner, *vars(milestones).values())
+    assert next_up_items(learner_client.get("/progress/")) == [
+        "edx Signals and Systems, part 1 Signal Processing next in the curriculum"
+    ]
 
 
 def test_half_way_to_developer_shows_exactly_what_remains(
@@ -145,10 +195,13 @@ def test_a_topic_hidden_from_learners_is_neither_next_up_nor_in_the_topic_table(
     make_topic(title="Empty topic", position=2)
     make_topic(title="Stochastic Processes", position=3, is_reading=True)
 
-    page = parsed(learner_client.get("/progress/"))
+    response = learner_client.get("/progress/")
+    assert response.status_code == 200
+    page = parsed(response)
 
     next_up = text(labelled_by(page, "next-heading"))
-    assert next_up.startswith("Next up Khan Academy Calculus")
+    # After what Practitioner needs, the curriculum starts with its first topic shown.
+    assert "for Practitioner Khan Academy Calculus Calculus" in next_up
     assert "Convex Optimization draft" not in next_up
     topics = [text(elements(row, "th")[0]) for row in elements(page, "tr")[1:]]
     assert topics[0] == "Calculus"
