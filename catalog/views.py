@@ -1,13 +1,13 @@
 """Public catalog pages: the curriculum, one topic, the degrees, and search."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Prefetch, Q, Window
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from catalog.forms import SearchForm
-from catalog.models import Degree, Resource, Topic, search_lexicon
+from catalog.models import Degree, Requirement, Resource, Topic, search_lexicon
 from catalog.search import suggest_queries
 from mlmath.caching import cache_page, cached_for_catalog_version
 
@@ -131,6 +131,26 @@ def degrees_with_requirements():
     return cached_for_catalog_version("degrees-with-requirements", read)
 
 
+def required_resources(degree):
+    """The published resources the degree's own requirements name or count (a topic's), in
+    curriculum order: what a learner's page of the degree shows as cards. Read once per catalog
+    version and process."""
+
+    def read():
+        requirements = Requirement.objects.filter(degree=degree)
+        return list(
+            Resource.objects.published()
+            .filter(
+                Q(pk__in=requirements.values("resource_id"))
+                | Q(topic_id__in=requirements.values("topic_id"))
+            )
+            .select_related("topic")
+            .order_by("topic__position", "topic__title", "topic_id", "position", "title")
+        )
+
+    return cached_for_catalog_version(f"degree:{degree.slug}:resources", read)
+
+
 @require_safe
 @cache_page
 def degree_list(request):
@@ -153,6 +173,10 @@ def degree_detail(request, slug):
             "milestones": [r.milestone for r in requirements if r.milestone],
             "lower_degree": degree.includes_degree,
             "higher_degree": degree.higher_degree,
+            # Only a learner's page shows them, with their progress (progress_tags).
+            "required_resources": required_resources(degree)
+            if request.user.is_authenticated
+            else [],
         },
     )
 

@@ -1,11 +1,15 @@
 """Template tags through which catalog pages show the signed-in learner's progress."""
 
+from typing import NamedTuple
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from catalog.models import Milestone, Resource
 from mlmath.caching import render_many
+from progress.degrees import DegreeResult, RequirementResult, load_degree_specs
 from progress.forms import EvidenceForm, NoteForm
 
 register = template.Library()
@@ -155,3 +159,74 @@ def note_form_for(resource, note, bound_form=None):
 def evidence_form_for(milestone, evidence, bound_form=None):
     """The evidence form of a milestone: the one that failed validation, else a fresh one."""
     return bound_form or EvidenceForm(milestone=milestone, instance=evidence)
+
+
+class RequirementProgress(NamedTuple):
+    """One of a degree's own requirements as the learner stands on it, with the resources to
+    show as cards under it (those it names or counts, while it is unmet) or the milestone it
+    asks evidence for."""
+
+    requirement: RequirementResult
+    resources: list[Resource]
+    milestone: Milestone | None
+
+
+class DegreeProgress(NamedTuple):
+    """How far the learner is toward a degree, on its page."""
+
+    result: DegreeResult  # its requirements, inherited ones included
+    lower: DegreeResult | None  # the degree below it, whose requirements it includes
+    requirements: list[RequirementProgress]  # its own
+
+
+def degree_result_for(results, degree):
+    """The result for `degree` (a Degree) among `results`, and the one below it (or None)."""
+    ranked = sorted(results, key=lambda result: result.degree.rank)
+    for lower, result in zip([None, *ranked], ranked, strict=False):
+        if result.degree.slug == degree.slug:
+            return result, lower
+    return None, None
+
+
+@register.simple_tag(takes_context=True)
+def degree_standing(context, degree):
+    """The learner's DegreeResult for `degree` (None for visitors), from their credit: one
+    query on a page that lists degrees."""
+    learner_progress = context.get("learner_progress")
+    if learner_progress is None:
+        return None
+    return degree_result_for(learner_progress.credit.evaluate(load_degree_specs()), degree)[0]
+
+
+@register.simple_tag(takes_context=True)
+def degree_progress(context, degree, resources):
+    """The learner's DegreeProgress on `degree`'s page (None for visitors). `resources` are the
+    published resources its own requirements name or count, in curriculum order. Counted from
+    the learner's rows and evidence, which the page loads anyway for these resources' cards and
+    its milestones' evidence."""
+    learner_progress = context.get("learner_progress")
+    if learner_progress is None:
+        return None
+    specs = load_degree_specs()
+    result, lower = degree_result_for(
+        learner_progress.credit_from_page_rows.evaluate(specs), degree
+    )
+    if result is None:
+        return None
+    milestones = {r.milestone_id: r.milestone for r in degree.requirements.all() if r.milestone_id}
+    requirements = [
+        RequirementProgress(
+            requirement,
+            []
+            if requirement.met
+            else [
+                resource
+                for resource in resources
+                if resource.pk == requirement.spec.resource_id
+                or resource.pk in requirement.spec.topic_resource_ids
+            ],
+            milestones.get(requirement.spec.milestone_id),
+        )
+        for requirement in result.own_requirements
+    ]
+    return DegreeProgress(result, lower, requirements)
