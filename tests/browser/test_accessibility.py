@@ -59,6 +59,8 @@ def test_signed_in_and_account_pages_have_no_serious_axe_violations(
     page.emulate_media(color_scheme=scheme)
     for path in [
         "/progress/",
+        "/degrees/",
+        "/degrees/developer/",
         "/account/",
         "/account/export/",
         f"/u/{learner.username}/",

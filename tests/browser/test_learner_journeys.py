@@ -5,6 +5,7 @@
    reload shows the same state.
 3. The learner submits evidence for the Practitioner milestone and completes its resources: the
    header badge turns into Practitioner in place; the dashboard says what remains for Developer.
+   Next up leads a new learner to Practitioner first, and a degree's page marks its resources.
 4. The learner makes the badge shareable and the profile public; a signed-out visitor opens
    both; the learner downloads the JSON export and the baked badge.
 
@@ -176,6 +177,50 @@ def test_journey_3_evidence_and_resources_earn_the_practitioner_badge(journey, s
     expect(developer).to_contain_text("Complete 1 more Calculus resource")
     expect(developer).to_contain_text("Complete 2 more Linear Algebra resources")
     expect(developer).to_contain_text("Show evidence: Write a multilayer perceptron from scratch")
+
+
+def test_journey_3b_next_up_for_a_new_learner_starts_with_practitioners_needs(journey, sign_in):
+    page = journey.page
+    sign_in(page, make_learner("grace"))
+    journey.open("/progress/")
+    next_up = page.get_by_role("region", name="Next up").get_by_role("listitem")
+    expect(next_up).to_have_text(
+        [
+            'Keras How to study, the "degrees" for Practitioner',
+            'XGboost How to study, the "degrees" for Practitioner',
+            "Show evidence: Use Keras and XGBoost in a Kaggle competition for Practitioner",
+            "Khan Academy Calculus Calculus for Developer",
+            "Khan Academy Linear Algebra Linear Algebra for Developer",
+        ]
+    )
+    with page.expect_navigation(wait_until="load"):
+        next_up.first.get_by_role("link", name="Keras").click()
+    expect(card(page, "keras")).to_be_in_viewport()
+
+
+def test_journey_3c_mark_a_resource_from_a_degree_page(journey, sign_in):
+    page = journey.page
+    sign_in(page, make_learner("grace"))
+    journey.open("/degrees/practitioner/")
+    standing = page.locator(".degree-standing")
+    expect(standing).to_contain_text("0% done You meet 0 of 3 requirements.")
+    keras_requirement = page.locator(".requirement--unmet", has=card(page, "keras"))
+    expect(keras_requirement).to_contain_text("Not met: Complete Keras")
+
+    journey.press(card(page, "keras").get_by_role("button", name="Mark Keras as completed"))
+    if journey.js:
+        # In place: the card says so and the live region reads it out; the topic's bar, which
+        # this page does not show, is left out of the swap without an error.
+        expect(card(page, "keras")).to_contain_text("Completed")
+        journey.announced('Keras: completed. How to study, the "degrees": 1 of 2 done.')
+        journey.assert_no_page_load()
+        page.reload()
+    # Back on the degree page: the requirement is met, so its card is no longer listed.
+    expect(page).to_have_url(journey.base + "/degrees/practitioner/")
+    expect(page.locator(".requirement--met")).to_have_text(["Met: Completed Keras"])
+    expect(card(page, "keras")).to_have_count(0)
+    expect(standing).to_contain_text("You meet 1 of 3 requirements.")
+    expect(card(page, "xgboost")).to_contain_text("Not started")
 
 
 def test_journey_4_share_the_badge_and_profile_and_download_them(journey, sign_in, browser):
