@@ -4,7 +4,7 @@
 servers that share one PostgreSQL and one Redis, all private to a temporary directory and
 bound to 127.0.0.1, and stops everything when it exits. `deploy/loadtest.py` drives the same
 class and kills or restarts its parts. The nginx and gunicorn configuration files are the
-ones in `deploy/` that docs/deploy.md describes.
+ones in `deploy/` that docs/operations.md describes.
 """
 
 import argparse

@@ -1,4 +1,4 @@
-"""gunicorn settings for mlmath behind nginx (docs/deploy.md); `make cluster` uses this file.
+"""gunicorn settings for mlmath behind nginx (docs/operations.md); `make cluster` uses this file.
 
 gunicorn's sync workers are only safe behind a buffering proxy: nginx reads slow clients'
 requests and responses in full, so a worker is busy only while Django runs.
