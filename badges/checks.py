@@ -20,7 +20,7 @@ def badge_signing_key_check(app_configs, **kwargs):
         return [
             Error(
                 str(error),
-                hint="Badges cannot be signed. See README, 'Verifiable badges'.",
+                hint="Badges cannot be signed. See docs/credentials.md, 'The signing key'.",
                 id="badges.E001",
             )
         ]

@@ -5,7 +5,7 @@ credentials; every key's public half stays published (JWKS), so credentials sign
 rotation still verify. Rotating turns the current private key into its public key (the private
 material of a retired key is not kept) and appends a fresh private key.
 
-Where the key ring comes from (README, "Verifiable badges"):
+Where the key ring comes from (docs/credentials.md, "The signing key"):
 - `BADGES_SIGNING_KEY`: the PEM text itself (production, from the environment);
 - else `BADGES_SIGNING_KEY_FILE`: a file holding it (production: a secret file; in
   development the default file is generated on first use and git-ignored).
@@ -154,7 +154,8 @@ def key_ring_source():
         return "file", Path(settings.BADGES_SIGNING_KEY_FILE)
     raise ImproperlyConfigured(
         "No badge signing key: set BADGES_SIGNING_KEY to the PEM text of an RSA private key, "
-        "or BADGES_SIGNING_KEY_FILE to a file holding it (see README, 'Verifiable badges')."
+        "or BADGES_SIGNING_KEY_FILE to a file holding it "
+        "(see docs/credentials.md, 'The signing key')."
     )
 
 

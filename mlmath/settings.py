@@ -1,4 +1,4 @@
-"""Settings for mlmath, read from the environment (see `.env.example` and the README)."""
+"""Settings for mlmath, read from the environment: `.env.example` lists every one."""
 
 import ipaddress
 import os
@@ -185,7 +185,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # With Redis, each process keeps the version tokens it has read or been announced, and reads
 # each one again after this many seconds: an announcement lost without notice (a stall, a
 # connection that died silently) is then corrected within it. With retries of replacements Redis
-# did not take (mlmath.versions), it bounds staleness after a cache fault: README, "Caching".
+# did not take (mlmath.versions), it bounds staleness after a cache fault (docs/caching.md).
 VERSION_REREAD_SECONDS = float(os.environ.get("VERSION_REREAD_SECONDS", "10"))
 
 # Argon2id (OWASP's first choice) for new and changed passwords; the PBKDF2 hashers stay so
@@ -258,7 +258,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[mlmath] "
 # front: 1). 0 (the default) ignores the header, which any client can forge.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
-# Verifiable badges (README "Verifiable badges"). SITE_URL is the public origin that badge
+# Verifiable badges (docs/credentials.md). SITE_URL is the public origin that badge
 # documents name as their ids (e.g. https://mlmath.example.org); empty uses each request's own
 # origin, which suits development. The issuer fields describe the site as an Open Badges issuer.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
@@ -279,9 +279,9 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
-# Open Badges 3.0 signing keys (badges/signing.py; README "Verifiable badges"): the PEM text
-# of the key ring in BADGES_SIGNING_KEY, else the file BADGES_SIGNING_KEY_FILE. In development
-# the default file is generated on first use (git-ignored); production must set one of them.
+# Open Badges 3.0 signing keys (badges/signing.py; docs/credentials.md, "The signing key"): the
+# PEM text of the key ring in BADGES_SIGNING_KEY, else the file BADGES_SIGNING_KEY_FILE. In
+# development the default file is generated on first use (git-ignored); production must set one.
 BADGES_SIGNING_KEY = os.environ.get("BADGES_SIGNING_KEY", "")
 BADGES_SIGNING_KEY_FILE = os.environ.get("BADGES_SIGNING_KEY_FILE", "") or (
     str(BASE_DIR / "var" / "badges-signing-keys.pem") if DEBUG else ""
