@@ -8,17 +8,18 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run migrate seed test lint format check-deploy clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
+.PHONY: help install run migrate seed test lint docs docs-check format clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
 	@echo "make run PORT=8080 HOST=0.0.0.0   the same on another port or address"
 	@echo "make test    install and run the whole test suite"
-	@echo "make lint    ruff check and ruff format --check"
+	@echo "make lint    ruff check, ruff format --check and the docs' strict build (make docs-check)"
+	@echo "make docs    serve the manual (docs/, MkDocs) on http://127.0.0.1:8001/ as you edit it"
 	@echo "make bench   measure pages against the floor under gunicorn (PostgreSQL, Redis, SQLite); see docs/performance.md"
 	@echo "make bench-quick   the same, a few seconds per page"
 	@echo "make bench BENCH_ARGS=--study-only   only the study session (mark, topic, /) and its floor"
-	@echo "make cluster nginx + 2 gunicorn + private PostgreSQL and Redis on loopback (docs/deploy.md)"
+	@echo "make cluster nginx + 2 gunicorn + private PostgreSQL and Redis on loopback (docs/operations.md)"
 	@echo "make loadtest        the load and fault suite, 60 s per scenario (docs/reliability.md)"
 	@echo "make loadtest-short  the same with 10 s per scenario (CI)"
 
@@ -41,7 +42,7 @@ run: seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Expired sessions stay in the database until removed: run daily from cron in production,
-# with the production environment (see README, "Production").
+# with the production environment (see docs/operations.md, "Sessions").
 clearsessions: install
 	$(BIN)/python manage.py clearsessions
 
@@ -51,9 +52,19 @@ screenshots: install
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install docs-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Material for MkDocs prints a notice about MkDocs 2.0 on every build; the pins keep 1.x.
+DOCS_ENV := NO_MKDOCS_2_WARNING=1
+
+docs: install
+	$(DOCS_ENV) $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8001
+
+# A broken link or anchor, a page missing from the nav, or a missing snippet fails the build.
+docs-check: install
+	$(DOCS_ENV) $(BIN)/mkdocs build --strict --quiet
 
 # Not part of `make test`: the benchmark starts servers and takes minutes (docs/performance.md).
 bench: install
@@ -78,4 +89,4 @@ loadtest-short: install
 	$(BIN)/python -m deploy.loadtest --short $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles site .pytest_cache

@@ -15,7 +15,7 @@ from catalog.models import Resource
 from progress.degrees import next_unmet, resources_to_meet
 from progress.models import ResourceProgress
 
-# Hours counted for a resource whose curators have not estimated it (README: Study plan).
+# Hours counted for a resource whose curators have not estimated it (README, "Study plan").
 DEFAULT_RESOURCE_HOURS = 5
 
 
