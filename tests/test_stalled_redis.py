@@ -1,5 +1,6 @@
 """A Redis that stalls while a curator edits and a learner marks: once it answers again, every
-app process serves the new content within the bound (README, "Caching and performance").
+app process serves the new content within the bound (docs/caching.md, "Redis: announcements,
+and faults").
 
 Two gunicorn processes share the database and a private redis-server, which the test pauses
 (SIGSTOP: connections stay open, nothing answers) while the writes go to the first process, and
