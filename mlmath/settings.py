@@ -138,6 +138,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # is the distinct clients and accounts limited in 5 minutes. "local" and "learner_pages" are
 # per process, for what mlmath/caching.py keeps under the version tokens (docs/caching.md).
 RATE_LIMIT_CACHE_MAX_ENTRIES = int(os.environ.get("RATE_LIMIT_CACHE_MAX_ENTRIES", "100000"))
+# Without Redis, the shared cache's table holds sessions and two version tokens per learner:
+# Django's default bound (300 rows) culled them under a few hundred learners, and every token
+# culled is a write to make it again and a learner's pages rendered afresh.
+SHARED_CACHE_MAX_ENTRIES = int(os.environ.get("SHARED_CACHE_MAX_ENTRIES", "100000"))
 if os.environ.get("REDIS_URL"):
     SHARED_CACHE = {
         "BACKEND": "mlmath.cache.ForgivingRedisCache",
@@ -151,6 +155,7 @@ else:
     SHARED_CACHE = {
         "BACKEND": "mlmath.cache.UpsertDatabaseCache",
         "LOCATION": "mlmath_cache",
+        "OPTIONS": {"MAX_ENTRIES": SHARED_CACHE_MAX_ENTRIES},
     }
     RATE_LIMIT_CACHE = {
         "BACKEND": "mlmath.cache.UpsertDatabaseCache",
