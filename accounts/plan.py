@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import ngettext
 
 from catalog.models import Resource
-from progress.degrees import next_unmet, resources_to_meet
+from progress.degrees import next_degree, resources_to_meet
 from progress.models import ResourceProgress
 
 # Hours counted for a resource whose curators have not estimated it (README, "Study plan").
@@ -127,12 +127,12 @@ def plan_next_degree(
     those `resources_to_meet` chooses: for a topic, its first resources not done (completed or
     known), preferring ones another requirement of the degree already names.
     """
-    next_degree = next_unmet(degree_results)
-    if next_degree is None:
+    target = next_degree(degree_results)
+    if target is None:
         return StudyPlan(weekly_goal_hours=weekly_goal_hours, default_hours=default_hours)
     open_ids = [resource_id for resource_id, resource in resources.items() if not resource.done]
-    chosen = [resources[resource_id] for resource_id in resources_to_meet(next_degree, open_ids)]
-    unmet = [requirement.spec for requirement in next_degree.unmet_requirements]
+    chosen = [resources[resource_id] for resource_id in resources_to_meet(target, open_ids)]
+    unmet = [requirement.spec for requirement in target.unmet_requirements]
     milestones = sum(1 for spec in unmet if spec.milestone_id is not None)
     unavailable = sum(
         1
@@ -143,7 +143,7 @@ def plan_next_degree(
     hours = sum(default_hours if r.hours is None else r.hours for r in chosen)
     days = math.ceil(hours * 7 / weekly_goal_hours) if weekly_goal_hours else 0
     return StudyPlan(
-        degree_title=next_degree.degree.title,
+        degree_title=target.degree.title,
         hours_left=hours,
         resources_left=len(chosen),
         without_estimate=sum(1 for r in chosen if r.hours is None),
@@ -158,7 +158,7 @@ def plan_next_degree(
 def load_plan_resources(learner, degree_results):
     """The published resources the next degree's unmet requirements name, in curriculum order,
     with whether each counts for the learner already (completed or known): one query."""
-    result = next_unmet(degree_results)
+    result = next_degree(degree_results)
     ids = set()
     for requirement in result.requirements if result else ():
         if not requirement.met:

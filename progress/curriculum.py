@@ -3,7 +3,7 @@ and the degree rules (`progress.degrees`)."""
 
 from dataclasses import dataclass
 
-from progress.degrees import next_unmet, resources_to_meet
+from progress.degrees import next_degree, resources_to_meet
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def next_up(items, prerequisites, done_ids, in_progress_ids, degree_results, lim
     """What to work on next, as NextSteps: first everything the next degree still needs, then
     the rest of the curriculum, `limit` steps in all unless that degree needs more.
 
-    The next degree is the lowest one not met (`next_unmet` of `degree_results`, the learner's
+    The next degree is the lowest one not met (`next_degree` of `degree_results`, the learner's
     DegreeResults); it needs the resources that `resources_to_meet` chooses, in curriculum
     order (`in_curriculum_order`, whose arguments come first here), then evidence for each of
     its milestones still without it. Once it is met, the degree above it is next. Every step
@@ -74,15 +74,15 @@ def next_up(items, prerequisites, done_ids, in_progress_ids, degree_results, lim
             in_progress=resource_id in in_progress_ids,
         )
 
-    next_degree = next_unmet(degree_results)
-    needed = resources_to_meet(next_degree, order) if next_degree else []
+    target = next_degree(degree_results)
+    needed = resources_to_meet(target, order) if target else []
     milestone_ids = dict.fromkeys(
         r.spec.milestone_id
-        for r in (next_degree.unmet_requirements if next_degree else ())
+        for r in (target.unmet_requirements if target else ())
         if r.spec.milestone_id is not None
     )
     for_next_degree = [resource_step(resource_id) for resource_id in needed] + [
-        NextStep(milestone_id=milestone_id, degree_title=next_degree.degree.title)
+        NextStep(milestone_id=milestone_id, degree_title=target.degree.title)
         for milestone_id in milestone_ids
     ]
     needed_ids = set(needed)

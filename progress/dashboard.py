@@ -11,6 +11,7 @@ from progress.degrees import (
     Standing,
     award_standing,
     load_degree_specs,
+    next_degree,
     percent_done,
 )
 from progress.learner import TopicProgress
@@ -92,8 +93,7 @@ def build_dashboard(learner_progress):
         )
         degree_rows.append(DegreeRow(result, award, standing))
     highest_award = learner_progress.highest_award
-    standing_by_slug = {row.result.degree.slug: row.standing for row in degree_rows}
-    next_degree = next((row.result.degree for row in degree_rows if not row.award), None)
+    next_result = next_degree(degree_results, awards)
 
     published_count = sum(topic.published_resource_count for topic in topics)
     return {
@@ -107,9 +107,8 @@ def build_dashboard(learner_progress):
         "degree_results": degree_results,
         "degree_rows": degree_rows,
         "highest_award": highest_award,
-        "highest_award_standing": highest_award and standing_by_slug.get(highest_award.degree.slug),
         # The dashboard shows the next degree to earn first, with only what remains for it.
-        "next_degree_slug": next_degree.slug if next_degree else None,
+        "next_degree_slug": next_result.degree.slug if next_result else None,
         "milestones": milestones,
         "next_up": [
             NextUpItem(

@@ -7,7 +7,7 @@ catalog into the plain shapes `evaluate_degrees` takes; each runs a fixed number
 `degree_credit(learner).evaluate(load_degree_specs())` is what the award service and the
 dashboard both ask (`credit_from_rows` counts the same from rows a page loaded already).
 The smaller rules beside them are asked by every page that shows them:
-`cumulative_requirements` (what a degree asks, with what it inherits), `next_unmet` (the
+`cumulative_requirements` (what a degree asks, with what it inherits), `next_degree` (the
 degree a learner works toward), `resources_to_meet` (which resources would meet it, the study
 plan's and next up's), `award_standing` (how an award's evidence holds up) and `percent_done`
 (every bar's and pill's percent).
@@ -291,9 +291,14 @@ def cumulative_requirements(degrees, rank):
     )
 
 
-def next_unmet(results):
-    """The lowest-ranked degree whose requirements are not all met (a DegreeResult), or None."""
-    return next((r for r in sorted(results, key=lambda r: r.degree.rank) if not r.met), None)
+def next_degree(results, held_slugs=()):
+    """The degree a learner works toward next, as its result in `results` (`evaluate_degrees`'
+    answer): the lowest-ranked one they neither hold nor meet, or None. Next up and the study
+    plan list what it needs, the dashboard shows it first, and the panel that celebrates an
+    award says what it needs."""
+    held = set(held_slugs)
+    ordered = sorted(results, key=lambda result: result.degree.rank)
+    return next((r for r in ordered if not r.met and r.degree.slug not in held), None)
 
 
 def resources_to_meet(result, open_resource_ids):

@@ -12,7 +12,7 @@ from progress.degrees import (
     cumulative_requirements,
     evaluate_degrees,
     highest_met,
-    next_unmet,
+    next_degree,
     percent_done,
     resources_to_meet,
 )
@@ -90,6 +90,21 @@ def test_meeting_every_requirement_earns_the_degree_and_those_below():
     results = evaluate_degrees({1, 2, 20, 10, 11}, DEGREES)
     assert highest_met(results).degree.slug == "developer"
     assert by_slug(results)["practitioner"].met
+
+
+def test_the_next_degree_is_the_lowest_one_not_held():
+    results = evaluate_degrees({1, 2}, DEGREES)
+    assert next_degree(results, []).degree.slug == "practitioner"
+    assert next_degree(results, ["practitioner"]).degree.slug == "developer"
+    assert next_degree(results, ["practitioner", "developer"]).degree.slug == "researcher"
+    assert next_degree(results, ["developer", "researcher", "practitioner"]) is None
+
+
+def test_a_degree_held_though_its_rules_changed_is_not_next_again():
+    """An award stays when its degree is tightened: the next degree is the one above it."""
+    results = evaluate_degrees(set(), DEGREES)
+    assert not by_slug(results)["practitioner"].met
+    assert next_degree(results, ["practitioner"]).degree.slug == "developer"
 
 
 def test_topic_requirement_counts_only_that_topics_resources():
@@ -225,10 +240,14 @@ def test_known_resources_beyond_what_a_topic_needs_are_not_shown_as_used():
     assert (stats.done, stats.known) == (2, 0)
 
 
-def test_the_next_unmet_degree_is_the_lowest_not_met():
-    assert next_unmet(evaluate_degrees(set(), DEGREES)).degree.slug == "practitioner"
-    assert next_unmet(evaluate_degrees({1, 2}, DEGREES)).degree.slug == "developer"
-    assert next_unmet(evaluate_degrees({1, 2, 20, 10, 12}, DEGREES)) is None
+def test_the_next_degree_is_the_lowest_neither_met_nor_held():
+    assert next_degree(evaluate_degrees(set(), DEGREES)).degree.slug == "practitioner"
+    assert next_degree(evaluate_degrees({1, 2}, DEGREES)).degree.slug == "developer"
+    assert next_degree(evaluate_degrees({1, 2, 20, 10, 12}, DEGREES)) is None
+    # A degree held although no longer met (tightened since) is not the one to work toward.
+    assert next_degree(evaluate_degrees(set(), DEGREES), ["practitioner"]).degree.slug == (
+        "developer"
+    )
 
 
 def test_resources_to_meet_a_degree_are_those_named_and_what_each_topic_lacks_in_order():
