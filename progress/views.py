@@ -191,11 +191,12 @@ def set_award_sharing(request, public_id):
         )
     award.set_shared(form.shared)
     if request.htmx:
-        return render(
-            request, "progress/includes/degree_result.html#award-sharing", {"award": award}
-        )
+        return render(request, "progress/dashboard.html#award-sharing", {"award": award})
     if award.is_shared:
         messages.success(request, f"Your {award.degree.title} badge is now shareable.")
     else:
         messages.success(request, f"Your {award.degree.title} badge is private again.")
-    return redirect(reverse("progress:dashboard") + f"#degree-{award.degree.slug}")
+    # Back to the badge on the dashboard, or where the form says (the earned panel's control
+    # goes on to the share page).
+    back_to_badge = reverse("progress:dashboard") + f"#badge-{award.degree.slug}"
+    return redirect(safe_next_url(request) or back_to_badge)

@@ -52,7 +52,7 @@ def test_the_dashboard_offers_to_share_each_earned_badge(learner_client, ada_awa
 def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner_client, ada_award):
     response = learner_client.post(sharing_url(ada_award), {"sharing": "shared"})
     assert response.status_code == 302
-    assert response["Location"] == "/progress/#degree-practitioner"
+    assert response["Location"] == "/progress/#badge-practitioner"
     ada_award.refresh_from_db()
     assert ada_award.is_shared
     page = learner_client.get("/progress/")
@@ -64,6 +64,19 @@ def test_plain_post_shares_the_badge_and_the_dashboard_links_to_its_page(learner
         "private",
         "Make private your Practitioner badge",
     )
+
+
+def test_a_next_on_this_site_is_where_the_post_goes_on_to(learner_client, ada_award):
+    """The earned panel's one control shares the badge and opens its page (its `next`)."""
+    share_page = reverse("badges:share", args=[ada_award.public_id])
+    response = learner_client.post(
+        sharing_url(ada_award), {"sharing": "shared", "next": share_page}
+    )
+    assert response["Location"] == share_page
+    offsite = learner_client.post(
+        sharing_url(ada_award), {"sharing": "shared", "next": "https://evil.example/"}
+    )
+    assert offsite["Location"] == "/progress/#badge-practitioner"
 
 
 def test_htmx_post_returns_only_the_sharing_control(learner_client, ada_award, hx):
