@@ -6,6 +6,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from progress.learner import LearnerProgress
 
+# The extra tag of the message confirming a plain form post that earned a degree: the page the
+# learner comes back to shows the earned panel for it (progress_tags.earned_panel).
+EARNED_MESSAGE_TAG = "earned"
+
 
 def learner_progress(request):
     user = getattr(request, "user", None)
@@ -47,6 +51,11 @@ def first_safe_url(request, *urls):
         if path := safe_local_path(request, url):
             return path
     return None
+
+
+def with_fragment(url, fragment):
+    """`url` leading to the element with id `fragment` (any fragment it had is replaced)."""
+    return urlunsplit(urlsplit(url)._replace(fragment=fragment))
 
 
 def return_url(request):

@@ -176,6 +176,12 @@ class LearnerProgress:
         )
 
     @cached_property
+    def latest_award(self):
+        """The award the learner earned last (the highest of those earned at once), or None:
+        the one a page celebrates after the write that earned it."""
+        return max(self.awards, key=lambda a: (a.awarded_at, a.degree.rank), default=None)
+
+    @cached_property
     def highest_award(self):
         """The learner's highest valid award (the header's badge on every page they see), read
         once per version of their awards and process."""

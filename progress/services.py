@@ -115,8 +115,9 @@ def submit_evidence(*, learner, milestone, url, description, now=None):
         evidence.state, evidence.curator_note = Evidence.State.SUBMITTED, ""
         evidence.reviewed_at = evidence.reviewed_by = None
         evidence.save()
-        new_awards = record_new_awards(learner=learner, now=now)
-    return WriteResult(evidence, credit_changed=True, new_awards=new_awards)
+        credit = degree_credit(learner)
+        new_awards = record_new_awards(learner=learner, now=now, credit=credit)
+    return WriteResult(evidence, credit_changed=True, new_awards=new_awards, credit=credit)
 
 
 def withdraw_evidence(*, learner, milestone):

@@ -14,11 +14,14 @@ from django_htmx.http import HttpResponseClientRedirect
 from catalog.models import Milestone, Resource
 from mlmath.caching import cache_page, cached_for_catalog_version
 from progress import services
-from progress.context_processors import first_safe_url
+from progress.context_processors import EARNED_MESSAGE_TAG, first_safe_url, with_fragment
 from progress.dashboard import build_dashboard
 from progress.forms import AwardSharingForm, EvidenceForm, NoteForm, StatusForm
 from progress.learner import LearnerProgress
 from progress.models import DegreeAward, Evidence, ResourceProgress, Status
+
+# The id of base.html's region for the panel that says a degree was just earned.
+EARNED_REGION_ID = "earned"
 
 
 def learner_required(view):
@@ -76,16 +79,33 @@ def read_resource(slug):
     return resource
 
 
-def resource_response(request, resource, written):
+def highest_new_award(written):
+    """The highest degree a write earned (one write may meet several), or None."""
+    return max(written.new_awards, key=lambda award: award.degree.rank, default=None)
+
+
+def back_with_message(request, confirmation, *, default, fragment, earned=False):
+    """Where a plain form post returns: the page it came from (its `next`, else `default`), at
+    the element it changed (`fragment`, its id), with `confirmation` as a message. A write that
+    earned a degree returns to the panel that says so instead, shown from that message."""
+    messages.success(request, confirmation, extra_tags=EARNED_MESSAGE_TAG if earned else "")
+    url = safe_next_url(request) or default
+    return redirect(with_fragment(url, EARNED_REGION_ID if earned else fragment))
+
+
+def resource_response(request, resource, written, confirmation):
     """For HTMX, the resource's card rendered from the row just written, with the topic's bar
-    when what counts changed and the header badge when a degree was earned (awards are never
-    taken back by a status change), both out of band; otherwise back to the page."""
+    when what counts changed and, when a degree was earned (awards are never taken back by a
+    status change), the header badge and the earned panel, all out of band; otherwise back to
+    the resource on the page, saying `confirmation`."""
+    new_award = highest_new_award(written)
     if request.htmx:
         context = {
             "resource": resource,
             "progress": written.row,
             "credit_changed": written.credit_changed,
-            "new_award": max(written.new_awards, key=lambda a: a.degree.rank, default=None),
+            "new_award": new_award,
+            "credit": written.credit,
         }
         if written.credit_changed:  # a write that counts read the credit: no query needed
             context["done_in_topic"] = (
@@ -94,7 +114,13 @@ def resource_response(request, resource, written):
                 else LearnerProgress(request.user).done_among(resource.topic_published_ids)
             )
         return render(request, "progress/resource_changed.html", context)
-    return redirect(safe_next_url(request) or resource.get_absolute_url())
+    return back_with_message(
+        request,
+        confirmation,
+        default=resource.get_absolute_url(),
+        fragment=f"resource-{resource.slug}",
+        earned=new_award is not None,
+    )
 
 
 @require_POST
@@ -111,7 +137,8 @@ def set_status(request, slug):
     written = services.set_resource_status(
         learner=request.user, resource=resource, status=form.cleaned_data["status"]
     )
-    return resource_response(request, resource, written)
+    confirmation = f"{resource.title}: {written.row.get_status_display().lower()}."
+    return resource_response(request, resource, written, confirmation)
 
 
 @require_POST
@@ -132,20 +159,29 @@ def update_note(request, slug):
     written = services.set_resource_note(
         learner=request.user, resource=resource, note=form.cleaned_data["note"]
     )
-    return resource_response(request, resource, written)
+    confirmation = f"Your note on {resource.title} is {'saved' if written.row.note else 'removed'}."
+    return resource_response(request, resource, written, confirmation)
 
 
-def milestone_response(request, milestone, evidence, *, evidence_form=None):
-    """For HTMX, the milestone's section rendered from the evidence just written (or None),
-    with the header badge; otherwise back to the page, or the form again with its errors."""
-    context = {"milestone": milestone, "evidence": evidence, "evidence_form": evidence_form}
+def milestone_response(request, milestone, written, confirmation):
+    """For HTMX, the milestone's section rendered from the evidence just written (`written.row`,
+    None once withdrawn), with the header badge and the earned panel when a degree was earned;
+    otherwise back to the milestone on the page, saying `confirmation`."""
+    new_award = highest_new_award(written)
     if request.htmx:
-        status = 422 if evidence_form else 200
-        return render(request, "progress/milestone_changed.html", context, status=status)
-    if evidence_form:
-        return render(request, "progress/evidence_form.html", context, status=422)
-    return redirect(
-        safe_next_url(request) or reverse("progress:dashboard") + f"#milestone-{milestone.slug}"
+        context = {
+            "milestone": milestone,
+            "evidence": written.row,
+            "new_award": new_award,
+            "credit": written.credit,
+        }
+        return render(request, "progress/milestone_changed.html", context)
+    return back_with_message(
+        request,
+        confirmation,
+        default=reverse("progress:dashboard"),
+        fragment=f"milestone-{milestone.slug}",
+        earned=new_award is not None,
     )
 
 
@@ -155,14 +191,20 @@ def submit_evidence(request, slug):
     milestone = get_object_or_404(Milestone, slug=slug)
     form = EvidenceForm(request.POST, milestone=milestone)
     if not form.is_valid():
-        evidence = Evidence.objects.filter(learner=request.user, milestone=milestone).first()
-        return milestone_response(request, milestone, evidence, evidence_form=form)
+        context = {
+            "milestone": milestone,
+            "evidence": Evidence.objects.filter(learner=request.user, milestone=milestone).first(),
+            "evidence_form": form,
+        }
+        template = (
+            "progress/milestone_changed.html" if request.htmx else "progress/evidence_form.html"
+        )
+        return render(request, template, context, status=422)
     written = services.submit_evidence(
         learner=request.user, milestone=milestone, **form.cleaned_data
     )
-    if not request.htmx:
-        messages.success(request, f"Evidence for “{milestone.title}” saved. It counts right away.")
-    return milestone_response(request, milestone, written.row)
+    confirmation = f"Evidence for “{milestone.title}” saved. It counts right away."
+    return milestone_response(request, milestone, written, confirmation)
 
 
 @require_POST
@@ -170,9 +212,10 @@ def submit_evidence(request, slug):
 def withdraw_evidence(request, slug):
     milestone = get_object_or_404(Milestone, slug=slug)
     services.withdraw_evidence(learner=request.user, milestone=milestone)
-    if not request.htmx:
-        messages.success(request, f"Evidence for “{milestone.title}” withdrawn.")
-    return milestone_response(request, milestone, None)
+    withdrawn = services.WriteResult(row=None, credit_changed=True)
+    return milestone_response(
+        request, milestone, withdrawn, f"Evidence for “{milestone.title}” withdrawn."
+    )
 
 
 @require_POST

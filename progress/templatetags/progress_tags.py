@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 
 from catalog.models import Milestone, Resource
 from mlmath.caching import render_many
-from progress.degrees import DegreeResult, RequirementResult, load_degree_specs
+from progress.context_processors import EARNED_MESSAGE_TAG
+from progress.degrees import DegreeResult, RequirementResult, load_degree_specs, next_degree
 from progress.forms import EvidenceForm, NoteForm
 
 register = template.Library()
@@ -230,3 +231,28 @@ def degree_progress(context, degree, resources):
         for requirement in result.own_requirements
     ]
     return DegreeProgress(result, lower, requirements)
+
+
+def says_earned(messages):
+    """Whether one of these messages confirms a plain form post that earned a degree."""
+    return any(EARNED_MESSAGE_TAG in (message.extra_tags or "").split() for message in messages)
+
+
+@register.inclusion_tag("progress/includes/earned_panel.html", takes_context=True)
+def earned_panel(context, credit=None, oob=False):
+    """base.html's `#earned` region: the panel for the degree the learner just earned (their
+    latest award) and what the next degree needs, or nothing.
+
+    An HTMX answer that earned one asks for it out of band (`oob`), with the `credit` its write
+    read; a page shows it when one of its messages says so (`EARNED_MESSAGE_TAG`): such a page
+    is always rendered afresh (mlmath.caching), and shown once, like its message.
+    """
+    learner_progress = context.get("learner_progress")
+    award = None
+    if learner_progress is not None and (oob or says_earned(context.get("messages") or ())):
+        award = learner_progress.latest_award
+    if award is None:
+        return {"award": None, "oob": oob}
+    results = (credit or learner_progress.credit).evaluate(load_degree_specs())
+    held_slugs = [held.degree.slug for held in learner_progress.awards]
+    return {"award": award, "next_result": next_degree(results, held_slugs), "oob": oob}

@@ -1,8 +1,11 @@
 """axe-core on every public page, in the light and the dark scheme, with no console errors."""
 
 import pytest
+from playwright.sync_api import expect
 
+from catalog.models import Milestone, Resource
 from tests.browser.conftest import axe_violations
+from tests.factories import complete, give_evidence
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +72,31 @@ def test_signed_in_and_account_pages_have_no_serious_axe_violations(
         response = page.goto(seeded_live_server.url + path)
         assert response.status == 200, path
         assert axe_violations(page) == [], path
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_page_after_a_degree_earning_form_post_has_no_serious_axe_violations(
+    page, seeded_live_server, sign_in, learner, console_errors, scheme
+):
+    """The page a plain form post (a browser without JavaScript) comes back to: its message,
+    sticky, and the panel for the degree it earned. Posted through the page's own form fields,
+    as such a browser would, since axe itself needs JavaScript."""
+    give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
+    complete(learner, Resource.objects.get(slug="keras"))
+    sign_in(page, learner)
+    page.emulate_media(color_scheme=scheme)
+    topic = seeded_live_server.url + "/topics/how-to-study-the-degrees/"
+    page.goto(seeded_live_server.url + "/progress/")
+    token = page.locator("#progress-form input[name=csrfmiddlewaretoken]").input_value()
+
+    posted = page.request.post(
+        seeded_live_server.url + "/progress/resources/xgboost/status/",
+        form={"csrfmiddlewaretoken": token, "status": "completed", "next": topic},
+        max_redirects=0,
+    )
+
+    assert posted.status == 302
+    assert page.goto(seeded_live_server.url + posted.headers["location"]).status == 200
+    expect(page.get_by_role("region", name="You earned Practitioner")).to_be_visible()
+    expect(page.get_by_role("status").locator(".message")).to_have_text("XGboost: completed.")
+    assert axe_violations(page) == []

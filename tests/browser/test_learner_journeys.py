@@ -4,13 +4,15 @@
    click updates the resource, the topic's progress bar and the live region in place, and a
    reload shows the same state.
 3. The learner submits evidence for the Practitioner milestone and completes its resources: the
-   header badge turns into Practitioner in place; the dashboard says what remains for Developer.
-   Next up leads a new learner to Practitioner first, and a degree's page marks its resources.
+   header badge turns into Practitioner and a panel says so, with the share control and what
+   Developer needs; the dashboard says what remains for Developer. The panel's one control
+   shares the badge and opens its page. Next up leads a new learner to Practitioner first, and
+   a degree's page marks its resources.
 4. The learner makes the badge shareable and the profile public; a signed-out visitor opens
    both; the learner downloads the JSON export and the baked badge.
 
 Every journey runs twice: with JavaScript (HTMX swaps, no page load) and without it (plain
-forms and redirects), which is journey 6.
+forms and redirects back to what was pressed, with a message), which is journey 6.
 """
 
 import json
@@ -20,7 +22,16 @@ from dataclasses import dataclass, field
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, earn_seed_practitioner, make_learner
+from catalog.models import Milestone, Resource
+from progress.models import DegreeAward
+from tests.browser.conftest import axe_violations
+from tests.factories import (
+    PASSWORD,
+    complete,
+    earn_seed_practitioner,
+    give_evidence,
+    make_learner,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -170,7 +181,25 @@ def test_journey_3_evidence_and_resources_earn_the_practitioner_badge(journey, s
     journey.announced(re.compile(r"You earned the Practitioner degree\.$"))
     journey.assert_no_page_load()
 
+    # The panel that says so, in view, the share control the next Tab: with JavaScript focus
+    # moves to the panel; without, the page opens at it (#earned), where Tab starts from.
+    earned = page.get_by_role("region", name="You earned Practitioner")
+    expect(earned).to_be_in_viewport()
+    if journey.js:
+        expect(earned).to_be_focused()
+    expect(earned.locator("img")).to_have_attribute("src", re.compile(r"^/badges/degrees/.+\.svg$"))
+    expect(earned).to_contain_text("Next: Developer")
+    expect(earned).to_contain_text("Complete 1 more Calculus resource")
+    if not journey.js:
+        assert page.url.endswith("/topics/how-to-study-the-degrees/#earned")
+        expect(page.get_by_role("status").locator(".message")).to_have_text("XGboost: completed.")
+    page.keyboard.press("Tab")
+    expect(earned.get_by_role("button", name="Share your Practitioner badge")).to_be_focused()
+    if journey.js:  # axe needs JavaScript: tests/browser/test_accessibility.py checks the other
+        assert axe_violations(page) == []
+
     journey.open("/progress/")
+    expect(page.locator("#earned")).to_be_empty()  # shown once
     expect(page.locator("#your-badge")).to_contain_text("Practitioner")
     expect(page.locator("#degree-practitioner")).to_contain_text("Earned")
     developer = page.locator("#degree-developer")
@@ -270,3 +299,63 @@ def test_journey_4_share_the_badge_and_profile_and_download_them(journey, sign_i
         expect(visitor_page.get_by_role("link", name="Sign in")).to_be_visible()
     finally:
         visitor.close()
+
+
+def test_journey_3b_the_earned_panel_shares_the_badge_and_opens_its_page(journey, sign_in):
+    page = journey.page
+    learner = make_learner("grace")
+    give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
+    complete(learner, Resource.objects.get(slug="keras"))
+    sign_in(page, learner)
+    journey.open("/topics/how-to-study-the-degrees/")
+    journey.press(card(page, "xgboost").get_by_role("button", name="Mark XGboost as completed"))
+    earned = page.get_by_role("region", name="You earned Practitioner")
+
+    # A plain form, with or without JavaScript: it goes on to the share page.
+    with page.expect_navigation(wait_until="load"):
+        earned.get_by_role("button", name="Share your Practitioner badge").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Practitioner degree")
+    expect(page.get_by_role("status").locator(".message")).to_have_text(
+        "Your Practitioner badge is now shareable."
+    )
+    assert DegreeAward.objects.get(learner=learner).is_shared
+    assert page.url.endswith(f"/badges/{DegreeAward.objects.get(learner=learner).public_id}/")
+
+
+def test_journey_6b_without_javascript_a_press_comes_back_to_the_resource(
+    browser, seeded_live_server, sign_in
+):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 800, "height": 600})
+    try:
+        page = sign_in(context.new_page(), make_learner("grace"))
+        page.set_default_timeout(10_000)
+        page.goto(seeded_live_server.url + "/")
+        xgboost = card(page, "xgboost")
+        with page.expect_navigation(wait_until="load"):
+            xgboost.get_by_role("button", name="Start XGboost").click()
+
+        assert page.url == seeded_live_server.url + "/#resource-xgboost"
+        expect(page.locator(".site-header")).not_to_be_in_viewport()  # not back at the top
+        message = page.get_by_role("status").locator(".message")
+        expect(message).to_have_text("XGboost: in progress.")
+        expect(message).to_be_in_viewport()
+        expect(xgboost).to_be_in_viewport()
+        expect(xgboost).to_contain_text("In progress")
+        # The sticky message does not cover the resource it confirms.
+        message_box, card_box = message.bounding_box(), xgboost.bounding_box()
+        assert card_box["y"] >= message_box["y"] + message_box["height"]
+
+        note = xgboost.get_by_label("Private note on XGboost")
+        xgboost.locator("summary").click()
+        note.fill("Gradient boosting, then the Kaggle notebook.")
+        with page.expect_navigation(wait_until="load"):
+            xgboost.get_by_role("button", name="Save note on XGboost").click()
+        assert page.url == seeded_live_server.url + "/#resource-xgboost"
+        expect(message).to_have_text("Your note on XGboost is saved.")
+        expect(xgboost).to_be_in_viewport()
+
+        page.reload()
+        expect(page.get_by_role("status").locator(".message")).to_have_count(0)  # once
+    finally:
+        context.close()

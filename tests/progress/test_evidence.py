@@ -73,7 +73,7 @@ def test_submitted_evidence_counts_at_once_and_is_self_attested(learner_client, 
     complete(learner, resources.keras, resources.xgboost)
     response = learner_client.post(submit_url(), {**GOOD, "next": "/progress/"})
     assert response.status_code == 302
-    assert response["Location"] == "/progress/"
+    assert response["Location"] == "/progress/#earned"  # the panel for the degree it earned
     evidence = Evidence.objects.get(learner=learner)
     assert (evidence.state, evidence.url) == (Evidence.State.SUBMITTED, GOOD["url"])
     assert DegreeAward.objects.get(learner=learner).degree.slug == "practitioner"

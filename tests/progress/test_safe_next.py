@@ -65,13 +65,13 @@ def test_a_visitor_with_an_unsafe_next_signs_in_and_comes_back_to_the_form(clien
     assert response["Location"] == "/accounts/login/?next=/progress/resources/keras/status/"
 
 
-def test_a_local_path_with_query_and_fragment_is_kept(learner_client):
+def test_a_local_path_keeps_its_query_and_comes_back_to_the_resource(learner_client):
     response = learner_client.post(
         reverse("progress:set_status", args=["khan-academy-calculus"]),
         {"status": "in_progress", "next": "/search/?q=calculus#results"},
     )
 
-    assert response["Location"] == "/search/?q=calculus#results"
+    assert response["Location"] == "/search/?q=calculus#resource-khan-academy-calculus"
 
 
 def test_a_page_sends_its_progress_forms_back_to_itself(learner_client):
