@@ -1,6 +1,6 @@
 """Look and feel: a phone-width header in at most two rows, no sideways scrolling, done cards
 tinted edge to edge, controls named and laid out as they read, and the screenshots shown in the
-README (written to docs/screenshots/ by `make screenshots`)."""
+manual (written to docs/screenshots/ by `make screenshots`)."""
 
 import os
 import re
@@ -145,7 +145,7 @@ def test_screenshots_of_the_main_pages(
         "search": "/search/?q=eigen",
         "degrees": "/degrees/",
     }
-    signed_in_pages = {"dashboard": "/progress/"}
+    signed_in_pages = {"dashboard": "/progress/", "degree": "/degrees/developer/"}
     taken = []
 
     def shoot_each(named_paths):
