@@ -15,7 +15,8 @@ from catalog.models import Resource
 from progress.degrees import next_degree, resources_to_meet
 from progress.models import ResourceProgress
 
-# Hours counted for a resource whose curators have not estimated it (README, "Study plan").
+# Hours counted for a resource whose curators have not estimated it
+# (docs/learners.md, "Study plan").
 DEFAULT_RESOURCE_HOURS = 5
 
 

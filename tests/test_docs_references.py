@@ -1,5 +1,6 @@
 """What the code and the README say about the manual is true: a comment that points into the
-docs names a page and heading that exist, and every `manage.py` command the docs name runs."""
+docs names a page and heading that exist, every `manage.py` command the docs name runs, and the
+README stays a short front door whose links all lead somewhere."""
 
 import re
 import subprocess
@@ -106,6 +107,52 @@ def test_every_pointer_into_the_docs_names_a_page_and_heading_that_exist():
         for problem in pointer_problems(path.read_text(errors="replace"))
     ]
     assert not problems, "\n".join(problems)
+
+
+README_MAX_LINES = 150
+# A Markdown link or image: [text](target) or ![alt](target), its target without a title.
+MARKDOWN_LINK = re.compile(r"!?\[[^\]]*\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+def local_link_problems(markdown_text, *, base_dir=PROJECT_DIR):
+    """What is wrong with each link to a file of the repository in a Markdown text."""
+    problems = []
+    for match in MARKDOWN_LINK.finditer(markdown_text):
+        target = match["target"].split("#")[0]
+        if not target or "://" in target or target.startswith("mailto:"):
+            continue
+        if not (base_dir / target).is_file():
+            problems.append(f"{match['target']}: there is no {target}")
+    return problems
+
+
+def test_local_links_are_checked(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "learners.md").write_text("# Learners\n")
+    text = """
+    [Learners](docs/learners.md), [Search](docs/learners.md#search), [site](https://x.org/a.md)
+    ![shot](docs/screenshots/missing.png), [Deploy](docs/deploy.md "the old page"), [top](#top)
+    """
+    assert local_link_problems(text, base_dir=tmp_path) == [
+        "docs/screenshots/missing.png: there is no docs/screenshots/missing.png",
+        "docs/deploy.md: there is no docs/deploy.md",
+    ]
+
+
+def test_the_readme_is_a_short_front_door():
+    lines = README.read_text().splitlines()
+    assert len(lines) <= README_MAX_LINES, f"README.md has {len(lines)} lines"
+
+
+def test_every_file_the_readme_links_exists():
+    assert local_link_problems(README.read_text()) == []
+
+
+def test_the_readme_lists_every_page_of_the_manual():
+    linked = {match["target"].split("#")[0] for match in MARKDOWN_LINK.finditer(README.read_text())}
+    pages = {f"docs/{page.name}" for page in DOCS_DIR.glob("*.md")}
+    assert len(pages) > 5
+    assert pages - linked == set()
 
 
 def commands_named_in_the_docs():
