@@ -164,7 +164,8 @@ def learner_page(view, request, *args, **kwargs):
     if catalog is None or learner is None:
         return view(request, *args, **kwargs)
     quarter_hour = int(timezone.now().timestamp() // LOCAL_DATE_PERIOD)
-    get_token(request)  # the CSRF secret this page's forms are made from, new if there is none
+    if "CSRF_COOKIE" not in request.META:
+        get_token(request)  # a new secret for this page's forms, which the response's cookie sets
     csrf_secret = request.META["CSRF_COOKIE"]
     key = catalog_key(
         catalog, "learner-page", learner_id, learner, quarter_hour, csrf_secret,

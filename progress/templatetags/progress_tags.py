@@ -110,7 +110,7 @@ def resource_card(resource, progress, note_form=None):
     card = card_context(resource, progress, signed_in=True)
     if note_form is not None:
         return mark_safe(render_to_string(RESOURCE_CARD, {**card, "note_form": note_form}))
-    return mark_safe(render_many(RESOURCE_CARD, {card_key(card): card})[card_key(card)])
+    return rendered_cards([card])
 
 
 @register.simple_tag(takes_context=True)
