@@ -16,11 +16,11 @@ plan's and next up's), `award_standing` (how an award's evidence holds up) and `
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Value
 
 from catalog.models import Degree, Resource
 from mlmath.caching import cached_for_catalog_version
-from progress.models import Evidence, ResourceProgress, Status, is_accepted, is_done
+from progress.models import Evidence, Status, is_accepted, is_done
+from progress.statements import learner_credit_values
 
 
 @dataclass(frozen=True)
@@ -129,9 +129,6 @@ def percent_done(done, total):
     return round(100 * done / total) if total else 0
 
 
-MILESTONE_ROW = "milestone"  # what a milestone's row of `degree_credit` has for a status
-
-
 @dataclass(frozen=True)
 class ResourceCounts:
     """Resources that count, told apart: done here, and known already (self-attested)."""
@@ -183,28 +180,12 @@ class DegreeCredit:
 def degree_credit(learner):
     """What counts toward a degree for `learner`, in one query.
 
-    Resources count while they are published, completed or already known
-    (`ResourceProgress.objects.done()`); milestone evidence counts unless a curator rejected
-    it. Everything that shows or awards degrees asks this function.
+    Resources count while they are published, completed or already known (`is_done`);
+    milestone evidence counts unless a curator rejected it (`is_accepted`). Everything that
+    shows or awards degrees asks this function; every completion does, so its statement is
+    written out (`progress.statements`).
     """
-    done = (
-        ResourceProgress.objects.for_learner(learner)
-        .done()
-        .values_list("resource_id", "status")
-        .order_by()
-    )
-    evidenced = (
-        Evidence.objects.for_learner(learner)
-        .accepted()
-        .values_list("milestone_id", Value(MILESTONE_ROW, output_field=models.CharField()))
-        .order_by()
-    )
-    rows = list(done.union(evidenced, all=True))
-    return DegreeCredit(
-        done_resource_ids=frozenset(pk for pk, kind in rows if kind != MILESTONE_ROW),
-        evidenced_milestone_ids=frozenset(pk for pk, kind in rows if kind == MILESTONE_ROW),
-        known_resource_ids=frozenset(pk for pk, kind in rows if kind == Status.KNOWN),
-    )
+    return credit_from_rows(*learner_credit_values(learner.pk))
 
 
 def credit_from_rows(resource_rows, evidence_states):

@@ -7,53 +7,17 @@ it shows.
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from catalog.models import Resource, Topic
+from catalog.models import Topic
 from mlmath.caching import cached_for_versions
 from mlmath.versions import learner_awards_key
 from progress.degrees import credit_from_rows, degree_credit, percent_done
 from progress.models import DegreeAward, Evidence, ResourceProgress, is_done
-
-ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
-
-
-def learner_row_values(learner_id):
-    """Every row of the learner's as plain values (`ROW_FIELDS`, then the resource's topic id
-    and whether it is published), by resource id.
-
-    Every page rendered for a learner runs this read, so it is written out in SQL: the ORM
-    would compile the same statement again on each call, which costs a fifth of a page's
-    CPU after a write (docs/performance.md). Names come from the models' `_meta`."""
-    progress, resource = ResourceProgress._meta, Resource._meta
-    columns = ", ".join(f"p.{progress.get_field(name).column}" for name in ROW_FIELDS)
-    sql = (
-        f"SELECT {columns}, r.{resource.get_field('topic').column}, "
-        f"r.{resource.get_field('is_published').column} "
-        f"FROM {progress.db_table} p INNER JOIN {resource.db_table} r "
-        f"ON r.{resource.pk.column} = p.{progress.get_field('resource').column} "
-        f"WHERE p.{progress.get_field('learner').column} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [learner_id])
-        rows = cursor.fetchall()
-    completed_at = ROW_FIELDS.index("completed_at")
-    return {
-        row[2]: (*row[:completed_at], aware(row[completed_at]), *row[completed_at + 1 :])
-        for row in rows
-    }
-
-
-def aware(moment):
-    """SQLite hands back naive UTC datetimes where the ORM would make them aware."""
-    if isinstance(moment, datetime) and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+from progress.statements import ROW_FIELDS, learner_row_values
 
 
 @dataclass(frozen=True)
@@ -131,16 +95,6 @@ class LearnerProgress:
 
     def done_in_topic(self, topic):
         return self.done_in_topic_id(topic.pk)
-
-    def done_among(self, resource_ids):
-        """How many of these resources count, counted by the database: a topic's bar after a
-        write, without loading the learner's history."""
-        return (
-            ResourceProgress.objects.for_learner(self.learner)
-            .done()
-            .filter(resource_id__in=resource_ids)
-            .count()
-        )
 
     def done_in_topic_id(self, topic_id):
         return self.done_by_topic_id.get(topic_id, 0)

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -10,6 +9,7 @@ from catalog.models import Degree
 from mlmath.invalidation import bump_learner, bump_learners
 from progress.degrees import DegreeCredit, degree_credit, load_degree_specs
 from progress.models import DONE_STATUSES, Activity, DegreeAward, Evidence, ResourceProgress
+from progress.statements import learner_resource_row, lock_learner_row
 
 
 def record_new_awards(*, learner, now=None, credit=None):
@@ -48,7 +48,7 @@ def lock_learner(learner):
     """
     if not connection.features.has_select_for_update:
         return
-    get_user_model().objects.select_for_update().filter(pk=learner.pk).exists()
+    lock_learner_row(learner.pk)
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,8 @@ def set_resource_status(*, learner, resource, status, now=None):
     new_awards, credit = [], None
     with transaction.atomic():
         lock_learner(learner)
-        progress = ResourceProgress.objects.filter(
-            learner=learner, resource=resource
-        ).first() or ResourceProgress(learner=learner, resource=resource)
+        progress = learner_resource_row(learner.pk, resource.pk) or ResourceProgress()
+        progress.learner, progress.resource = learner, resource
         status_before = progress.status
         if progress.apply_status(status, now):
             progress.save()
