@@ -1,13 +1,16 @@
-"""The shared cache's backends: a Redis cache on redis-py's public API, where Redis being
-unreachable reads as a cache miss (logged) instead of an error, so a Redis restart only slows
-pages; and Django's database cache with a cheaper `set`. And allauth's rate limits in a cache of
-their own."""
+"""The cache backends: a Redis cache on redis-py's public API, where Redis being unreachable
+reads as a cache miss (logged) instead of an error, so a Redis restart only slows pages;
+Django's database cache with a cheaper `set`; and each process's own memory, without copies.
+And allauth's rate limits in a cache of their own."""
 
 import base64
 import contextlib
 import logging
 import pickle
 import random
+import threading
+import time
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 import redis
@@ -50,6 +53,84 @@ def decode(stored):
         return int(stored)
     except ValueError:
         return pickle.loads(stored)
+
+
+missing = object()  # what ProcessMemoryCache finds for a key it does not hold
+
+
+class ProcessMemoryCache(BaseCache):
+    """`CACHES["local"]` and `CACHES["learner_pages"]`: Django's local-memory cache, less its
+    copies. LocMemCache pickles every value it stores and unpickles it on every hit, which for
+    a page of catalog rows cost up to a millisecond per page (docs/performance.md); here a hit
+    hands back the stored object itself. So what is stored must never be changed afterwards:
+    catalog rows read for every learner alike, rendered HTML, whole pages (mlmath/caching.py).
+    Past `MAX_ENTRIES` the least recently used entry goes."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+        self.max_entries = int(params.get("OPTIONS", {}).get("MAX_ENTRIES", 300))
+        self.entries = OrderedDict()  # key: (value, expiry as time.time() or None)
+        self.lock = threading.Lock()
+
+    def live_entry(self, key):
+        """The entry's value, made the most recently used, or `missing` (under the lock)."""
+        entry = self.entries.get(key, missing)
+        if entry is missing:
+            return missing
+        value, expiry = entry
+        if expiry is not None and expiry <= time.time():
+            del self.entries[key]
+            return missing
+        self.entries.move_to_end(key)
+        return value
+
+    def store(self, key, value, timeout):
+        self.entries[key] = (value, self.get_backend_timeout(timeout))
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.max_entries:
+            self.entries.popitem(last=False)
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self.lock:
+            value = self.live_entry(key)
+        return default if value is missing else value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self.lock:
+            self.store(key, value, timeout)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self.lock:
+            if self.live_entry(key) is not missing:
+                return False
+            self.store(key, value, timeout)
+            return True
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self.lock:
+            value = self.live_entry(key)
+            if value is missing:
+                return False
+            self.store(key, value, timeout)
+            return True
+
+    def delete(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self.lock:
+            return self.entries.pop(key, missing) is not missing
+
+    def has_key(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self.lock:
+            return self.live_entry(key) is not missing
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
 
 
 class ForgivingRedisCache(BaseCache):

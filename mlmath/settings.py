@@ -169,7 +169,7 @@ CACHES = {
     # Visitors' pages, catalog data and rendered cards, keyed by the catalog version held in the
     # shared cache (mlmath/caching.py), so a hit costs no network round trip.
     "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "mlmath.cache.ProcessMemoryCache",
         "LOCATION": "local",
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_MAX_ENTRIES", "20000"))},
@@ -177,7 +177,7 @@ CACHES = {
     # Learners' whole pages (50-350 KB each), apart so that they cannot crowd out the catalog's
     # entries, and few: the default bounds them to about 100 MB per process.
     "learner_pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "mlmath.cache.ProcessMemoryCache",
         "LOCATION": "learner-pages",
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LEARNER_PAGE_CACHE_MAX_ENTRIES", "1000"))},

@@ -17,7 +17,7 @@ from mlmath.caching import cached_for_versions
 from mlmath.versions import learner_awards_key
 from progress.degrees import credit_from_rows, degree_credit, percent_done
 from progress.models import DegreeAward, Evidence, ResourceProgress, is_done
-from progress.statements import ROW_FIELDS, learner_row_values
+from progress.statements import ROW_FIELDS, learner_row_values, learner_status_counts
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,8 @@ class LearnerProgress:
     @cached_property
     def _row_values(self):
         """Every row of the learner's, with its resource's topic and whether that is
-        published: the page's one query for statuses, cards and topic bars alike. Its row
-        count is the learner's history, but values cost little: a model instance is made only
-        for a row a page shows (`for_resource_ids`)."""
+        published, for a page that counts their credit from them (a degree page): values cost
+        little, and a model instance is made only for a row a page shows."""
         return learner_row_values(self.learner.pk)
 
     @cached_property
@@ -53,10 +52,22 @@ class LearnerProgress:
         return {}
 
     def for_resource_ids(self, resource_ids):
-        """The learner's rows (ResourceProgress, or None) for these resources."""
-        rows, values = self._rows_by_resource_id, self._row_values
-        for resource_id in resource_ids:
-            if resource_id not in rows:
+        """The learner's rows (ResourceProgress, or None) for these resources: read for the
+        resources a page shows, with the counts of its topic bars in the same statement (or
+        taken from every row, when the page read them all), so that a page costs the same
+        however long the learner's history."""
+        rows = self._rows_by_resource_id
+        missing = [resource_id for resource_id in resource_ids if resource_id not in rows]
+        if missing:
+            if "_row_values" in self.__dict__:
+                values = self._row_values
+            elif "_status_counts" in self.__dict__:
+                values = learner_row_values(self.learner.pk, missing)
+            else:
+                values, self._status_counts = learner_row_values(
+                    self.learner.pk, missing, with_counts=True
+                )
+            for resource_id in missing:
                 found = values.get(resource_id)
                 rows[resource_id] = found and ResourceProgress.from_db(
                     ResourceProgress.objects.db, ROW_FIELDS, found[: len(ROW_FIELDS)]
@@ -83,15 +94,23 @@ class LearnerProgress:
         )
 
     @cached_property
+    def _status_counts(self):
+        return learner_status_counts(self.learner.pk)
+
+    @cached_property
     def done_by_topic_id(self):
-        """Resources that count (completed or already known, and published), per topic, from
-        the rows this page loaded."""
-        done = Counter(
-            topic_id
-            for *_, status, _, _, topic_id, is_published in self._row_values.values()
-            if is_done(status, is_published)
-        )
-        return dict(done)
+        """Resources that count (completed or already known, and published), per topic:
+        counted by the database in as many rows as topics, or from every row when the page
+        read them all."""
+        done = Counter()
+        if "_row_values" in self.__dict__:
+            for *_, status, _, _, topic_id, is_published in self._row_values.values():
+                done[topic_id] += is_done(status, is_published)
+        else:
+            for topic_id, status, is_published, count in self._status_counts:
+                if is_done(status, is_published):
+                    done[topic_id] += count
+        return {topic_id: count for topic_id, count in done.items() if count}
 
     def done_in_topic(self, topic):
         return self.done_in_topic_id(topic.pk)

@@ -8,6 +8,7 @@ from the models' `_meta`.
 """
 
 from datetime import UTC, datetime
+from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -22,25 +23,72 @@ def column(model, name):
     return model._meta.get_field(name).column
 
 
-def learner_row_values(learner_id):
-    """Every row of the learner's as plain values (`ROW_FIELDS`, then the resource's topic id
-    and whether it is published), by resource id."""
+@cache
+def rows_sql():
+    """The SELECT of a learner's rows (`ROW_FIELDS`, their resource's topic and whether it is
+    published), and of their counts per topic, status and published."""
     progress, resource = ResourceProgress._meta, Resource._meta
-    columns = ", ".join(f"p.{column(ResourceProgress, name)}" for name in ROW_FIELDS)
-    sql = (
-        f"SELECT {columns}, r.{column(Resource, 'topic')}, r.{column(Resource, 'is_published')} "
+    joined = (
         f"FROM {progress.db_table} p INNER JOIN {resource.db_table} r "
         f"ON r.{resource.pk.column} = p.{column(ResourceProgress, 'resource')} "
         f"WHERE p.{column(ResourceProgress, 'learner')} = %s"
     )
+    topic, published = f"r.{column(Resource, 'topic')}", f"r.{column(Resource, 'is_published')}"
+    status = f"p.{column(ResourceProgress, 'status')}"
+    fields = [f"p.{column(ResourceProgress, name)}" for name in ROW_FIELDS]
+    rows = f"SELECT {', '.join(fields)}, {topic}, {published}, 1 {joined}"
+    nulls = ["NULL" if name != "status" else status for name in ROW_FIELDS]
+    counts = (
+        f"SELECT {', '.join(nulls)}, {topic}, {published}, COUNT(*) {joined} "
+        f"GROUP BY {topic}, {status}, {published}"
+    )
+    return rows, counts, f"p.{column(ResourceProgress, 'resource')}"
+
+
+def learner_row_values(learner_id, resource_ids=None, *, with_counts=False):
+    """The learner's rows as plain values (`ROW_FIELDS`, then the resource's topic id and
+    whether it is published), by resource id: every row, or those of `resource_ids`.
+
+    `with_counts` also counts, in the same statement, the learner's rows per topic, status and
+    published, as (topic id, status, published, count): a page's topic bars are counted from
+    these (`is_done` decides which count), in as many rows as topics whatever the history.
+    """
+    rows_select, counts_select, resource_column = rows_sql()
+    sql, params = rows_select, [learner_id]
+    if resource_ids is not None:
+        placeholders = ", ".join(["%s"] * len(resource_ids)) or "NULL"
+        sql += f" AND {resource_column} IN ({placeholders})"
+        params += list(resource_ids)
+    if with_counts:
+        sql += f" UNION ALL {counts_select}"
+        params.append(learner_id)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [learner_id])
-        rows = cursor.fetchall()
-    completed_at = ROW_FIELDS.index("completed_at")
-    return {
-        row[2]: (*row[:completed_at], aware(row[completed_at]), *row[completed_at + 1 :])
-        for row in rows
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    completed_at, resource_id = ROW_FIELDS.index("completed_at"), ROW_FIELDS.index("resource_id")
+    status, topic_id = ROW_FIELDS.index("status"), len(ROW_FIELDS)
+    rows = {
+        row[resource_id]: (
+            *row[:completed_at],
+            aware(row[completed_at]),
+            *row[completed_at + 1 : -1],
+        )
+        for row in found
+        if row[resource_id] is not None
     }
+    if not with_counts:
+        return rows
+    counts = [
+        (row[topic_id], row[status], bool(row[topic_id + 1]), row[-1])
+        for row in found
+        if row[resource_id] is None
+    ]
+    return rows, counts
+
+
+def learner_status_counts(learner_id):
+    """The learner's rows counted per topic, status and published (see `learner_row_values`)."""
+    return learner_row_values(learner_id, [], with_counts=True)[1]
 
 
 def learner_credit_values(learner_id):

@@ -113,15 +113,15 @@ def test_without_redis_the_shared_cache_and_the_rate_limits_are_database_tables(
     assert caches["ratelimits"].__class__.__name__ == "UpsertDatabaseCache"
     assert caches["ratelimits"]._table == "mlmath_ratelimits"
     assert caches["ratelimits"]._max_entries == 100_000
-    assert caches["local"].__class__.__name__ == "LocMemCache"
+    assert caches["local"].__class__.__name__ == "ProcessMemoryCache"
 
 
 def test_learners_pages_have_their_own_bounded_local_cache():
     from django.test import override_settings
 
     pages = caches["learner_pages"]
-    assert pages.__class__.__name__ == "LocMemCache"
-    assert pages._max_entries == 1000  # about 100 MB per process at most
+    assert pages.__class__.__name__ == "ProcessMemoryCache"
+    assert pages.max_entries == 1000  # about 100 MB per process at most
     with override_settings(
         CACHES={**settings.CACHES, "learner_pages": {**settings.CACHES["learner_pages"],
                                                      "OPTIONS": {"MAX_ENTRIES": 3}}}
@@ -129,7 +129,54 @@ def test_learners_pages_have_their_own_bounded_local_cache():
         small = caches["learner_pages"]
         for number in range(10):
             small.set(f"page-{number}", b"x" * 1000)
-        assert len(small._cache) <= 3
+        assert len(small.entries) == 3
+        assert [small.get(f"page-{number}") for number in (0, 6, 7, 8, 9)] == [
+            None, None, b"x" * 1000, b"x" * 1000, b"x" * 1000
+        ]  # fmt: skip
+
+
+def process_memory(max_entries=300):
+    from mlmath.cache import ProcessMemoryCache
+
+    return ProcessMemoryCache("test", {"TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": max_entries}})
+
+
+def test_the_process_memory_cache_hands_back_the_object_it_stored_without_copying_it():
+    cache, rows = process_memory(), [{"title": "Calculus"}]
+    cache.set("rows", rows)
+    assert cache.get("rows") is rows
+    assert cache.get_many(["rows", "other"]) == {"rows": rows}
+    assert cache.get("other", "default") == "default"
+
+
+def test_the_process_memory_cache_forgets_the_least_recently_used_entry_first():
+    cache = process_memory(max_entries=2)
+    cache.set("a", 1)
+    cache.set("b", 2)
+    assert cache.get("a") == 1  # now "b" is the least recently used
+    cache.set("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+
+
+def test_the_process_memory_cache_expires_entries_and_keeps_djangos_semantics(time_machine):
+    time_machine.move_to("2026-12-07 12:00:00+00:00", tick=False)
+    cache = process_memory()
+    cache.set("short", "value", timeout=10)
+    cache.set("forever", "value", timeout=None)
+    assert cache.add("short", "other") is False
+    assert cache.has_key("short")
+    time_machine.shift(11)
+    assert cache.get("short") is None and not cache.has_key("short")
+    assert cache.add("short", "again") is True and cache.get("short") == "again"
+    assert cache.touch("short", timeout=100) is True
+    time_machine.shift(50)
+    assert cache.get("short") == "again"
+    assert cache.get("forever") == "value"
+    assert cache.add("counter", 1)
+    assert cache.incr("counter") == 2 and cache.get("counter") == 2
+    assert cache.delete("forever") is True and cache.delete("forever") is False
+    cache.clear()
+    assert cache.get("short") is None
 
 
 @pytest.mark.django_db
