@@ -61,6 +61,7 @@ def import_awesome_list(awesome_list, *, publish_new=True, replace_text=False, d
     report = ImportReport(
         source=awesome_list.source, dry_run=dry_run, skipped=list(awesome_list.skipped)
     )
+    new_slug = _NewSlugs()
     with transaction.atomic():
         topics = _match_topics(awesome_list.topics)
         positions = plan_positions([t.position if t else None for t in topics])
@@ -71,12 +72,17 @@ def import_awesome_list(awesome_list, *, publish_new=True, replace_text=False, d
                 Topic,
                 topic,
                 {"title": parsed.title, "guidance": parsed.guidance, "position": position},
-                new=lambda parsed=parsed: {"slug": _unique_slug(Topic, parsed.title, "topic")},
+                new=lambda parsed=parsed: {"slug": new_slug(Topic, parsed.title, "topic")},
                 replace_text=replace_text,
             )
             index = len(report.created) - 1
             _import_resources(
-                report, topic, parsed.resources, publish_new=publish_new, replace_text=replace_text
+                report,
+                topic,
+                parsed.resources,
+                publish_new=publish_new,
+                replace_text=replace_text,
+                new_slug=new_slug,
             )
             if created:
                 report.created[index] = dataclasses.replace(
@@ -108,7 +114,7 @@ def _match_topics(parsed_topics):
     return matched
 
 
-def _import_resources(report, topic, parsed_resources, *, publish_new, replace_text):
+def _import_resources(report, topic, parsed_resources, *, publish_new, replace_text, new_slug):
     urls = {}
     for parsed in parsed_resources:
         # Match what the file says, and the same URL written without percent-encoding.
@@ -142,7 +148,7 @@ def _import_resources(report, topic, parsed_resources, *, publish_new, replace_t
             },
             new=lambda parsed=parsed: {
                 "url": parsed.url,
-                "slug": _unique_slug(Resource, parsed.title, "resource"),
+                "slug": new_slug(Resource, parsed.title, "resource"),
                 "provider": guess_provider(parsed.url)[:PROVIDER_MAX_LENGTH],
                 "kind": parsed.kind or Resource.Kind.OTHER,
                 "is_published": publish_new,
@@ -192,16 +198,27 @@ def _shown(value):
     return value.title if isinstance(value, Topic) else value
 
 
-def _unique_slug(model, title, fallback):
-    max_length = model._meta.get_field("slug").max_length
-    base = slugify(title)[:max_length].strip("-") or fallback
-    slug = base
-    number = 2
-    while model.objects.filter(slug=slug).exists():
-        suffix = f"-{number}"
-        slug = base[: max_length - len(suffix)].rstrip("-") + suffix
-        number += 1
-    return slug
+class _NewSlugs:
+    """Unique slugs for the rows one import creates. The slugs taken are read once per model, so
+    a list whose links share a title ("PDF", "Slides") costs no query per suffix tried."""
+
+    def __init__(self):
+        self._taken = {}  # model: its slugs, those of this import's new rows included
+
+    def __call__(self, model, title, fallback):
+        if model not in self._taken:
+            self._taken[model] = set(model.objects.order_by().values_list("slug", flat=True))
+        taken = self._taken[model]
+        max_length = model._meta.get_field("slug").max_length
+        base = slugify(title)[:max_length].strip("-") or fallback
+        slug = base
+        number = 2
+        while slug in taken:
+            suffix = f"-{number}"
+            slug = base[: max_length - len(suffix)].rstrip("-") + suffix
+            number += 1
+        taken.add(slug)
+        return slug
 
 
 def plan_positions(current, *, step=10):
