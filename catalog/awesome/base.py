@@ -2,6 +2,7 @@
 what was skipped and why, and the error for input that cannot be imported."""
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 __all__ = [
     "DEGREES_HEADING",
@@ -10,6 +11,7 @@ __all__ = [
     "AwesomeListError",
     "ParsedResource",
     "ParsedTopic",
+    "SkipKind",
     "Skipped",
 ]
 
@@ -53,6 +55,26 @@ class ParsedTopic:
     resources: list[ParsedResource] = field(default_factory=list)
 
 
+class SkipKind(StrEnum):
+    """What kind of thing an import skipped, as its report counts them (`Skipped.reason` says
+    more: which section, which scheme, a duplicate of what)."""
+
+    SECTION = "not a learning-resource section"
+    OUTSIDE_TOPIC = "outside any topic"
+    NO_URL = "no URL"
+    DUPLICATE = "duplicate"
+    RELATIVE_LINK = "relative link"
+    ANCHOR = "link within the page"
+    UNSUPPORTED_SCHEME = "unsupported scheme"
+    INVALID_URL = "invalid URL"
+    UNDEFINED_REFERENCE = "undefined reference"
+    IMAGE = "badge or image"
+    TOO_LONG = "too long"
+    NOT_READ = "in a table or raw HTML"
+    HTML_COMMENT = "in an HTML comment"
+    OTHER = "other"
+
+
 @dataclass(frozen=True)
 class Skipped:
     """Something in the file that is not imported, and why."""
@@ -60,6 +82,7 @@ class Skipped:
     line: int
     text: str
     reason: str
+    kind: SkipKind = SkipKind.OTHER
 
     def __str__(self):
         return f"line {self.line}: {self.text} ({self.reason})"

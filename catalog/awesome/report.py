@@ -3,9 +3,10 @@ it changes (before → after), each text it keeps as the catalog has it and why,
 of the file it skipped. The command prints it; the admin shows it."""
 
 import textwrap
+from collections import Counter
 from dataclasses import dataclass, field
 
-from catalog.awesome.base import Skipped
+from catalog.awesome.base import SkipKind, Skipped
 
 # Why an import kept a text field as the catalog has it (see `apply.imported_text`).
 LIST_SAYS_NOTHING = "list-says-nothing"
@@ -81,6 +82,11 @@ class ImportReport:
     def count(self, action, model):
         return sum(change.model == model for change in getattr(self, action))
 
+    @property
+    def skipped_counts(self):
+        """(kind, how many) for each kind of thing skipped: the most first."""
+        return count_skipped(self.skipped)
+
     def summary(self):
         counts = "; ".join(
             f"{model}s: {self.count('created', model)} {self.verb('created')}, "
@@ -95,7 +101,9 @@ class ImportReport:
         )
         kept = len(self.kept)
         kept = f"; {kept} catalog text{'' if kept == 1 else 's'} kept" if kept else ""
-        return f"{prefix}{counts.capitalize()}{kept}; {len(self.skipped)} skipped."
+        skipped = ", ".join(f"{kind}: {count}" for kind, count in self.skipped_counts)
+        skipped = f" ({skipped})" if skipped else ""
+        return f"{prefix}{counts.capitalize()}{kept}; {len(self.skipped)} skipped{skipped}."
 
     def details(self, *, verbose=False):
         """The report as lines for a terminal: each created item, each updated one with its
@@ -125,6 +133,14 @@ class ImportReport:
         if not self.dry_run or action == "unchanged":
             return action
         return {"created": "to create", "updated": "to update"}[action]
+
+
+def count_skipped(skipped):
+    """(SkipKind, how many) for each kind among the skipped: the most first, then in the order
+    SkipKind lists them."""
+    order = list(SkipKind)
+    counts = Counter(s.kind for s in skipped)
+    return sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
 
 
 def one_line(value, width=100):

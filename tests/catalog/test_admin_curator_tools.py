@@ -188,9 +188,12 @@ def test_uploading_a_list_imports_it_and_reports_what_happened(curator_client):
     summary, skipped = messages_of(response)
     assert summary == (
         "Imported awesome.md. Topics: 1 created, 0 updated, 0 unchanged; "
-        "resources: 1 created, 0 updated, 0 unchanged; 1 skipped."
+        "resources: 1 created, 0 updated, 0 unchanged; 1 skipped (relative link: 1)."
     )
-    assert skipped == "Skipped line 8: [Notes](notes.md) (not an http(s) link)."
+    assert skipped == (
+        "Skipped line 8: [Notes](notes.md) "
+        "(relative link: a file or page beside the list, not a web address)."
+    )
     topic = Topic.objects.get()
     assert (topic.title, topic.guidance) == ("Calculus", "Start with limits.")
     resource = topic.resources.get()
@@ -218,7 +221,11 @@ def test_a_dry_run_upload_shows_what_would_change_and_writes_nothing(curator_cli
         "Topic “Calculus” (learners see it at once: it holds published resources)",
         "Resource “Calculus Made Easy” (in “Calculus”)",
     ]
-    assert "Skipped line 8: [Notes](notes.md) (not an http(s) link)" in words
+    assert (
+        "Skipped line 8: [Notes](notes.md) "
+        "(relative link: a file or page beside the list, not a web address)" in words
+    )
+    assert "1 skipped (relative link: 1)." in words
     assert not Topic.objects.exists()
     assert not Resource.objects.exists()
 

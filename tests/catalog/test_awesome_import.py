@@ -164,13 +164,14 @@ def test_people_and_keywords_bullets_under_a_resource_are_its_own(db, tmp_path):
     )
 
 
-def test_an_overlong_keywords_line_fails_naming_the_resources_line(db, tmp_path):
+def test_an_overlong_keywords_line_is_skipped_and_its_resource_imported_without_it(db, tmp_path):
     text = "## Algebra\n\n- [Fine](https://example.org/fine)\n  - Keywords: " + "x" * 501 + "\n"
 
-    with pytest.raises(CommandError, match=r"line 3: its “Keywords:” line is longer than 500"):
-        import_text(text, tmp_path)
+    output = import_text(text, tmp_path)
 
-    assert not Resource.objects.exists()
+    assert Resource.objects.get().keywords == ""
+    assert "Skipped line 3: Keywords: xxx" in output
+    assert "(too long: its “Keywords:” line is longer than 500 characters;" in output
 
 
 def test_reimporting_the_same_file_changes_nothing(db):
@@ -538,11 +539,17 @@ def test_skipped_sections_and_links_are_reported_with_their_lines():
     awesome_list = parse_sample("bullets.md")
 
     assert [str(s) for s in awesome_list.skipped] == [
-        "line 7: Contents (table of contents)",
-        "line 17: [Course notes](notes/linear-algebra.md) (not an http(s) link)",
-        "line 23: [Write to the author](mailto:author@example.org) (not an http(s) link)",
-        "line 25: Contributing (contribution section)",
-        "line 29: License (licence section)",
+        "line 1: ![Awesome](https://awesome.re/badge.svg) (a badge, not a resource)",
+        "line 3: ![Build](https://img.shields.io/badge/build-passing-green.svg) "
+        "(a badge, not a resource)",
+        "line 7: Contents (not a learning-resource section: table of contents)",
+        "line 17: [Course notes](notes/linear-algebra.md) "
+        "(relative link: a file or page beside the list, not a web address)",
+        "line 23: [Write to the author](mailto:author@example.org) "
+        "(unsupported scheme “mailto:”, only http(s) links are resources)",
+        "line 25: Contributing "
+        "(not a learning-resource section: contributing; 1 link under it not imported)",
+        "line 29: License (not a learning-resource section: licence)",
     ]
 
 
@@ -591,7 +598,8 @@ def test_bare_urls_after_a_label():
     assert [r.kind for r in topic.resources][:4] == ["book", "book", "video", "course"]
     assert [str(s) for s in awesome_list.skipped] == [
         "line 11: [ftp://ftp.example.org/optimisation.pdf]"
-        "(ftp://ftp.example.org/optimisation.pdf) (not an http(s) link)"
+        "(ftp://ftp.example.org/optimisation.pdf) "
+        "(unsupported scheme “ftp:”, only http(s) links are resources)"
     ]
 
 
@@ -654,7 +662,7 @@ def test_each_sample_imports_and_reimports_without_duplicates(
     assert Resource.objects.count() == resource_count
 
 
-def test_tables_are_reported_and_code_html_and_empty_headings_ignored():
+def test_tables_raw_html_and_empty_headings_are_reported_and_code_ignored():
     awesome_list = parse_awesome_list(
         "## Books\n\n"
         "| Name | Link |\n| --- | --- |\n| A | [A book](https://example.org/a) |\n\n"
@@ -666,8 +674,12 @@ def test_tables_are_reported_and_code_html_and_empty_headings_ignored():
 
     assert [r.url for r in awesome_list.resources] == ["https://example.org/b"]
     assert [str(s) for s in awesome_list.skipped] == [
-        "line 5: [A book](https://example.org/a) (tables are not read)",
-        "line 15: (empty heading) (a heading without text: its section is not imported)",
+        "line 5: [A book](https://example.org/a) (in a table: tables are not read)",
+        'line 13: href="https://example.org/html" '
+        "(in raw HTML, which is not read: write it as a Markdown link)",
+        "line 15: ![logo](logo.png) (an image, not a resource)",
+        "line 15: (empty heading) "
+        "(a heading without text: its section is not imported; 1 link under it not imported)",
     ]
 
 
@@ -690,7 +702,10 @@ def test_a_url_listed_twice_is_imported_once_and_reported(db, tmp_path):
     )
 
     assert Resource.objects.get().title == "First"
-    assert "Skipped line 4: [Second](https://example.org/x) (already listed on line 2)" in output
+    assert (
+        "Skipped line 4: [Second](https://example.org/x) (duplicate of “First” on line 2 "
+        "(same work))" in output
+    )
 
 
 # Bad input: a clear message naming the file (and line), and nothing written
@@ -725,7 +740,7 @@ def test_a_file_without_links_fails_naming_the_file(db, tmp_path):
 
 
 def test_a_file_whose_only_links_are_not_http_fails_and_says_why(db, tmp_path):
-    with pytest.raises(CommandError, match=r"line 2, was skipped \(not an http\(s\) link\)"):
+    with pytest.raises(CommandError, match=r"line 2, was skipped \(relative link: a file or page"):
         import_text("## Files\n- [Notes](notes.md)\n", tmp_path)
 
 
@@ -734,18 +749,23 @@ def test_a_missing_file_fails_naming_it(db, tmp_path):
         import_file(tmp_path / "nowhere.md")
 
 
-def test_an_overlong_title_fails_naming_the_line_and_writes_nothing(db, tmp_path):
+def test_an_overlong_link_text_or_url_skips_the_link_naming_its_line(db, tmp_path):
     text = (
         "## Fine\n- [Fine](https://example.org/fine)\n## Long\n- ["
         + "x" * 201
-        + "](https://example.org/long)\n"
+        + "](https://example.org/long)\n- [Long URL](https://example.org/"
+        + "y" * 500
+        + ")\n"
     )
 
-    with pytest.raises(CommandError, match=r"list\.md, line 4: the link text is longer than 200"):
-        import_text(text, tmp_path)
+    output = import_text(text, tmp_path)
 
-    assert not Topic.objects.exists()
-    assert not Resource.objects.exists()
+    assert list(Resource.objects.values_list("title", flat=True)) == ["Fine"]
+    assert "Skipped line 4: [xxx" in output
+    assert "(too long: the link text is longer than 200 characters)" in output
+    assert "Skipped line 5: [Long URL](https://example.org/yyy" in output
+    assert "(too long: the URL is longer than 500 characters)" in output
+    assert "2 skipped (too long: 2)." in output
 
 
 def test_a_database_error_midway_rolls_the_whole_import_back(db, monkeypatch):
