@@ -205,10 +205,10 @@ class _Section:
 def _subheadings(sections, index):
     """The sections directly under sections[index] (the shallowest of those below it)."""
     below = []
-    for section in sections[index + 1 :]:
-        if section.level <= sections[index].level:
+    for following in range(index + 1, len(sections)):
+        if sections[following].level <= sections[index].level:
             break
-        below.append(section)
+        below.append(sections[following])
     level = min((section.level for section in below), default=None)
     return [section for section in below if section.level == level]
 
@@ -414,15 +414,23 @@ class _Reader:
     def _skip_html(self, content, first_line):
         """Report the http(s) URLs in raw HTML (not read) or an HTML comment (not shown)."""
         comments = [(m.start(), m.end()) for m in _HTML_COMMENT.finditer(content)]
+        next_comment, comment_end = 0, -1
+        line, counted_to = first_line, 0
         for match in _URL_IN_HTML.finditer(content):
-            line = first_line + content.count("\n", 0, match.start())
+            line += content.count("\n", counted_to, match.start())
+            counted_to = match.start()
+            # Comments and matches come in order: the last comment begun is the one it may be in.
+            while next_comment < len(comments) and comments[next_comment][0] <= match.start():
+                comment_end = comments[next_comment][1]
+                next_comment += 1
+            in_comment = match.start() < comment_end
             if match["link"]:
                 text = _shown_link(match["text"], match["link"])
             elif match["attribute"]:
                 text = f'{match["attribute"]}="{_shortened(match["attribute_url"])}"'
             else:
                 text = _shortened(match["bare"].rstrip(".,;:!?*_"))
-            if any(start <= match.start() < end for start, end in comments):
+            if in_comment:
                 reason = "in an HTML comment, which readers of the list do not see"
                 kind = SkipKind.HTML_COMMENT
             elif (match["attribute"] or "").lower() == "src":
@@ -455,7 +463,7 @@ class _Reader:
         for token in tokens:
             if token.type == "html_inline":
                 self._skip_html(token.content, line)
-            line += token.content.count("\n") if token.type == "html_inline" else 0
+                line += token.content.count("\n")  # a comment may span lines
         for match in _UNDEFINED_REFERENCE.finditer(plain_text(tokens)):
             label = match[2] or match[1]
             self.skipped.append(
@@ -541,6 +549,8 @@ def _has_links(paragraph):
 
 def _skipped_images(tokens, line_number):
     """A line's badges (images that are a link's whole text) and images outside links."""
+    if not any(token.type == "image" for token in tokens):
+        return []
     badges = [(link.start, link.end) for link in find_links(tokens, 0) if link.kind == "badge"]
     skipped = []
     depth = 0
