@@ -639,6 +639,30 @@ def test_nested_headings_group_topics_and_fold_into_them():
     assert "line 3: text under “Algebra”" in str(awesome_list.skipped[0])
 
 
+def test_a_heading_over_sub_headings_that_only_name_kinds_is_a_topic():
+    awesome_list = parse_awesome_list(
+        "# Awesome Mathematics\n\n"
+        "## Calculus\n\nStart with limits.\n\n"
+        "### Books\n\n- [A](https://example.org/a)\n\n"
+        "### Free videos\n\n- [B](https://example.org/b)\n\n"
+        "## Algebra\n\n### Books\n\n- [C](https://example.org/c)\n\n"
+        "## Geometry\n\n### Euclidean geometry\n\n- [D](https://example.org/d)\n\n"
+        "### Geometry software\n\n- [E](https://example.org/e)\n"
+    )
+
+    # Each subject's "Books" stays its own: "Calculus" and "Algebra" are topics. "Geometry"
+    # only groups its sub-headings, which say what they are about.
+    assert [(t.title, [r.title for r in t.resources]) for t in awesome_list.topics] == [
+        ("Calculus", ["A", "B"]),
+        ("Algebra", ["C"]),
+        ("Euclidean geometry", ["D"]),
+        ("Geometry software", ["E"]),
+    ]
+    calculus = awesome_list.topics[0]
+    assert [r.kind for r in calculus.resources] == [Resource.Kind.BOOK, Resource.Kind.VIDEO]
+    assert calculus.guidance == "Start with limits."
+
+
 @pytest.mark.parametrize(
     ("sample", "topic_count", "resource_count"),
     [
