@@ -353,6 +353,27 @@ class SearchSynonym(models.Model):
             )
 
 
+class Placement(NamedTuple):
+    """Where a resource is in the catalog, as a learner's rows are counted by it."""
+
+    topic_id: int
+    is_published: bool
+
+
+def resource_placements():
+    """Every resource's Placement, by id: read in one query, once per catalog version and
+    process, so that a learner's page counts their rows without joining the catalog's table."""
+    return cached_for_catalog_version(
+        "resource-placements",
+        lambda: {
+            pk: Placement(topic_id, is_published)
+            for pk, topic_id, is_published in Resource.objects.order_by().values_list(
+                "pk", "topic_id", "is_published"
+            )
+        },
+    )
+
+
 def search_lexicon():
     """What search knows of the catalog's words (`catalog.search.SearchLexicon`): the synonyms,
     and the vocabulary of published resources and their topics; read in one query, once per

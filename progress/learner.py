@@ -12,12 +12,12 @@ from functools import cached_property
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from catalog.models import Topic
+from catalog.models import Topic, resource_placements
 from mlmath.caching import cached_for_versions
 from mlmath.versions import learner_awards_key
 from progress.degrees import credit_from_rows, degree_credit, percent_done
 from progress.models import DegreeAward, Evidence, ResourceProgress, is_done
-from progress.statements import ROW_FIELDS, learner_row_values, learner_status_counts
+from progress.statements import ROW_FIELDS, learner_rows
 
 
 @dataclass(frozen=True)
@@ -41,11 +41,11 @@ class LearnerProgress:
         self.learner = learner
 
     @cached_property
-    def _row_values(self):
-        """Every row of the learner's, with its resource's topic and whether that is
-        published, for a page that counts their credit from them (a degree page): values cost
-        little, and a model instance is made only for a row a page shows."""
-        return learner_row_values(self.learner.pk)
+    def statuses(self):
+        """The status of every row of the learner's, by resource id: what their topic bars and
+        a degree page's credit are counted from (`resource_placements` says where each
+        resource is). Read with the rows of the first cards the page shows, if it shows any."""
+        return learner_rows(self.learner.pk, [])[0]
 
     @cached_property
     def _rows_by_resource_id(self):
@@ -53,24 +53,19 @@ class LearnerProgress:
 
     def for_resource_ids(self, resource_ids):
         """The learner's rows (ResourceProgress, or None) for these resources: read for the
-        resources a page shows, with the counts of its topic bars in the same statement (or
-        taken from every row, when the page read them all), so that a page costs the same
-        however long the learner's history."""
+        resources a page shows, with `statuses` in the same statement, so that a page costs
+        about the same however long the learner's history."""
         rows = self._rows_by_resource_id
         missing = [resource_id for resource_id in resource_ids if resource_id not in rows]
         if missing:
-            if "_row_values" in self.__dict__:
-                values = self._row_values
-            elif "_status_counts" in self.__dict__:
-                values = learner_row_values(self.learner.pk, missing)
+            if "statuses" in self.__dict__:
+                _, found = learner_rows(self.learner.pk, missing, with_statuses=False)
             else:
-                values, self._status_counts = learner_row_values(
-                    self.learner.pk, missing, with_counts=True
-                )
+                self.statuses, found = learner_rows(self.learner.pk, missing)
             for resource_id in missing:
-                found = values.get(resource_id)
-                rows[resource_id] = found and ResourceProgress.from_db(
-                    ResourceProgress.objects.db, ROW_FIELDS, found[: len(ROW_FIELDS)]
+                values = found.get(resource_id)
+                rows[resource_id] = values and ResourceProgress.from_db(
+                    ResourceProgress.objects.db, ROW_FIELDS, values
                 )
         return {resource_id: rows[resource_id] for resource_id in resource_ids}
 
@@ -84,36 +79,38 @@ class LearnerProgress:
 
     @cached_property
     def credit_from_page_rows(self):
-        """`credit`, counted from the learner's rows and evidence, for a page that loads both
-        anyway (a degree page shows its resources' cards and its milestones' evidence): no
+        """`credit`, counted from the learner's statuses and evidence, for a page that loads
+        both anyway (a degree page shows its resources' cards and its milestones' evidence): no
         query beyond those two."""
-        status, is_published = ROW_FIELDS.index("status"), len(ROW_FIELDS) + 1
+        placements = resource_placements()
         return credit_from_rows(
-            ((rid, row[status], row[is_published]) for rid, row in self._row_values.items()),
+            (
+                (resource_id, status, placements[resource_id].is_published)
+                for resource_id, status in self.statuses.items()
+                if resource_id in placements
+            ),
             {mid: evidence.state for mid, evidence in self.evidence_by_milestone_id.items()},
         )
 
     @cached_property
-    def _status_counts(self):
-        return learner_status_counts(self.learner.pk)
-
-    @cached_property
     def done_by_topic_id(self):
-        """Resources that count (completed or already known, and published), per topic:
-        counted by the database in as many rows as topics, or from every row when the page
-        read them all."""
-        done = Counter()
-        if "_row_values" in self.__dict__:
-            for *_, status, _, _, topic_id, is_published in self._row_values.values():
-                done[topic_id] += is_done(status, is_published)
-        else:
-            for topic_id, status, is_published, count in self._status_counts:
-                if is_done(status, is_published):
-                    done[topic_id] += count
-        return {topic_id: count for topic_id, count in done.items() if count}
+        """Resources that count (completed or already known, and published), per topic."""
+        placements, done = resource_placements(), Counter()
+        for resource_id, status in self.statuses.items():
+            placement = placements.get(resource_id)
+            if placement is not None and is_done(status, placement.is_published):
+                done[placement.topic_id] += 1
+        return dict(done)
 
     def done_in_topic(self, topic):
         return self.done_in_topic_id(topic.pk)
+
+    def done_among(self, published_resource_ids):
+        """How many of these published resources count: a topic's bar after a write that read
+        no credit, from the learner's rows for these resources alone."""
+        _, rows = learner_rows(self.learner.pk, list(published_resource_ids), with_statuses=False)
+        status = ROW_FIELDS.index("status")
+        return sum(is_done(row[status], resource_is_published=True) for row in rows.values())
 
     def done_in_topic_id(self, topic_id):
         return self.done_by_topic_id.get(topic_id, 0)

@@ -12,6 +12,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils.dateparse import parse_datetime
 
 from catalog.models import Resource
 from progress.models import DONE_STATUSES, Evidence, ResourceProgress
@@ -25,70 +26,42 @@ def column(model, name):
 
 @cache
 def rows_sql():
-    """The SELECT of a learner's rows (`ROW_FIELDS`, their resource's topic and whether it is
-    published), and of their counts per topic, status and published."""
-    progress, resource = ResourceProgress._meta, Resource._meta
-    joined = (
-        f"FROM {progress.db_table} p INNER JOIN {resource.db_table} r "
-        f"ON r.{resource.pk.column} = p.{column(ResourceProgress, 'resource')} "
-        f"WHERE p.{column(ResourceProgress, 'learner')} = %s"
+    """The SELECTs of a learner's statuses (every row, a resource id and a status each) and of
+    the rows a page shows (`ROW_FIELDS` less those the first has): one table, no join, so the
+    database answers from the (learner, resource) index however large the catalog."""
+    table = ResourceProgress._meta.db_table
+    learner, resource, status = (
+        column(ResourceProgress, n) for n in ("learner", "resource", "status")
     )
-    topic, published = f"r.{column(Resource, 'topic')}", f"r.{column(Resource, 'is_published')}"
-    status = f"p.{column(ResourceProgress, 'status')}"
-    fields = [f"p.{column(ResourceProgress, name)}" for name in ROW_FIELDS]
-    rows = f"SELECT {', '.join(fields)}, {topic}, {published}, 1 {joined}"
-    nulls = ["NULL" if name != "status" else status for name in ROW_FIELDS]
-    counts = (
-        f"SELECT {', '.join(nulls)}, {topic}, {published}, COUNT(*) {joined} "
-        f"GROUP BY {topic}, {status}, {published}"
+    shown = ", ".join(column(ResourceProgress, name) for name in ("id", "note", "completed_at"))
+    return (
+        f"SELECT {resource}, {status}, NULL, NULL, NULL FROM {table} WHERE {learner} = %s",
+        f"SELECT {resource}, {status}, {shown} FROM {table} WHERE {learner} = %s AND {resource} IN",
     )
-    return rows, counts, f"p.{column(ResourceProgress, 'resource')}"
 
 
-def learner_row_values(learner_id, resource_ids=None, *, with_counts=False):
-    """The learner's rows as plain values (`ROW_FIELDS`, then the resource's topic id and
-    whether it is published), by resource id: every row, or those of `resource_ids`.
-
-    `with_counts` also counts, in the same statement, the learner's rows per topic, status and
-    published, as (topic id, status, published, count): a page's topic bars are counted from
-    these (`is_done` decides which count), in as many rows as topics whatever the history.
-    """
-    rows_select, counts_select, resource_column = rows_sql()
-    sql, params = rows_select, [learner_id]
-    if resource_ids is not None:
-        placeholders = ", ".join(["%s"] * len(resource_ids)) or "NULL"
-        sql += f" AND {resource_column} IN ({placeholders})"
-        params += list(resource_ids)
-    if with_counts:
-        sql += f" UNION ALL {counts_select}"
-        params.append(learner_id)
+def learner_rows(learner_id, resource_ids, *, with_statuses=True):
+    """The learner's rows for `resource_ids` as `ROW_FIELDS` values, by resource id, and (unless
+    `with_statuses` is false, then None) the status of every row of theirs, by resource id: in
+    one statement, whose cost is the rows shown plus a number and a word per row of history."""
+    statuses_select, shown_select = rows_sql()
+    placeholders = ", ".join(["%s"] * len(resource_ids)) or "NULL"
+    sql, params = f"{shown_select} ({placeholders})", [learner_id, *resource_ids]
+    if with_statuses and not resource_ids:
+        sql, params = statuses_select, [learner_id]
+    elif with_statuses:
+        sql, params = f"{sql} UNION ALL {statuses_select}", [*params, learner_id]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
-    completed_at, resource_id = ROW_FIELDS.index("completed_at"), ROW_FIELDS.index("resource_id")
-    status, topic_id = ROW_FIELDS.index("status"), len(ROW_FIELDS)
-    rows = {
-        row[resource_id]: (
-            *row[:completed_at],
-            aware(row[completed_at]),
-            *row[completed_at + 1 : -1],
-        )
-        for row in found
-        if row[resource_id] is not None
-    }
-    if not with_counts:
-        return rows
-    counts = [
-        (row[topic_id], row[status], bool(row[topic_id + 1]), row[-1])
-        for row in found
-        if row[resource_id] is None
-    ]
-    return rows, counts
-
-
-def learner_status_counts(learner_id):
-    """The learner's rows counted per topic, status and published (see `learner_row_values`)."""
-    return learner_row_values(learner_id, [], with_counts=True)[1]
+    statuses = {} if with_statuses else None
+    rows = {}
+    for resource_id, status, pk, note, completed_at in found:
+        if pk is None:
+            statuses[resource_id] = status
+        else:
+            rows[resource_id] = (pk, learner_id, resource_id, status, note, aware(completed_at))
+    return statuses, rows
 
 
 def learner_credit_values(learner_id):
@@ -138,7 +111,10 @@ def lock_learner_row(learner_id):
 
 
 def aware(moment):
-    """SQLite hands back naive UTC datetimes where the ORM would make them aware."""
+    """A datetime as the ORM would give it: SQLite hands back naive UTC datetimes (or, from a
+    compound SELECT, their text)."""
+    if isinstance(moment, str):
+        moment = parse_datetime(moment)
     if isinstance(moment, datetime) and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment

@@ -16,7 +16,6 @@ from mlmath.caching import cache_page, cached_for_catalog_version
 from progress import services
 from progress.context_processors import EARNED_MESSAGE_TAG, first_safe_url, with_fragment
 from progress.dashboard import build_dashboard
-from progress.degrees import degree_credit
 from progress.forms import AwardSharingForm, EvidenceForm, NoteForm, StatusForm
 from progress.learner import LearnerProgress
 from progress.models import DegreeAward, Evidence, ResourceProgress, Status
@@ -108,9 +107,12 @@ def resource_response(request, resource, written, confirmation):
             "new_award": new_award,
             "credit": written.credit,
         }
-        if written.credit_changed:  # a completion read the credit for its award check
-            credit = written.credit or degree_credit(request.user)
-            context["done_in_topic"] = credit.done_among(resource.topic_published_ids)
+        if written.credit_changed:  # a write that counts read the credit: no query needed
+            context["done_in_topic"] = (
+                written.credit.done_among(resource.topic_published_ids)
+                if written.credit is not None
+                else LearnerProgress(request.user).done_among(resource.topic_published_ids)
+            )
         return render(request, "progress/resource_changed.html", context)
     return back_with_message(
         request,

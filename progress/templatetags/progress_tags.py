@@ -209,6 +209,8 @@ def degree_progress(context, degree, resources):
     if learner_progress is None:
         return None
     specs = load_degree_specs()
+    # The rows of the page's cards and every status, in one statement, before either is asked.
+    learner_progress.for_resource_ids([resource.pk for resource in resources])
     result, lower = degree_result_for(
         learner_progress.credit_from_page_rows.evaluate(specs), degree
     )
