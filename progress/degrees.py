@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from catalog.models import Degree, Resource
+from catalog.models import Degree, Resource, resource_placements
 from mlmath.caching import cached_for_catalog_version
 from progress.models import Evidence, Status, is_accepted, is_done
 from progress.statements import learner_credit_values
@@ -183,9 +183,19 @@ def degree_credit(learner):
     Resources count while they are published, completed or already known (`is_done`);
     milestone evidence counts unless a curator rejected it (`is_accepted`). Everything that
     shows or awards degrees asks this function; every completion does, so its statement is
-    written out (`progress.statements`).
+    written out (`progress.statements`), and whether a resource is published is read where the
+    degree rules are, once per catalog version (`resource_placements`, `load_degree_specs`).
     """
-    return credit_from_rows(*learner_credit_values(learner.pk))
+    resource_statuses, evidence_states = learner_credit_values(learner.pk)
+    placements = resource_placements()
+    return credit_from_rows(
+        (
+            (resource_id, status, placements[resource_id].is_published)
+            for resource_id, status in resource_statuses
+            if resource_id in placements
+        ),
+        evidence_states,
+    )
 
 
 def credit_from_rows(resource_rows, evidence_states):

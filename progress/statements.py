@@ -14,7 +14,6 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
-from catalog.models import Resource
 from progress.models import DONE_STATUSES, Evidence, ResourceProgress
 
 ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
@@ -64,29 +63,28 @@ def learner_rows(learner_id, resource_ids, *, with_statuses=True):
     return statuses, rows
 
 
-def learner_credit_values(learner_id):
-    """What may count toward the learner's degrees, in one statement: their rows with a status
-    that counts, as (resource id, status, resource is published), and their evidence's states
-    by milestone id (`progress.degrees.credit_from_rows` applies the rules)."""
-    progress, resource, evidence = ResourceProgress._meta, Resource._meta, Evidence._meta
+@cache
+def credit_sql():
+    progress, evidence = ResourceProgress._meta.db_table, Evidence._meta.db_table
     statuses = ", ".join(["%s"] * len(DONE_STATUSES))
-    sql = (
-        f"SELECT p.{column(ResourceProgress, 'resource')}, p.{column(ResourceProgress, 'status')}, "
-        f"r.{column(Resource, 'is_published')} "
-        f"FROM {progress.db_table} p INNER JOIN {resource.db_table} r "
-        f"ON r.{resource.pk.column} = p.{column(ResourceProgress, 'resource')} "
-        f"WHERE p.{column(ResourceProgress, 'learner')} = %s "
-        f"AND p.{column(ResourceProgress, 'status')} IN ({statuses}) "
-        f"UNION ALL SELECT e.{column(Evidence, 'milestone')}, e.{column(Evidence, 'state')}, NULL "
-        f"FROM {evidence.db_table} e WHERE e.{column(Evidence, 'learner')} = %s"
+    return (
+        f"SELECT {column(ResourceProgress, 'resource')}, {column(ResourceProgress, 'status')}, 1 "
+        f"FROM {progress} WHERE {column(ResourceProgress, 'learner')} = %s "
+        f"AND {column(ResourceProgress, 'status')} IN ({statuses}) "
+        f"UNION ALL SELECT {column(Evidence, 'milestone')}, {column(Evidence, 'state')}, 0 "
+        f"FROM {evidence} WHERE {column(Evidence, 'learner')} = %s"
     )
+
+
+def learner_credit_values(learner_id):
+    """What may count toward the learner's degrees, in one statement (two tables, no join):
+    their rows with a status that counts, as (resource id, status), and their evidence's
+    states by milestone id (`progress.degrees` applies the rules)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [learner_id, *DONE_STATUSES, learner_id])
+        cursor.execute(credit_sql(), [learner_id, *DONE_STATUSES, learner_id])
         rows = cursor.fetchall()
-    resources = [
-        (pk, status, bool(published)) for pk, status, published in rows if published is not None
-    ]
-    evidence_states = {pk: state for pk, state, published in rows if published is None}
+    resources = [(pk, status) for pk, status, is_resource in rows if is_resource]
+    evidence_states = {pk: state for pk, state, is_resource in rows if not is_resource}
     return resources, evidence_states
 
 

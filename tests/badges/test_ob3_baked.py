@@ -54,7 +54,8 @@ def test_a_baked_credential_image_costs_a_fixed_number_of_queries(
 ):
     # The award, the learner's resources that count (for the credential's narrative), the
     # catalog version itself when the shared cache is the database table, and the first time
-    # the degree requirements (2 queries, then read once per catalog version).
-    for name, queries in (("badges:credential_png", 5), ("badges:credential_svg", 3)):
+    # the degree requirements and where each resource is (3 queries, then read once per catalog
+    # version).
+    for name, queries in (("badges:credential_png", 6), ("badges:credential_svg", 3)):
         with django_assert_max_num_queries(queries):
             assert client.get(reverse(name, args=[shared_award.public_id])).status_code == 200

@@ -179,8 +179,9 @@ def test_the_credential_costs_a_fixed_number_of_queries(
 ):
     # The award with its degree and learner, then the degree requirements (two queries, once
     # per catalog version), the learner's resources that count (completed and known, for the
-    # narrative), and the catalog version when the shared cache is the database.
-    with django_assert_max_num_queries(5):
+    # narrative) and where each resource is (once per catalog version), and the catalog version
+    # when the shared cache is the database.
+    with django_assert_max_num_queries(6):
         fetch_credential(client, shared_award)
 
 
