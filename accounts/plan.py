@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef
 from django.utils.translation import ngettext
 
-from catalog.models import Resource
+from catalog.models import Listing
 from progress.degrees import next_degree, resources_to_meet
 from progress.models import ResourceProgress
 
@@ -170,10 +170,11 @@ def load_plan_resources(learner, degree_results):
         return {}
     done = ResourceProgress.objects.for_learner(learner).done()
     rows = (
-        Resource.objects.published()
-        .filter(pk__in=ids)
-        .annotate(done=Exists(done.filter(resource=OuterRef("pk"))))
-        .order_by("topic__position", "topic__title", "topic_id", "position", "title")
-        .values_list("pk", "estimated_hours", "done")
+        Listing.objects.filter(topic__curriculum_id=result.degree.curriculum_id)
+        .published()
+        .filter(resource_id__in=ids)
+        .annotate(done=Exists(done.filter(resource=OuterRef("resource"))))
+        .in_curriculum_order()
+        .values_list("resource_id", "resource__estimated_hours", "done")
     )
     return {pk: PlanResource(pk, hours, done) for pk, hours, done in rows}

@@ -18,7 +18,9 @@ def public_profile(profile):
         done = LearnerProgress(learner).done_by_topic_id
         shown["topics"] = [
             TopicProgress(topic, done.get(topic.pk, 0), topic.published_resource_count)
-            for topic in Topic.objects.with_published_counts().order_by("position", "title")
+            for topic in Topic.objects.in_default_curriculum()
+            .with_published_counts()
+            .order_by("position", "title")
             if topic.published_resource_count
         ]
     if profile.show_activity:

@@ -57,7 +57,7 @@ def criteria_narrative(degree_title, requirements):
 
 def degree_criteria_narrative(degree):
     """The criteria narrative of `degree`'s badge, as the catalog states it now."""
-    requirements = cumulative_requirements(load_degree_specs(), degree.rank)
+    requirements = cumulative_requirements(load_degree_specs(), degree.rank, degree.curriculum_id)
     return criteria_narrative(degree.title, requirements)
 
 
@@ -89,7 +89,9 @@ def award_resource_counts(award, requirements):
 
 def award_resources_narrative(award):
     """`resources_narrative` of an award (degree and learner loaded), for its credential."""
-    requirements = cumulative_requirements(load_degree_specs(), award.degree.rank)
+    requirements = cumulative_requirements(
+        load_degree_specs(), award.degree.rank, award.degree.curriculum_id
+    )
     counts = award_resource_counts(award, requirements)
     return resources_narrative(counts) if counts is not None else ""
 
@@ -147,7 +149,9 @@ def learner_name(learner):
 
 def load_shared_badge(award):
     """Everything a badge says, for an award loaded by `shared_award_or_404` (five queries)."""
-    requirements = cumulative_requirements(load_degree_specs(), award.degree.rank)
+    requirements = cumulative_requirements(
+        load_degree_specs(), award.degree.rank, award.degree.curriculum_id
+    )
     milestone_ids = [spec.milestone_id for spec in requirements if spec.milestone_id is not None]
     evidence_by_milestone = {}
     if award.learner_id is not None and milestone_ids:

@@ -32,7 +32,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from catalog.models import Resource, Topic  # noqa: E402
+from catalog.models import Listing, Resource, Topic, default_curriculum  # noqa: E402
 from progress.models import Activity, ResourceProgress, Status  # noqa: E402
 
 RANDOM_SEED = 20261125
@@ -126,9 +126,11 @@ def build(size):
 
 
 def grow_catalog(rng, spec):
-    existing_topics = list(Topic.objects.order_by("position", "pk"))
+    curriculum = default_curriculum()
+    existing_topics = list(Topic.objects.in_curriculum(curriculum).order_by("position", "pk"))
     new_topics = Topic.objects.bulk_create(
         Topic(
+            curriculum=curriculum,
             slug=f"generated-topic-{i:03d}",
             title=f"Generated topic {i:03d}",
             summary=f"Generated topic number {i} for the benchmark's large catalog.",
@@ -149,10 +151,9 @@ def grow_catalog(rng, spec):
     kinds = [choice.value for choice in Resource.Kind]
     levels = [choice.value for choice in Resource.Level]
     count = spec["resources"] - Resource.objects.count()
-    Resource.objects.bulk_create(
+    resources = Resource.objects.bulk_create(
         Resource(
             slug=f"generated-{i:04d}",
-            topic=topics[i % len(topics)],
             title=f"Generated resource {i:04d} on {topics[i % len(topics)].title}",
             url=f"https://example.org/resources/{i}",
             provider=rng.choice(["Khan Academy", "edX", "MIT OpenCourseWare", "YouTube", ""]),
@@ -160,11 +161,16 @@ def grow_catalog(rng, spec):
             level=rng.choice(levels),
             estimated_hours=rng.choice([None, 2, 5, 10, 40]),
             note="A generated resource: its note is a sentence or two long, like a real one.",
-            position=10 * (i // len(topics)) + 100,
             # A few unpublished resources, as in a real catalog; never the last ones (toggles).
             is_published=i >= count - 50 or rng.random() > 0.02,
         )
         for i in range(count)
+    )
+    Listing.objects.bulk_create(
+        Listing(
+            resource=resource, topic=topics[i % len(topics)], position=10 * (i // len(topics)) + 100
+        )
+        for i, resource in enumerate(resources)
     )
 
 
@@ -296,7 +302,7 @@ def sessions(size):
             "session_keys": keys,
             "study_learners": STUDY_LEARNERS,
             "toggle_slugs": list(toggles.values_list("slug", flat=True)),
-            "toggle_topics": list(toggles.values_list("topic__slug", flat=True)),
+            "toggle_topics": [resource.main_listing.topic.slug for resource in toggles],
             "measured_completions": ResourceProgress.objects.filter(
                 learner__username=learner_name(0), status=Status.COMPLETED
             ).count(),
@@ -344,9 +350,9 @@ def study_queries(session_key, csrf_token, size):
     client.cookies[settings.SESSION_COOKIE_NAME] = session_key
     client.cookies[settings.CSRF_COOKIE_NAME] = csrf_token
     client.get("/_floor/")
-    resource = Resource.objects.select_related("topic").get(pk=toggle_resource_ids(size)[0])
+    resource = Resource.objects.get(pk=toggle_resource_ids(size)[0])
     mark_path = f"/progress/resources/{resource.slug}/status/"
-    steps = [f"POST {mark_path}", f"GET {resource.topic.get_absolute_url()}", "GET /"]
+    steps = [f"POST {mark_path}", f"GET {resource.main_listing.topic.get_absolute_url()}", "GET /"]
     counts = {}
     for status in ("completed", "in_progress"):
         for step in steps:

@@ -6,7 +6,7 @@ this module only shows them."""
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
@@ -27,12 +27,16 @@ from catalog.links import (
     summarize,
 )
 from catalog.models import (
+    Curriculum,
     Degree,
+    Listing,
     Milestone,
     Requirement,
     Resource,
     SearchSynonym,
     Topic,
+    default_curriculum,
+    main_listing_order,
     topic_shown_to_learners,
 )
 from mlmath.invalidation import bump_catalog_version
@@ -41,16 +45,37 @@ from mlmath.invalidation import bump_catalog_version
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class ResourceInline(admin.TabularInline):
-    """A topic's resources, to order, publish and add: what a row needs and no more, so the
-    topic's page fits a 1,280-pixel window. The rest is on each resource's own page."""
+class TopicListingInline(admin.TabularInline):
+    """A topic's resources, to order, list and unlist: what a row needs and no more, so the
+    topic's page fits a 1,280-pixel window. A resource itself is edited (and a new one added) on
+    its own page."""
 
-    model = Resource
-    fields = ["position", "title", "slug", "url", "kind", "is_published"]
-    prepopulated_fields = {"slug": ["title"]}
-    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    model = Listing
+    fields = ["position", "resource", "published"]
+    readonly_fields = ["published"]
+    autocomplete_fields = ["resource"]
+    ordering = ["position", "resource__title"]
+    verbose_name = "resource"
+    verbose_name_plural = "resources"
     extra = 0
-    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("resource")
+
+    @admin.display(description="published", boolean=True)
+    def published(self, listing):
+        return listing.resource.is_published if listing.resource_id else None
+
+
+class ResourceListingInline(admin.TabularInline):
+    """Where a resource is listed: a topic and a position, at most one per curriculum."""
+
+    model = Listing
+    fields = ["topic", "position"]
+    autocomplete_fields = ["topic"]
+    verbose_name = "place in a curriculum"
+    verbose_name_plural = "listed in"
+    extra = 0
 
 
 # Importing creates and changes both topics and resources.
@@ -59,6 +84,8 @@ IMPORT_PERMISSIONS = [
     "catalog.change_topic",
     "catalog.add_resource",
     "catalog.change_resource",
+    "catalog.add_listing",
+    "catalog.change_listing",
 ]
 
 
@@ -70,6 +97,16 @@ class CatalogAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/catalog-admin.css"]}
+
+
+class CurriculumRowAdmin(CatalogAdmin):
+    """The admin of a curriculum's rows (topics, degrees, milestones): a new one goes in the
+    default curriculum unless the curator picks another."""
+
+    def get_changeform_initial_data(self, request):
+        curriculum = default_curriculum()
+        initial = super().get_changeform_initial_data(request)
+        return {"curriculum": curriculum.pk, **initial} if curriculum else initial
 
 
 class LinksToImport:
@@ -93,13 +130,13 @@ def count_column(annotation, description):
 
 
 @admin.register(Topic)
-class TopicAdmin(LinksToImport, CatalogAdmin):
+class TopicAdmin(LinksToImport, CurriculumRowAdmin):
     form = TopicAdminForm
     list_display = ["title", "position", "published_resources", "shown", "slug"]
     list_editable = ["position"]
     list_filter = ["is_reading"]
     search_fields = ["title", "summary", "guidance"]
-    inlines = [ResourceInline]
+    inlines = [TopicListingInline]
 
     def get_queryset(self, request):
         shown = ExpressionWrapper(topic_shown_to_learners(), output_field=BooleanField())
@@ -137,13 +174,11 @@ class LinkStatusFilter(admin.SimpleListFilter):
 @admin.register(Resource)
 class ResourceAdmin(LinksToImport, CatalogAdmin):
     # Kind and level are filters, not columns: with them the list did not fit 1,280 pixels.
-    list_display = ["title", "topic", "provider", "is_published", "link_status"]
-    list_filter = ["is_published", "topic", "kind", "level", LinkStatusFilter]
-    list_select_related = ["topic"]
+    list_display = ["title", "listed_in", "provider", "is_published", "link_status"]
+    list_filter = ["is_published", "listings__topic", "kind", "level", LinkStatusFilter]
     search_fields = ["title", "provider", "note", "people", "keywords", "url"]
-    ordering = ["topic__position", "position", "title"]
-    autocomplete_fields = ["topic"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    inlines = [ResourceListingInline]
     actions = ["publish", "unpublish", "check_links_now"]
     # "Check links now" runs in the request: a short timeout, and not too many at once.
     link_check_timeout = 10.0
@@ -155,6 +190,23 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
         "link_redirect_url",
         "link_error",
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("listings", queryset=Listing.objects.main_first().select_related("topic"))
+            )
+        )
+
+    def get_ordering(self, request):
+        # In curriculum order: by where each resource is listed in the default curriculum.
+        return main_listing_order()
+
+    @admin.display(description="listed in")
+    def listed_in(self, resource):
+        return ", ".join(listing.topic.title for listing in resource.listings.all()) or "—"
 
     @admin.display(description="link status", ordering="link_is_broken")
     def link_status(self, resource):
@@ -225,6 +277,7 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
             if form.is_valid():
                 report = import_awesome_list(
                     form.awesome_list,
+                    curriculum=default_curriculum(),
                     publish_new=not form.cleaned_data["unpublished"],
                     replace_text=form.cleaned_data["replace_text"],
                     dry_run=form.cleaned_data["dry_run"],
@@ -273,7 +326,7 @@ class RequirementInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(CatalogAdmin):
+class MilestoneAdmin(CurriculumRowAdmin):
     list_display = ["title", "position", "degrees", "slug"]
     list_editable = ["position"]
     search_fields = ["title", "description", "evidence_hint"]
@@ -287,7 +340,7 @@ class MilestoneAdmin(CatalogAdmin):
 
 
 @admin.register(Degree)
-class DegreeAdmin(CatalogAdmin):
+class DegreeAdmin(CurriculumRowAdmin):
     list_display = ["title", "rank", "requirement_count", "slug"]
     search_fields = ["title", "summary", "description"]
     inlines = [RequirementInline]
@@ -296,6 +349,21 @@ class DegreeAdmin(CatalogAdmin):
         return super().get_queryset(request).annotate(requirement_count=Count("requirements"))
 
     requirement_count = count_column("requirement_count", "requirements")
+
+
+@admin.register(Curriculum)
+class CurriculumAdmin(CatalogAdmin):
+    list_display = ["title", "position", "is_published", "topic_count", "slug"]
+    list_editable = ["position"]
+    list_filter = ["is_published"]
+    search_fields = ["title", "summary", "guidance", "source_url"]
+    filter_horizontal = ["curators"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(topic_count=Count("topics"))
+
+    topic_count = count_column("topic_count", "topics")
 
 
 @admin.register(SearchSynonym)

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 
 from catalog.awesome import AwesomeListError, read_awesome_list
-from catalog.models import Resource, Topic, prerequisite_cycle_error, search_terms
+from catalog.models import Resource, Topic, prerequisites_error, search_terms
 from catalog.search import SearchTerms
 from mlmath.signed_files import (
     MAX_TOKEN_CHARS,
@@ -34,7 +34,7 @@ class SearchForm(forms.Form):
         ),
     )
     topic = forms.ModelChoiceField(
-        queryset=Topic.objects.shown_to_learners(),
+        queryset=Topic.objects.none(),  # the default curriculum's, set per form (__init__)
         to_field_name="slug",
         required=False,
         empty_label="All topics",
@@ -42,17 +42,21 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Resource.Kind.choices], required=False)
     level = forms.ChoiceField(choices=[("", "All levels"), *Resource.Level.choices], required=False)
 
-    def filter(self, resources):
-        """Narrow a Resource queryset by the cleaned query and filters."""
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].queryset = Topic.objects.in_default_curriculum().shown_to_learners()
+
+    def filter(self, listings):
+        """Narrow a Listing queryset by the cleaned query and filters."""
         data = self.cleaned_data
-        resources = resources.search(self.terms)
+        listings = listings.search(self.terms)
         if data.get("topic"):
-            resources = resources.filter(topic=data["topic"])
+            listings = listings.filter(topic=data["topic"])
         if data.get("kind"):
-            resources = resources.filter(kind=data["kind"])
+            listings = listings.filter(resource__kind=data["kind"])
         if data.get("level"):
-            resources = resources.filter(level=data["level"])
-        return resources
+            listings = listings.filter(resource__level=data["level"])
+        return listings
 
     @cached_property
     def terms(self):
@@ -76,15 +80,37 @@ class TopicAdminForm(forms.ModelForm):
 
     class Meta:
         model = Topic
-        fields = ["title", "slug", "summary", "guidance", "position", "is_reading", "prerequisites"]
+        fields = [
+            "curriculum",
+            "title",
+            "slug",
+            "summary",
+            "guidance",
+            "position",
+            "is_reading",
+            "prerequisites",
+        ]
 
-    def clean_prerequisites(self):
-        prerequisites = self.cleaned_data["prerequisites"]
-        if self.instance.pk is not None:
-            error = prerequisite_cycle_error(self.instance, [p.pk for p in prerequisites])
-            if error:
-                raise error
-        return prerequisites
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.curriculum_id is not None:
+            # A topic builds only on topics of its own curriculum.
+            self.fields["prerequisites"].queryset = Topic.objects.in_curriculum(
+                self.instance.curriculum_id
+            )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        curriculum = cleaned_data.get("curriculum")
+        prerequisites = cleaned_data.get("prerequisites")
+        if curriculum is None or not prerequisites:
+            return cleaned_data
+        topic = self.instance
+        topic.curriculum = curriculum
+        error = prerequisites_error(topic, [p.pk for p in prerequisites])
+        if error:
+            self.add_error("prerequisites", error)
+        return cleaned_data
 
 
 class AwesomeListImportForm(forms.Form):

@@ -13,6 +13,7 @@ resolved once per hop and the connection goes to the very address that was check
 name cannot resolve to a public address for the check and a private one for the request.
 """
 
+import dataclasses
 import http.client
 import ipaddress
 import socket
@@ -27,6 +28,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog.canonical import canonical_url
 from catalog.models import Resource
 
 DEFAULT_TIMEOUT = 10.0
@@ -280,10 +282,20 @@ def check_urls(urls, *, timeout=DEFAULT_TIMEOUT, concurrency=DEFAULT_CONCURRENCY
         return dict(zip(unique_urls, checks, strict=True))
 
 
+def same_work(check):
+    """The check, without a permanent redirect to the URL's own canonical spelling (its `www.`,
+    its trailing slash: `canonical_url`): a resource's URL is stored canonical, so updating it
+    to where such a redirect leads would change nothing."""
+    if check.redirect_url and canonical_url(check.redirect_url) == canonical_url(check.url):
+        return dataclasses.replace(check, redirect_url="")
+    return check
+
+
 def check_resources(resources, *, timeout=DEFAULT_TIMEOUT, concurrency=DEFAULT_CONCURRENCY):
     """Check the resources' URLs and record the results on them; return [(resource, check)]."""
     resources = list(resources)
-    checks = check_urls([r.url for r in resources], timeout=timeout, concurrency=concurrency)
+    found = check_urls([r.url for r in resources], timeout=timeout, concurrency=concurrency)
+    checks = {url: same_work(check) for url, check in found.items()}
     checked_at = timezone.now()
     for resource in resources:
         check = checks[resource.url]

@@ -2,18 +2,22 @@
 
 import graphlib
 import uuid
+from functools import cached_property
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Value
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Concat, Lower
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 
 from catalog import search
+from catalog.canonical import canonical_url
 from mlmath.caching import cached_for_catalog_version
 
 
@@ -22,6 +26,14 @@ class SlugManager(models.Manager):
 
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+
+class CurriculumSlugManager(models.Manager):
+    """Looks a curriculum's rows up by the curriculum's slug and their own: a topic, degree or
+    milestone slug is unique only within its curriculum."""
+
+    def get_by_natural_key(self, curriculum_slug, slug):
+        return self.get(curriculum__slug=curriculum_slug, slug=slug)
 
 
 class CatalogEntry(models.Model):
@@ -38,8 +50,161 @@ class CatalogEntry(models.Model):
         return (self.slug,)
 
 
+class CurriculumEntry(CatalogEntry):
+    """A catalog row of one curriculum (a topic, a degree, a milestone): its slug is unique
+    within the curriculum, and its natural key is the curriculum's slug, then its own."""
+
+    curriculum = models.ForeignKey(
+        "Curriculum",
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        help_text="The curriculum it belongs to.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (*self.curriculum.natural_key(), self.slug)
+
+    natural_key.dependencies = ["catalog.curriculum"]
+
+
+class CurriculumRowQuerySet(models.QuerySet):
+    """Rows that belong to a curriculum (topics, degrees, milestones), scoped to one of them."""
+
+    def in_curriculum(self, curriculum):
+        return self.filter(curriculum=curriculum)
+
+    def in_default_curriculum(self):
+        """The rows of the curriculum the site shows at `/` (`DEFAULT_CURRICULUM`), in the same
+        query (a join on its slug, no lookup of its own)."""
+        return self.filter(curriculum__slug=default_curriculum_slug())
+
+
+# Kept from curricula's slugs besides the URLconf's own first segments (see
+# `reserved_curriculum_slugs`): pages planned at the root, and what servers put there.
+RESERVED_PATH_SEGMENTS = frozenset(
+    {"curricula", "api", "users", "static", "media", "sitemap", "robots", ".well-known"}
+)
+
+
+def url_first_segments(patterns):
+    """The first path segments of these URL patterns, through includes at the root: "admin"
+    for `path("admin/", ...)`; a pattern that starts with a converter takes any segment and
+    names none."""
+    segments = set()
+    for pattern in patterns:
+        route = str(pattern.pattern).removeprefix("^").removesuffix("$")
+        if isinstance(pattern, URLResolver) and route in ("", "/"):
+            segments |= url_first_segments(pattern.url_patterns)
+            continue
+        segment = route.split("/", 1)[0].replace("\\", "")
+        if segment and "<" not in segment and "(" not in segment:
+            segments.add(segment.lower())
+    return segments
+
+
+def reserved_curriculum_slugs():
+    """Every first URL segment a curriculum's slug may not take, since curricula will live at
+    `/<slug>/`: those the root URLconf routes (admin, accounts, topics, badges, ...), the
+    static and media prefixes, and `RESERVED_PATH_SEGMENTS`."""
+    prefixes = {
+        url.strip("/").split("/", 1)[0].lower()
+        for url in (settings.STATIC_URL, settings.MEDIA_URL)
+        if url and "://" not in url and url.strip("/")
+    }
+    return frozenset(url_first_segments(get_resolver().url_patterns) | prefixes) | (
+        RESERVED_PATH_SEGMENTS
+    )
+
+
+def validate_curriculum_slug(slug):
+    if slug.lower() in reserved_curriculum_slugs():
+        raise ValidationError(
+            "“%(slug)s” is a part of the site's own addresses (like /%(slug)s/); choose another.",
+            code="reserved",
+            params={"slug": slug},
+        )
+
+
+class CurriculumQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Curriculum(CatalogEntry):
+    """A study list made into topics, resources, degrees and milestones of its own (ML-math,
+    imported from an awesome list, is the default). A resource may be listed in several
+    curricula; a learner's progress on it is the same in all."""
+
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_curriculum_slug],
+        help_text="Used in the curriculum's URLs; not one of the site's own (admin, topics, ...).",
+    )
+    title = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One sentence shown under the title."
+    )
+    guidance = models.TextField(
+        blank=True, help_text="The curators' advice on working through it (Markdown)."
+    )
+    source_url = models.URLField(
+        "source URL",
+        max_length=500,
+        blank=True,
+        help_text="The list it comes from, e.g. the awesome list's repository.",
+    )
+    licence = models.CharField(
+        max_length=100, blank=True, help_text="The source list's licence, e.g. MIT or CC0-1.0."
+    )
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Unpublished curricula are for curators only, until they are ready.",
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order among the curricula; lower comes first."
+    )
+    curators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="curated_curricula",
+        help_text="Staff who keep this curriculum.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugManager.from_queryset(CurriculumQuerySet)()
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name_plural = "curricula"
+
+    def get_absolute_url(self):
+        if self.slug == default_curriculum_slug():
+            return reverse("catalog:index")
+        return f"/{self.slug}/"  # where the other curricula are to live (issue 19)
+
+
+def default_curriculum_slug():
+    """The slug of the curriculum the site shows at `/` (the `DEFAULT_CURRICULUM` setting)."""
+    return settings.DEFAULT_CURRICULUM
+
+
+def default_curriculum():
+    """The curriculum the site shows at `/`, or None while there is none (a database that is
+    not migrated yet); read once per catalog version and process."""
+    slug = default_curriculum_slug()
+    return cached_for_catalog_version(
+        f"default-curriculum:{slug}", lambda: Curriculum.objects.filter(slug=slug).first()
+    )
+
+
 def topic_shown_to_learners(topic="pk"):
-    """The condition for a topic learners see: it has a published resource, or it is a reading
+    """The condition for a topic learners see: it lists a published resource, or it is a reading
     topic. `topic` names the topic from the rows filtered ("pk" for topics, "topic" for rows
     that point to one).
 
@@ -48,22 +213,26 @@ def topic_shown_to_learners(topic="pk"):
     links of other pages.
     """
     prefix = "" if topic == "pk" else f"{topic}__"
-    published = Resource.objects.filter(topic=OuterRef(topic), is_published=True)
+    published = Listing.objects.filter(topic=OuterRef(topic), resource__is_published=True)
     return Q(**{f"{prefix}is_reading": True}) | Exists(published)
 
 
-class TopicQuerySet(models.QuerySet):
+class TopicQuerySet(CurriculumRowQuerySet):
     def with_published_counts(self):
         return self.annotate(
-            published_resource_count=Count("resources", filter=Q(resources__is_published=True))
+            published_resource_count=Count(
+                "listings", filter=Q(listings__resource__is_published=True)
+            )
         )
 
     def shown_to_learners(self):
         return self.filter(topic_shown_to_learners())
 
 
-class Topic(CatalogEntry):
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the topic's URL.")
+class Topic(CurriculumEntry):
+    slug = models.SlugField(
+        max_length=80, help_text="Used in the topic's URL; unique within its curriculum."
+    )
     title = models.CharField(max_length=200)
     summary = models.CharField(
         max_length=300, blank=True, help_text="One sentence shown under the title."
@@ -96,18 +265,31 @@ class Topic(CatalogEntry):
         null=True, editable=False, help_text="Full-text index of the topic (PostgreSQL)."
     )
 
-    objects = SlugManager.from_queryset(TopicQuerySet)()
+    objects = CurriculumSlugManager.from_queryset(TopicQuerySet)()
 
     class Meta:
         ordering = ["position", "title"]
-        indexes = [models.Index(fields=["position", "title"], name="topic_curriculum_order")]
+        indexes = [
+            models.Index(fields=["curriculum", "position", "title"], name="topic_curriculum_order")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["curriculum", "slug"],
+                name="topic_slug_per_curriculum",
+                violation_error_message="This curriculum has a topic with this slug already.",
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("catalog:topic_detail", kwargs={"slug": self.slug})
 
     def neighbours(self):
         """The previous and next topics learners see, in curriculum order (either may be None)."""
-        ordered = Topic.objects.shown_to_learners().order_by("position", "title", "pk")
+        ordered = (
+            Topic.objects.in_curriculum(self.curriculum_id)
+            .shown_to_learners()
+            .order_by("position", "title", "pk")
+        )
         previous_topic = (
             ordered.filter(
                 Q(position__lt=self.position)
@@ -126,8 +308,15 @@ class Topic(CatalogEntry):
 
 
 class PrerequisiteManager(models.Manager):
-    def get_by_natural_key(self, topic_slug, prerequisite_slug):
-        return self.get(from_topic__slug=topic_slug, to_topic__slug=prerequisite_slug)
+    def get_by_natural_key(
+        self, topic_curriculum_slug, topic_slug, prerequisite_curriculum_slug, prerequisite_slug
+    ):
+        return self.get(
+            from_topic__curriculum__slug=topic_curriculum_slug,
+            from_topic__slug=topic_slug,
+            to_topic__curriculum__slug=prerequisite_curriculum_slug,
+            to_topic__slug=prerequisite_slug,
+        )
 
 
 class Prerequisite(models.Model):
@@ -163,12 +352,24 @@ class Prerequisite(models.Model):
     natural_key.dependencies = ["catalog.topic"]
 
 
-def prerequisite_cycle_error(topic, prerequisite_ids):
-    """A ValidationError if requiring these topic ids before `topic` would make a cycle, else None.
+def prerequisites_error(topic, prerequisite_ids):
+    """A ValidationError if these topic ids may not all come before `topic`, else None.
 
-    A topic may not be its own prerequisite, directly or through a chain of other topics.
+    A topic builds only on topics of its own curriculum, and may not be its own prerequisite,
+    directly or through a chain of other topics.
     """
     prerequisite_ids = set(prerequisite_ids)
+    elsewhere = (
+        Topic.objects.filter(pk__in=prerequisite_ids - {topic.pk})
+        .exclude(curriculum_id=topic.curriculum_id)
+        .first()
+    )
+    if elsewhere is not None:
+        return ValidationError(
+            "“%(prerequisite)s” is in another curriculum: "
+            "a topic builds only on topics of its own.",
+            params={"prerequisite": elsewhere},
+        )
     if topic.pk in prerequisite_ids:
         return ValidationError(
             "“%(topic)s” cannot be its own prerequisite.", params={"topic": topic}
@@ -200,20 +401,28 @@ class ResourceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
-    def search(self, query):
-        """Resources matching every word of the query by prefix or stem, best match first.
+    def in_main_listing_order(self):
+        return self.order_by(*main_listing_order())
 
-        The topic's text counts too, so "Fourier" finds the signal-processing courses and
-        "eigen" the linear-algebra ones even where no title says it; a word also finds its
-        synonyms' expansions ("SVD": "singular value decomposition") and the catalog's words
-        one typing slip away from it (see `catalog.search`). `query` is the text a learner
-        typed, or the `SearchTerms` that `search_terms` made of it.
-        """
-        terms = query if isinstance(query, search.SearchTerms) else search_terms(query)
-        return search.search_resources(self, terms)
+
+def main_listing_order():
+    """The order of resources by their main listings (`Resource.main_listing`): the default
+    curriculum's order, by topic, then within it; resources listed nowhere last. Expressions,
+    so the admin can order any Resource QuerySet by them."""
+    main_listing = Listing.objects.filter(resource=OuterRef("pk")).main_first()
+    return [
+        Subquery(main_listing.values("topic__position")[:1]).asc(nulls_last=True),
+        Subquery(main_listing.values("position")[:1]).asc(nulls_last=True),
+        "title",
+        "pk",
+    ]
 
 
 class Resource(CatalogEntry):
+    """A work to study (a course, a book, an article...), once however many curricula list it:
+    where it is listed are its `listings`, and a learner's progress on it (status, note) is the
+    same in every one."""
+
     class Kind(models.TextChoices):
         COURSE = "course", "Course"
         BOOK = "book", "Book"
@@ -229,14 +438,16 @@ class Resource(CatalogEntry):
         ADVANCED = "advanced", "Advanced"
 
     slug = models.SlugField(max_length=100, unique=True)
-    topic = models.ForeignKey(
-        Topic,
-        on_delete=models.PROTECT,
-        related_name="resources",
-        help_text="Moving a resource to another topic keeps every learner's progress on it.",
-    )
     title = models.CharField(max_length=200)
-    url = models.URLField("URL", max_length=500, unique=True)
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        unique=True,
+        help_text=(
+            "Kept in one spelling (catalog/canonical.py): host in lower case, without www., a "
+            "trailing slash, a fragment or tracking parameters, so the same work is one resource."
+        ),
+    )
     provider = models.CharField(
         max_length=120, blank=True, help_text="Who offers it: Khan Academy, edX, ..."
     )
@@ -259,7 +470,6 @@ class Resource(CatalogEntry):
             "separated by commas: singular value decomposition, least squares."
         ),
     )
-    position = models.PositiveIntegerField(default=0, help_text="Order within its topic.")
     is_published = models.BooleanField(
         "published",
         default=True,
@@ -277,20 +487,165 @@ class Resource(CatalogEntry):
     objects = SlugManager.from_queryset(ResourceQuerySet)()
 
     class Meta:
-        ordering = ["position", "title"]
-        indexes = [
-            models.Index(
-                fields=["topic", "is_published", "position", "title"],
-                name="resource_topic_order",
-            ),
-        ]
+        ordering = ["title"]
+
+    def save(self, *args, **kwargs):
+        self.url = canonical_url(self.url)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.topic.get_absolute_url()}#resource-{self.slug}"
+        listing = self.main_listing
+        return listing.get_absolute_url() if listing else reverse("catalog:index")
+
+    def clean(self):
+        # Before the uniqueness check, so a second spelling of a known URL is refused.
+        self.url = canonical_url(self.url)
+
+    @cached_property
+    def main_listing(self):
+        """Where the resource's links lead: its listing in the default curriculum, else in the
+        first curriculum that lists it (None if none does). A page that shows many resources
+        prefetches `listings` with `Listing.objects.main_first()`; then this reads no row."""
+        if "listings" in getattr(self, "_prefetched_objects_cache", {}):
+            return next(iter(self.listings.all()), None)
+        return self.listings.main_first().select_related("topic").first()
 
     @property
     def keyword_list(self):
         return split_list(self.keywords)
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        """Listings of published resources: what learners see of a topic."""
+        return self.filter(resource__is_published=True)
+
+    def in_curriculum(self, curriculum):
+        return self.filter(topic__curriculum=curriculum)
+
+    def in_default_curriculum(self):
+        """Listings in topics of the curriculum the site shows at `/`, in the same query."""
+        return self.filter(topic__curriculum__slug=default_curriculum_slug())
+
+    def in_curriculum_order(self):
+        """Topic by topic in the curriculum's order, each topic's resources in the curator's."""
+        return self.order_by(
+            "topic__position", "topic__title", "topic_id", "position", "resource__title"
+        )
+
+    def main_first(self):
+        """Listings in the default curriculum first, then the others by curriculum: the first
+        of a resource's is its `main_listing` (`main_first_key` for loaded listings)."""
+        in_default = Case(
+            When(topic__curriculum__slug=default_curriculum_slug(), then=Value(0)),
+            default=Value(1),
+        )
+        return self.order_by(
+            in_default, "topic__curriculum__position", "topic__curriculum_id", "pk"
+        )
+
+    def search(self, query):
+        """Listings whose resource, or topic, matches every word of the query by prefix or stem,
+        best match first.
+
+        The topic's text counts too, so "Fourier" finds the signal-processing courses and
+        "eigen" the linear-algebra ones even where no title says it; a word also finds its
+        synonyms' expansions ("SVD": "singular value decomposition") and the catalog's words
+        one typing slip away from it (see `catalog.search`). `query` is the text a learner
+        typed, or the `SearchTerms` that `search_terms` made of it.
+        """
+        terms = query if isinstance(query, search.SearchTerms) else search_terms(query)
+        return search.search_listings(self, terms)
+
+
+def main_first_key(listing):
+    """`ListingQuerySet.main_first`'s order, for listings already loaded with their topic and
+    its curriculum: sorted by it, a resource's first listing is its main one."""
+    curriculum = listing.topic.curriculum
+    return (
+        curriculum.slug != default_curriculum_slug(),
+        curriculum.position,
+        curriculum.pk,
+        listing.pk,
+    )
+
+
+class ListingManager(models.Manager.from_queryset(ListingQuerySet)):
+    def get_by_natural_key(self, curriculum_slug, topic_slug, resource_slug):
+        return self.get(
+            topic__curriculum__slug=curriculum_slug,
+            topic__slug=topic_slug,
+            resource__slug=resource_slug,
+        )
+
+
+class Listing(models.Model):
+    """A resource's place in a curriculum: the topic it is listed under, and its position there.
+
+    A resource is listed at most once per curriculum, so that "its topic in this curriculum"
+    (a card's "in Calculus", a search result, a topic's bar, next up) is one topic. The database
+    cannot hold that rule (the curriculum is the topic's, not the listing's: a constraint would
+    need a copy of it here, kept in step by hand), so `clean()` and the awesome-list import
+    hold it.
+    """
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="listings")
+    topic = models.ForeignKey(
+        Topic,
+        on_delete=models.CASCADE,
+        related_name="listings",
+        help_text="Moving a resource to another topic keeps every learner's progress on it.",
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order within its topic.")
+
+    objects = ListingManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [
+            models.Index(fields=["topic", "position", "resource"], name="listing_topic_order"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "resource"],
+                name="listing_once_per_topic",
+                violation_error_message="The resource is listed in this topic already.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resource} in {self.topic}"
+
+    def get_absolute_url(self):
+        return f"{self.topic.get_absolute_url()}#resource-{self.resource.slug}"
+
+    def natural_key(self):
+        return (*self.topic.natural_key(), self.resource.slug)
+
+    natural_key.dependencies = ["catalog.topic", "catalog.resource"]
+
+    def clean(self):
+        if self.topic_id is None or self.resource_id is None:
+            return
+        elsewhere = (
+            Listing.objects.filter(
+                resource_id=self.resource_id, topic__curriculum_id=self.topic.curriculum_id
+            )
+            .exclude(pk=self.pk)
+            .select_related("topic")
+            .first()
+        )
+        if elsewhere is not None:
+            raise ValidationError(
+                {
+                    "topic": ValidationError(
+                        "“%(resource)s” is listed in this curriculum already, in “%(topic)s”: "
+                        "a resource has one place in a curriculum (move that listing instead).",
+                        code="listed_in_curriculum",
+                        params={"resource": self.resource, "topic": elsewhere.topic},
+                    )
+                }
+            )
 
 
 def split_list(text):
@@ -354,30 +709,34 @@ class SearchSynonym(models.Model):
 
 
 class Placement(NamedTuple):
-    """Where a resource is in the catalog, as a learner's rows are counted by it."""
+    """Where a resource is in the catalog, as a learner's rows are counted by it: the topics
+    that list it (one per curriculum at most), and whether it is published."""
 
-    topic_id: int
+    topic_ids: tuple[int, ...]
     is_published: bool
 
 
 def resource_placements():
     """Every resource's Placement, by id: read in one query, once per catalog version and
-    process, so that a learner's page counts their rows without joining the catalog's table."""
-    return cached_for_catalog_version(
-        "resource-placements",
-        lambda: {
-            pk: Placement(topic_id, is_published)
-            for pk, topic_id, is_published in Resource.objects.order_by().values_list(
-                "pk", "topic_id", "is_published"
-            )
-        },
-    )
+    process, so that a learner's page counts their rows without joining the catalog's tables."""
+
+    def read():
+        placements = {}
+        rows = Resource.objects.order_by().values_list("pk", "is_published", "listings__topic")
+        for pk, is_published, topic_id in rows:
+            topic_ids = placements[pk].topic_ids if pk in placements else ()
+            if topic_id is not None:
+                topic_ids = (*topic_ids, topic_id)
+            placements[pk] = Placement(topic_ids, is_published)
+        return placements
+
+    return cached_for_catalog_version("resource-placements", read)
 
 
 def search_lexicon():
     """What search knows of the catalog's words (`catalog.search.SearchLexicon`): the synonyms,
-    and the vocabulary of published resources and their topics; read in one query, once per
-    catalog version and process."""
+    and the vocabulary of the published resources and their topics in the default curriculum;
+    read in one query, once per catalog version and process."""
     return cached_for_catalog_version("search-lexicon", _read_search_lexicon)
 
 
@@ -386,16 +745,17 @@ def _read_search_lexicon():
         parts = [part for name in fields for part in (Value(" "), name)][1:]
         return Concat(*parts, output_field=models.TextField())
 
+    listed = Listing.objects.in_default_curriculum().published()
     synonyms = SearchSynonym.objects.order_by().values_list(Value("synonym"), "term", "expansions")
     resources = (
-        Resource.objects.published()
+        Resource.objects.filter(Exists(listed.filter(resource=OuterRef("pk"))))
         .order_by()
         .values_list(
             Value("text"), Value(""), joined("title", "provider", "note", "people", "keywords")
         )
     )
     topics = (
-        Topic.objects.filter(Exists(Resource.objects.published().filter(topic=OuterRef("pk"))))
+        Topic.objects.filter(Exists(listed.filter(topic=OuterRef("pk"))))
         .order_by()
         .values_list(Value("text"), Value(""), joined("title", "summary", "guidance"))
     )
@@ -414,24 +774,35 @@ def search_terms(query):
     return search.expand_terms(words, search_lexicon())
 
 
-class DegreeQuerySet(models.QuerySet):
+class DegreeQuerySet(CurriculumRowQuerySet):
     def with_requirements(self):
-        """Degrees in rank order, each with its requirements and what they name, in two queries.
+        """Degrees in rank order, each with its curriculum, its requirements and what they
+        name, in two queries.
 
-        A requirement's `topic_is_shown` says whether learners may open the topic it names.
+        A requirement's `topic_is_shown` says whether learners may open the topic it names, and
+        `resource_topic_slug` where the resource it names is listed in the degree's curriculum
+        (for `target_url`).
         """
+        resource_topic = Listing.objects.filter(
+            resource=OuterRef("resource_id"), topic__curriculum=OuterRef("degree__curriculum_id")
+        ).values("topic__slug")[:1]
         requirements = (
-            Requirement.objects.select_related("resource__topic", "topic", "milestone")
-            .annotate(topic_is_shown=topic_shown_to_learners("topic"))
+            Requirement.objects.select_related("resource", "topic", "milestone")
+            .annotate(
+                topic_is_shown=topic_shown_to_learners("topic"),
+                resource_topic_slug=Subquery(resource_topic),
+            )
             .order_by("position", "pk")
         )
-        return self.order_by("rank").prefetch_related(
-            Prefetch("requirements", queryset=requirements)
+        return (
+            self.select_related("curriculum")
+            .order_by("rank")
+            .prefetch_related(Prefetch("requirements", queryset=requirements))
         )
 
 
-class Degree(CatalogEntry):
-    slug = models.SlugField(max_length=80, unique=True)
+class Degree(CurriculumEntry):
+    slug = models.SlugField(max_length=80, help_text="Unique within its curriculum.")
     public_id = models.UUIDField(
         default=uuid.uuid4,
         unique=True,
@@ -440,30 +811,42 @@ class Degree(CatalogEntry):
     )
     title = models.CharField(max_length=100)
     rank = models.PositiveSmallIntegerField(
-        unique=True,
-        help_text="1 is the first degree. Degrees are cumulative: each includes every lower one.",
+        help_text=(
+            "1 is the curriculum's first degree. Degrees are cumulative: each includes every "
+            "lower one of its curriculum."
+        ),
     )
     summary = models.CharField(max_length=300, blank=True)
     description = models.TextField(
         blank=True, help_text="What the degree means, quoting the source list (Markdown)."
     )
 
-    objects = SlugManager.from_queryset(DegreeQuerySet)()
+    objects = CurriculumSlugManager.from_queryset(DegreeQuerySet)()
 
     class Meta:
         ordering = ["rank"]
         constraints = [
             models.CheckConstraint(condition=Q(rank__gte=1), name="degree_rank_positive"),
+            models.UniqueConstraint(
+                fields=["curriculum", "slug"],
+                name="degree_slug_per_curriculum",
+                violation_error_message="This curriculum has a degree with this slug already.",
+            ),
+            models.UniqueConstraint(
+                fields=["curriculum", "rank"],
+                name="degree_rank_per_curriculum",
+                violation_error_message="This curriculum has a degree of this rank already.",
+            ),
         ]
 
     def get_absolute_url(self):
         return reverse("catalog:degree_detail", kwargs={"slug": self.slug})
 
 
-class Milestone(CatalogEntry):
+class Milestone(CurriculumEntry):
     """A skill a learner proves with evidence (a Kaggle notebook, a merged pull request...)."""
 
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, help_text="Unique within its curriculum.")
     title = models.CharField(max_length=200)
     description = models.TextField(help_text="What the learner should show.")
     evidence_hint = models.CharField(
@@ -473,10 +856,17 @@ class Milestone(CatalogEntry):
     )
     position = models.PositiveIntegerField(default=0)
 
-    objects = SlugManager()
+    objects = CurriculumSlugManager.from_queryset(CurriculumRowQuerySet)()
 
     class Meta:
         ordering = ["position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["curriculum", "slug"],
+                name="milestone_slug_per_curriculum",
+                violation_error_message="This curriculum has a milestone with this slug already.",
+            ),
+        ]
 
     def get_absolute_url(self):
         return reverse("catalog:degree_list") + f"#milestone-{self.slug}"
@@ -494,8 +884,10 @@ class RequirementWording(NamedTuple):
 
 
 class RequirementManager(models.Manager):
-    def get_by_natural_key(self, slug, degree_slug):
-        return self.get(slug=slug, degree__slug=degree_slug)
+    def get_by_natural_key(self, slug, curriculum_slug, degree_slug):
+        return self.get(
+            slug=slug, degree__curriculum__slug=curriculum_slug, degree__slug=degree_slug
+        )
 
 
 def requirement_target(model, help_text):
@@ -573,6 +965,42 @@ class Requirement(models.Model):
         "catalog.resource",
         "catalog.topic",
     ]
+
+    def clean(self):
+        """What a requirement names belongs to its degree's curriculum: a topic or milestone of
+        it, or a resource listed in it."""
+        if self.degree_id is None:
+            return
+        curriculum_id = self.degree.curriculum_id
+        errors = {}
+        for name in ("topic", "milestone"):
+            target = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if target is not None and target.curriculum_id != curriculum_id:
+                errors[name] = f"“{target}” is in another curriculum than the degree."
+        if (
+            self.resource_id
+            and not self.resource.listings.filter(topic__curriculum_id=curriculum_id).exists()
+        ):
+            errors["resource"] = f"“{self.resource}” is not listed in the degree's curriculum."
+        if errors:
+            raise ValidationError(errors)
+
+    def target_url(self):
+        """Where a learner works on what it names: the milestone's or topic's page, or the
+        resource on its topic's page in the degree's curriculum (from `resource_topic_slug`,
+        which `Degree.objects.with_requirements()` reads with the requirement)."""
+        if self.resource_id is None:
+            return (self.milestone or self.topic).get_absolute_url()
+        if not hasattr(self, "resource_topic_slug"):
+            self.resource_topic_slug = (
+                self.resource.listings.filter(topic__curriculum_id=self.degree.curriculum_id)
+                .values_list("topic__slug", flat=True)
+                .first()
+            )
+        if self.resource_topic_slug is None:
+            return self.resource.get_absolute_url()
+        topic_url = reverse("catalog:topic_detail", kwargs={"slug": self.resource_topic_slug})
+        return f"{topic_url}#resource-{self.resource.slug}"
 
     def wording(self):
         """How the requirement reads, around the title of what it names (for a link to it)."""

@@ -1,10 +1,11 @@
 """Full-text search of the catalog: words matched by prefix and by stem, through synonyms and
 past typing slips, ranked, highlighted, and suggestions when nothing matches.
 
-A resource is found by its title, provider, kind, note, people and keywords, and by its
-topic's title, summary and guidance (so "eigen" finds the Linear Algebra resources, whose
-guidance speaks of eigenvalue decomposition). Every word of the query must match somewhere;
-title matches rank first, then provider, kind, note, people and keywords, then the topic's text.
+What search finds are listings (a resource in a curriculum's topic): a listing is found by its
+resource's title, provider, kind, note, people and keywords, and by its topic's title, summary
+and guidance (so "eigen" finds the Linear Algebra resources, whose guidance speaks of eigenvalue
+decomposition). Every word of the query must match somewhere; title matches rank first, then
+provider, kind, note, people and keywords, then the topic's text.
 
 What a word also finds (`expand_terms`, from the `SearchLexicon`):
 - its synonyms' expansions, curator-written (`catalog.SearchSynonym`): "svd" also finds the
@@ -16,8 +17,9 @@ What a word also finds (`expand_terms`, from the `SearchLexicon`):
 Two engines, one behaviour:
 - PostgreSQL: stored `tsvector` columns (`Resource.search_vector`, `Topic.search_vector`, with
   GIN indexes), queried with prefix and phrase `tsquery`s under the English stemmer.
-- SQLite: an FTS5 table (`catalog_resource_fts`, Porter stemmer) with one row per resource,
-  queried with prefix and phrase terms under the Porter stemmer.
+- SQLite: an FTS5 table (`catalog_resource_fts`, Porter stemmer) with one row per listing (its
+  resource's text and its topic's), queried with prefix and phrase terms under the Porter
+  stemmer.
 Database triggers keep the index exact through every kind of change (see `install_index`).
 """
 
@@ -275,14 +277,17 @@ def suggest_queries(words, lexicon):
 # Querying the engines -------------------------------------------------------------------------
 
 
-def search_resources(resources, terms):
-    """Narrow a Resource queryset to the matches of `terms` (`SearchTerms`), best first; all of
+def search_listings(listings, terms):
+    """Narrow a Listing queryset to the matches of `terms` (`SearchTerms`), best first; all of
     them, in curriculum order, if there are no terms."""
     if not terms:
-        return resources.order_by("topic__position", "topic__title", "position", "title")
+        return listings.order_by(*CURRICULUM_ORDER)
     if connection.vendor == "postgresql":
-        return _postgresql_search(resources, terms)
-    return _sqlite_search(resources, terms)
+        return _postgresql_search(listings, terms)
+    return _sqlite_search(listings, terms)
+
+
+CURRICULUM_ORDER = ("topic__position", "topic__title", "position", "resource__title")
 
 
 def _tsquery_alternative(words, weights):
@@ -299,22 +304,22 @@ def _tsquery(alternatives, weights=""):
     )
 
 
-def _postgresql_search(resources, terms):
+def _postgresql_search(listings, terms):
     every_alternative = [words for match in terms for words in match.alternatives]
 
     def matching(alternatives_of):
         condition = Q()
         for match in terms:
             term_query = _tsquery(alternatives_of(match))
-            condition &= Q(search_vector=term_query) | Q(topic__search_vector=term_query)
+            condition &= Q(resource__search_vector=term_query) | Q(topic__search_vector=term_query)
         return condition
 
     # Weight A is the title, B the provider, kind, note, people and keywords (see the triggers).
     return _ranked(
-        resources.filter(matching(lambda match: match.alternatives)),
+        listings.filter(matching(lambda match: match.alternatives)),
         exact_match=matching(lambda match: match.exact) if terms.has_slips else None,
-        title_match=Q(search_vector=_tsquery(every_alternative, "A")),
-        body_match=Q(search_vector=_tsquery(every_alternative, "B")),
+        title_match=Q(resource__search_vector=_tsquery(every_alternative, "A")),
+        body_match=Q(resource__search_vector=_tsquery(every_alternative, "B")),
     )
 
 
@@ -327,7 +332,7 @@ def _fts5_any(alternatives):
     return "(" + " OR ".join(_fts5_alternative(words) for words in alternatives) + ")"
 
 
-def _sqlite_search(resources, terms):
+def _sqlite_search(listings, terms):
     def matching_ids(match):
         return RawSQL(f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s", [match])
 
@@ -336,7 +341,7 @@ def _sqlite_search(resources, terms):
 
     any_term = _fts5_any([words for match in terms for words in match.alternatives])
     return _ranked(
-        resources.filter(id__in=matching_ids(every_term(lambda match: match.alternatives))),
+        listings.filter(id__in=matching_ids(every_term(lambda match: match.alternatives))),
         exact_match=(
             Q(id__in=matching_ids(every_term(lambda match: match.exact)))
             if terms.has_slips
@@ -347,7 +352,7 @@ def _sqlite_search(resources, terms):
     )
 
 
-def _ranked(resources, *, exact_match, title_match, body_match):
+def _ranked(listings, *, exact_match, title_match, body_match):
     """Matches without a typing slip first (when there are slips); then title matches, then
     provider, kind, note, people or keywords matches, then the topic's text alone; within
     each, curriculum order."""
@@ -357,14 +362,14 @@ def _ranked(resources, *, exact_match, title_match, body_match):
         default=Value(1),
         output_field=IntegerField(),
     )
-    order = ["-search_rank", "topic__position", "topic__title", "position", "title"]
+    order = ["-search_rank", *CURRICULUM_ORDER]
     if exact_match is not None:
         exact = Case(
             When(exact_match, then=Value(1)), default=Value(0), output_field=IntegerField()
         )
-        resources = resources.annotate(search_exact=exact)
+        listings = listings.annotate(search_exact=exact)
         order.insert(0, "-search_exact")
-    return resources.annotate(search_rank=rank).order_by(*order)
+    return listings.annotate(search_rank=rank).order_by(*order)
 
 
 # Keeping the index current -------------------------------------------------------------------
@@ -421,11 +426,12 @@ _POSTGRESQL_REBUILD = [
     "UPDATE catalog_topic SET search_vector = NULL",
 ]
 
-_SQLITE_ROWS_OF_RESOURCE = f"""
+_SQLITE_ROWS_OF_LISTING = f"""
     INSERT INTO {SQLITE_TABLE} (rowid, title, provider, note, people, keywords, topic_text)
-    SELECT r.id, r.title, r.provider || ' ' || r.kind, r.note, r.people, r.keywords,
+    SELECT l.id, r.title, r.provider || ' ' || r.kind, r.note, r.people, r.keywords,
            t.title || ' ' || t.summary || ' ' || t.guidance
-    FROM catalog_resource r JOIN catalog_topic t ON t.id = r.topic_id
+    FROM catalog_listing l
+    JOIN catalog_resource r ON r.id = l.resource_id JOIN catalog_topic t ON t.id = l.topic_id
 """
 _SQLITE_INSTALL = [
     f"""
@@ -433,36 +439,47 @@ _SQLITE_INSTALL = [
         {", ".join(SQLITE_COLUMNS)}, tokenize = 'porter unicode61 remove_diacritics 2')
     """,
     f"""
-    CREATE TRIGGER IF NOT EXISTS catalog_resource_fts_insert AFTER INSERT ON catalog_resource
-    BEGIN {_SQLITE_ROWS_OF_RESOURCE} WHERE r.id = NEW.id; END
+    CREATE TRIGGER IF NOT EXISTS catalog_listing_fts_insert AFTER INSERT ON catalog_listing
+    BEGIN {_SQLITE_ROWS_OF_LISTING} WHERE l.id = NEW.id; END
     """,
     f"""
-    CREATE TRIGGER IF NOT EXISTS catalog_resource_fts_update
-    AFTER UPDATE OF title, provider, kind, note, people, keywords, topic_id ON catalog_resource
+    CREATE TRIGGER IF NOT EXISTS catalog_listing_fts_update
+    AFTER UPDATE OF resource_id, topic_id ON catalog_listing
     BEGIN
       DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id;
-      {_SQLITE_ROWS_OF_RESOURCE} WHERE r.id = NEW.id;
+      {_SQLITE_ROWS_OF_LISTING} WHERE l.id = NEW.id;
     END
     """,
     f"""
-    CREATE TRIGGER IF NOT EXISTS catalog_resource_fts_delete AFTER DELETE ON catalog_resource
+    CREATE TRIGGER IF NOT EXISTS catalog_listing_fts_delete AFTER DELETE ON catalog_listing
     BEGIN DELETE FROM {SQLITE_TABLE} WHERE rowid = OLD.id; END
     """,
-    *(
-        f"""
-        CREATE TRIGGER IF NOT EXISTS catalog_topic_fts_{event.split()[0].lower()}
-        AFTER {event} ON catalog_topic
-        BEGIN
-          DELETE FROM {SQLITE_TABLE}
-          WHERE rowid IN (SELECT id FROM catalog_resource WHERE topic_id = NEW.id);
-          {_SQLITE_ROWS_OF_RESOURCE} WHERE r.topic_id = NEW.id;
-        END
-        """
-        for event in ("INSERT", "UPDATE OF title, summary, guidance")
-    ),
+    f"""
+    CREATE TRIGGER IF NOT EXISTS catalog_resource_fts_update
+    AFTER UPDATE OF title, provider, kind, note, people, keywords ON catalog_resource
+    BEGIN
+      DELETE FROM {SQLITE_TABLE}
+      WHERE rowid IN (SELECT id FROM catalog_listing WHERE resource_id = NEW.id);
+      {_SQLITE_ROWS_OF_LISTING} WHERE l.resource_id = NEW.id;
+    END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS catalog_topic_fts_update
+    AFTER UPDATE OF title, summary, guidance ON catalog_topic
+    BEGIN
+      DELETE FROM {SQLITE_TABLE}
+      WHERE rowid IN (SELECT id FROM catalog_listing WHERE topic_id = NEW.id);
+      {_SQLITE_ROWS_OF_LISTING} WHERE l.topic_id = NEW.id;
+    END
+    """,
 ]
-_SQLITE_REBUILD = [f"DELETE FROM {SQLITE_TABLE}", _SQLITE_ROWS_OF_RESOURCE]
+_SQLITE_REBUILD = [f"DELETE FROM {SQLITE_TABLE}", _SQLITE_ROWS_OF_LISTING]
+# Every trigger the index has had (those of a row per resource, before listings, too): a
+# migration drops them all, whichever schema it starts from.
 _SQLITE_TRIGGERS = [
+    "catalog_listing_fts_insert",
+    "catalog_listing_fts_update",
+    "catalog_listing_fts_delete",
     "catalog_resource_fts_insert",
     "catalog_resource_fts_update",
     "catalog_resource_fts_delete",
@@ -472,13 +489,21 @@ _SQLITE_TRIGGERS = [
 
 
 def drop_sqlite_triggers(apps, schema_editor):
-    """A migration step before SQLite rebuilds catalog_topic or catalog_resource: the
-    resource triggers name the topic table, so renaming a rebuilt table fails while they
-    exist. `install_index` puts them back after the migrate."""
+    """A migration step before SQLite rebuilds a table the index's triggers name (a trigger
+    naming another table stops the rebuild's rename). `install_index` puts them back after the
+    migrate."""
     if schema_editor.connection.vendor != "sqlite":
         return
     for name in _SQLITE_TRIGGERS:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def drop_sqlite_index(apps, schema_editor):
+    """`drop_sqlite_triggers`, and the index's table: for a migration after which the index's
+    rows mean something else. `install_index` makes and fills it again after the migrate."""
+    drop_sqlite_triggers(apps, schema_editor)
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP TABLE IF EXISTS {SQLITE_TABLE}")
 
 
 def install_index(connection):
@@ -496,7 +521,7 @@ def install_index(connection):
             _SQLITE_INSTALL,
             (
                 f"SELECT (SELECT count(*) FROM {SQLITE_TABLE}) "
-                "!= (SELECT count(*) FROM catalog_resource)"
+                "!= (SELECT count(*) FROM catalog_listing)"
             ),
         )
     else:
@@ -510,7 +535,7 @@ def install_index(connection):
 
 
 def rebuild_index(connection):
-    """Recompute the whole index from the topics and resources."""
+    """Recompute the whole index from the listings, their resources and topics."""
     statements = {"postgresql": _POSTGRESQL_REBUILD, "sqlite": _SQLITE_REBUILD}
     with connection.cursor() as cursor:
         for statement in statements.get(connection.vendor, []):

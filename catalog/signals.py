@@ -4,7 +4,7 @@ shell). (What makes cached pages stale is in `mlmath.invalidation`.)"""
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from catalog.models import Topic, prerequisite_cycle_error
+from catalog.models import Topic, prerequisites_error
 
 
 @receiver(m2m_changed, sender=Topic.prerequisites.through)
@@ -15,11 +15,11 @@ def reject_prerequisite_cycles(sender, instance, action, reverse, pk_set, **kwar
         # `instance` is becoming a prerequisite of each topic in pk_set.
         for topic in Topic.objects.filter(pk__in=pk_set):
             existing = set(topic.prerequisites.values_list("pk", flat=True))
-            error = prerequisite_cycle_error(topic, existing | {instance.pk})
+            error = prerequisites_error(topic, existing | {instance.pk})
             if error:
                 raise error
         return
     existing = set(instance.prerequisites.values_list("pk", flat=True))
-    error = prerequisite_cycle_error(instance, existing | set(pk_set))
+    error = prerequisites_error(instance, existing | set(pk_set))
     if error:
         raise error

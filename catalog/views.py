@@ -1,4 +1,7 @@
-"""Public catalog pages: the curriculum, one topic, the degrees, and search."""
+"""Public catalog pages: the curriculum, one topic, the degrees, and search.
+
+Each shows the default curriculum (`DEFAULT_CURRICULUM`): its topics, degrees and listings,
+scoped by `in_default_curriculum()` in the query that reads them."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Window
@@ -7,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from catalog.forms import SearchForm
-from catalog.models import Degree, Requirement, Resource, Topic, search_lexicon
+from catalog.models import Degree, Listing, Requirement, Topic, search_lexicon
 from catalog.search import suggest_queries
 from mlmath.caching import cache_page, cached_for_catalog_version
 
@@ -62,7 +65,13 @@ def topic_for_page(slug):
     from learners (`Topic.objects.shown_to_learners`) is not found."""
 
     def read():
-        topic = Topic.objects.with_published_counts().shown_to_learners().filter(slug=slug).first()
+        topic = (
+            Topic.objects.in_default_curriculum()
+            .with_published_counts()
+            .shown_to_learners()
+            .filter(slug=slug)
+            .first()
+        )
         if topic is not None:
             topic.shown_prerequisites = list(topic.prerequisites.shown_to_learners())
             topic.previous_topic, topic.next_topic = topic.neighbours()
@@ -77,17 +86,22 @@ def topic_for_page(slug):
 @require_safe
 @cache_page
 def catalog_index(request):
+    topics_shown = Topic.objects.in_default_curriculum().shown_to_learners()
+
     def topics():
-        preview = Resource.objects.published().order_by("position", "title")
+        preview = (
+            Listing.objects.published()
+            .select_related("resource")
+            .order_by("position", "resource__title")
+        )
         return (
-            Topic.objects.with_published_counts()
-            .shown_to_learners()
+            topics_shown.with_published_counts()
             .order_by("position", "title")
             .prefetch_related(
                 Prefetch(
-                    "resources",
+                    "listings",
                     queryset=preview[:RESOURCES_PER_TOPIC_PREVIEW],
-                    to_attr="preview_resources",
+                    to_attr="preview_listings",
                 )
             )
         )
@@ -96,10 +110,12 @@ def catalog_index(request):
         "topics",
         topics,
         TOPICS_PER_PAGE,
-        count=cached_for_catalog_version("topic-count", Topic.objects.shown_to_learners().count),
+        count=cached_for_catalog_version("topic-count", topics_shown.count),
         number=request.GET.get("page"),
     )
-    degrees = cached_for_catalog_version("degrees", lambda: list(Degree.objects.all()))
+    degrees = cached_for_catalog_version(
+        "degrees", lambda: list(Degree.objects.in_default_curriculum())
+    )
     return render(request, "catalog/index.html", {"page": page, "degrees": degrees})
 
 
@@ -109,7 +125,11 @@ def topic_detail(request, slug):
     topic = topic_for_page(slug)
     page = cached_page(
         f"topic:{slug}:resources",
-        lambda: topic.resources.published().order_by("position", "title"),
+        lambda: (
+            topic.listings.published()
+            .select_related("resource")
+            .order_by("position", "resource__title")
+        ),
         RESOURCES_PER_PAGE,
         count=topic.published_resource_count,
         number=request.GET.get("page"),
@@ -122,7 +142,7 @@ def degrees_with_requirements():
     (`includes_degree`) and above it (`higher_degree`); read once per catalog version."""
 
     def read():
-        degrees = list(Degree.objects.with_requirements())
+        degrees = list(Degree.objects.in_default_curriculum().with_requirements())
         lower_degrees, higher_degrees = [None, *degrees][:-1], [*degrees[1:], None][: len(degrees)]
         for lower, degree, higher in zip(lower_degrees, degrees, higher_degrees, strict=True):
             degree.includes_degree, degree.higher_degree = lower, higher
@@ -131,24 +151,25 @@ def degrees_with_requirements():
     return cached_for_catalog_version("degrees-with-requirements", read)
 
 
-def required_resources(degree):
-    """The published resources the degree's own requirements name or count (a topic's), in
-    curriculum order: what a learner's page of the degree shows as cards. Read once per catalog
-    version and process."""
+def required_listings(degree):
+    """The listings in the degree's curriculum of the published resources its own requirements
+    name or count (a topic's), in curriculum order: what a learner's page of the degree shows as
+    cards. Read once per catalog version and process."""
 
     def read():
         requirements = Requirement.objects.filter(degree=degree)
         return list(
-            Resource.objects.published()
+            Listing.objects.in_curriculum(degree.curriculum_id)
+            .published()
             .filter(
-                Q(pk__in=requirements.values("resource_id"))
+                Q(resource_id__in=requirements.values("resource_id"))
                 | Q(topic_id__in=requirements.values("topic_id"))
             )
-            .select_related("topic")
-            .order_by("topic__position", "topic__title", "topic_id", "position", "title")
+            .select_related("resource", "topic")
+            .in_curriculum_order()
         )
 
-    return cached_for_catalog_version(f"degree:{degree.slug}:resources", read)
+    return cached_for_catalog_version(f"degree:{degree.pk}:listings", read)
 
 
 @require_safe
@@ -174,9 +195,7 @@ def degree_detail(request, slug):
             "lower_degree": degree.includes_degree,
             "higher_degree": degree.higher_degree,
             # Only a learner's page shows them, with their progress (progress_tags).
-            "required_resources": required_resources(degree)
-            if request.user.is_authenticated
-            else [],
+            "required_listings": required_listings(degree) if request.user.is_authenticated else [],
         },
     )
 
@@ -188,8 +207,9 @@ def search(request):
     page = None
     suggestions = []
     if form.is_valid():
-        resources = form.filter(Resource.objects.published().select_related("topic"))
-        page = WindowCountPaginator(resources, SEARCH_RESULTS_PER_PAGE).get_page(
+        listings = Listing.objects.in_default_curriculum().published()
+        listings = form.filter(listings.select_related("resource", "topic"))
+        page = WindowCountPaginator(listings, SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
         if not page.paginator.count and form.terms:

@@ -364,7 +364,8 @@ def scenario_catalog_edit(cluster):
     outcome = Outcome("6. catalog edit on app 1, read on app 2")
     resource_id, _old_title, topic_slug = cluster.query(
         "SELECT r.id, r.title, t.slug FROM catalog_resource r "
-        "JOIN catalog_topic t ON t.id = r.topic_id WHERE r.is_published ORDER BY r.id LIMIT 1",
+        "JOIN catalog_listing l ON l.resource_id = r.id JOIN catalog_topic t ON t.id = l.topic_id "
+        "WHERE r.is_published ORDER BY r.id LIMIT 1",
     )[0]
     topic_path = f"/topics/{topic_slug}/"
     readers = [app_browser(cluster, 1, 150 + n) for n in range(2 * cluster.workers)]

@@ -3,9 +3,9 @@
 Two version tokens key every cached render (`mlmath.versions`): the catalog's, and each
 learner's. A change replaces the token of what it changed:
 
-- a topic, resource, degree, milestone, requirement or search synonym saved or deleted, by
-  anyone (the admin, the importer, `loaddata`'s raw saves, the shell): the catalog's
-  (`catalog_row_changed`);
+- a curriculum, topic, resource, listing, degree, milestone, requirement or search synonym
+  saved or deleted, by anyone (the admin, the importer, `loaddata`'s raw saves, the shell):
+  the catalog's (`catalog_row_changed`);
 - a topic's prerequisites added, removed or cleared: the catalog's (`prerequisites_changed`);
 - a learner's progress, activity or evidence saved or deleted: that learner's
   (`learner_row_changed`), and so is their account or profile saved (`account_changed`,
@@ -76,8 +76,10 @@ def profile_changed(sender, instance, **kwargs):
 
 # Named by label, so that this module, below every app, imports none of their models.
 CATALOG_MODELS = (
+    "catalog.Curriculum",
     "catalog.Topic",
     "catalog.Resource",
+    "catalog.Listing",
     "catalog.Degree",
     "catalog.Milestone",
     "catalog.Requirement",

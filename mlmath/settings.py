@@ -292,6 +292,10 @@ BADGES_SIGNING_KEY_FILE = os.environ.get("BADGES_SIGNING_KEY_FILE", "") or (
     str(BASE_DIR / "var" / "badges-signing-keys.pem") if DEBUG else ""
 )
 
+# The curriculum the site shows at `/` (its topics, degrees and search), by slug; the
+# migration that introduced curricula placed the existing catalog in it (docs/curators.md).
+DEFAULT_CURRICULUM = os.environ.get("DEFAULT_CURRICULUM", "ml-math")
+
 # The link checker (catalog/links.py) never connects to a private, loopback, link-local,
 # reserved or multicast address, except in these networks (comma-separated CIDR, e.g.
 # 10.20.0.0/16 for a catalog of intranet links; empty, the default: none).

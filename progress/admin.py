@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from catalog.models import Listing
 from progress import services
 from progress.models import (
     PUBLIC_REVOCATION_REASON,
@@ -30,7 +31,7 @@ from progress.models import (
 @admin.register(ResourceProgress)
 class ResourceProgressAdmin(admin.ModelAdmin):
     list_display = ["learner", "resource", "status", "completed_at", "updated_at"]
-    list_filter = ["status", ("resource__topic", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["status", ("resource__listings__topic", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["learner", "resource"]
     search_fields = ["learner__username", "learner__email", "resource__title"]
     raw_id_fields = ["learner", "resource"]
@@ -44,8 +45,8 @@ class KnownResourceAdmin(admin.ModelAdmin):
     with a reason, from the learner's awards (linked on each row)."""
 
     list_display = ["learner", "resource", "topic", "updated_at", "known_by_learner", "awards"]
-    list_filter = [("resource__topic", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["learner", "resource__topic"]
+    list_filter = [("resource__listings__topic", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["learner", "resource"]
     search_fields = ["learner__username", "learner__email", "resource__title"]
     date_hierarchy = "updated_at"
     fields = ["learner", "resource", "started_at", "updated_at"]  # never the private note
@@ -59,14 +60,30 @@ class KnownResourceAdmin(admin.ModelAdmin):
             .annotate(count=Count("pk"))
             .values("count")
         )
-        return super().get_queryset(request).annotate(known_by_learner=Subquery(known_by_learner))
+        main_listing = Listing.objects.filter(resource=OuterRef("resource")).main_first()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                known_by_learner=Subquery(known_by_learner),
+                topic_position=Subquery(main_listing.values("topic__position")[:1]),
+            )
+            .prefetch_related(
+                Prefetch(
+                    "resource__listings",
+                    queryset=Listing.objects.main_first().select_related("topic"),
+                )
+            )
+        )
 
     def has_add_permission(self, request):
         return False  # learners mark what they know; curators only review it (view permission)
 
-    @admin.display(description="topic", ordering="resource__topic__position")
+    @admin.display(description="topic", ordering="topic_position")
     def topic(self, known):
-        return known.resource.topic
+        """Where the resource is listed in the default curriculum (else the first curriculum)."""
+        listing = known.resource.main_listing
+        return listing.topic if listing else "—"
 
     @admin.display(description="known by this learner", ordering="known_by_learner")
     def known_by_learner(self, known):

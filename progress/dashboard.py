@@ -1,10 +1,12 @@
-"""Everything the learner's dashboard shows, gathered in a fixed number of queries."""
+"""Everything the learner's dashboard shows, gathered in a fixed number of queries: the
+default curriculum's topics, degrees and next up (`in_default_curriculum()`), and the
+learner's activity."""
 
 from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
 
-from catalog.models import Milestone, Resource, Topic
+from catalog.models import Listing, Milestone, Topic, default_curriculum_slug
 from progress.curriculum import CurriculumItem, NextStep, next_up
 from progress.degrees import (
     DegreeResult,
@@ -13,6 +15,7 @@ from progress.degrees import (
     load_degree_specs,
     next_degree,
     percent_done,
+    specs_in_curriculum,
 )
 from progress.learner import TopicProgress
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
@@ -22,10 +25,11 @@ RECENT_ACTIVITY_COUNT = 8
 
 
 class NextUpItem(NamedTuple):
-    """An item of next up: its step, and the resource or milestone it names."""
+    """An item of next up: its step, and the resource (as listed in the curriculum) or the
+    milestone it names."""
 
     step: NextStep
-    resource: Resource | None
+    listing: Listing | None
     milestone: Milestone | None
 
 
@@ -43,7 +47,9 @@ def build_dashboard(learner_progress):
     credit = learner_progress.credit
 
     topics = list(
-        learner_progress.with_done_counts(Topic.objects.with_published_counts())
+        learner_progress.with_done_counts(
+            Topic.objects.in_default_curriculum().with_published_counts()
+        )
         .order_by("position", "title")
         .prefetch_related("prerequisites")
     )
@@ -55,15 +61,20 @@ def build_dashboard(learner_progress):
         if topic.published_resource_count
     ]
 
-    learner_status = ResourceProgress.objects.for_learner(learner).filter(resource=OuterRef("pk"))
+    learner_status = ResourceProgress.objects.for_learner(learner).filter(
+        resource=OuterRef("resource")
+    )
     curriculum = list(
-        Resource.objects.published()
+        Listing.objects.in_default_curriculum()
+        .published()
         .annotate(status=Subquery(learner_status.values("status")[:1]))
-        .order_by("topic__position", "topic__title", "topic_id", "position", "title")
-        .values_list("id", "topic_id", "status")
+        .in_curriculum_order()
+        .values_list("resource_id", "topic_id", "status")
     )
     in_progress_ids = {rid for rid, _, status in curriculum if status == Status.IN_PROGRESS}
-    degree_results = credit.evaluate(load_degree_specs())
+    degree_results = credit.evaluate(
+        specs_in_curriculum(load_degree_specs(), default_curriculum_slug())
+    )
     next_steps = next_up(
         [CurriculumItem(resource_id, topic_id) for resource_id, topic_id, _ in curriculum],
         {topic.pk: {p.pk for p in topic.prerequisites.all()} for topic in topics},
@@ -72,17 +83,25 @@ def build_dashboard(learner_progress):
         degree_results=degree_results,
         limit=NEXT_UP_COUNT,
     )
-    next_resources = Resource.objects.select_related("topic").in_bulk(
-        [step.resource_id for step in next_steps if step.resource_id is not None]
-    )
-    milestones = list(Milestone.objects.all())
+    next_listings = {
+        listing.resource_id: listing
+        for listing in Listing.objects.in_default_curriculum()
+        .filter(resource_id__in=[s.resource_id for s in next_steps if s.resource_id is not None])
+        .select_related("resource", "topic")
+    }
+    milestones = list(Milestone.objects.in_default_curriculum())
     milestone_by_id = {milestone.pk: milestone for milestone in milestones}
 
     evidence_states = {
         milestone_id: evidence.state
         for milestone_id, evidence in learner_progress.evidence_by_milestone_id.items()
     }
-    awards = {award.degree.slug: award for award in learner_progress.awards}
+    shown_degree_ids = {result.degree.id for result in degree_results}
+    awards = {
+        award.degree.slug: award
+        for award in learner_progress.awards
+        if award.degree_id in shown_degree_ids
+    }
     degree_rows = []
     for result in degree_results:
         award = awards.get(result.degree.slug)
@@ -112,7 +131,7 @@ def build_dashboard(learner_progress):
         "milestones": milestones,
         "next_up": [
             NextUpItem(
-                step, next_resources.get(step.resource_id), milestone_by_id.get(step.milestone_id)
+                step, next_listings.get(step.resource_id), milestone_by_id.get(step.milestone_id)
             )
             for step in next_steps
         ],

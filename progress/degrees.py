@@ -7,17 +7,18 @@ catalog into the plain shapes `evaluate_degrees` takes; each runs a fixed number
 `degree_credit(learner).evaluate(load_degree_specs())` is what the award service and the
 dashboard both ask (`credit_from_rows` counts the same from rows a page loaded already).
 The smaller rules beside them are asked by every page that shows them:
-`cumulative_requirements` (what a degree asks, with what it inherits), `next_degree` (the
-degree a learner works toward), `resources_to_meet` (which resources would meet it, the study
-plan's and next up's), `award_standing` (how an award's evidence holds up) and `percent_done`
-(every bar's and pill's percent).
+`cumulative_requirements` (what a degree asks, with what it inherits), `specs_in_curriculum`
+(the degrees a page about one curriculum shows), `next_degree` (the degree a learner works
+toward), `resources_to_meet` (which resources would meet it, the study plan's and next up's),
+`award_standing` (how an award's evidence holds up) and `percent_done` (every bar's and pill's
+percent).
 """
 
 from dataclasses import dataclass, field
 
 from django.db import models
 
-from catalog.models import Degree, Resource, resource_placements
+from catalog.models import Degree, Listing, resource_placements
 from mlmath.caching import cached_for_catalog_version
 from progress.models import Evidence, Status, is_accepted, is_done
 from progress.statements import learner_credit_values
@@ -44,10 +45,13 @@ class RequirementSpec:
 
 @dataclass(frozen=True)
 class DegreeSpec:
-    slug: str
+    slug: str  # unique within its curriculum
     title: str
-    rank: int
+    rank: int  # within its curriculum
     requirements: tuple[RequirementSpec, ...] = ()
+    id: int | None = None  # the Degree's
+    curriculum_id: int | None = None
+    curriculum_slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,10 +258,10 @@ def evaluate_degrees(done_resource_ids, degrees, evidenced_milestone_ids=(), kno
             degree=degree,
             requirements=tuple(
                 evaluate_requirement(spec, done, evidenced, known)
-                for spec in cumulative_requirements(degrees, degree.rank)
+                for spec in cumulative_requirements(degrees, degree.rank, degree.curriculum_id)
             ),
         )
-        for degree in sorted(degrees, key=lambda d: d.rank)
+        for degree in sorted(degrees, key=lambda d: (d.curriculum_slug, d.rank))
     ]
 
 
@@ -271,15 +275,22 @@ def requirement_resource_ids(requirements):
     return ids
 
 
-def cumulative_requirements(degrees, rank):
-    """What the degree of `rank` asks: the requirements of every lower degree, lowest first,
-    then its own (degrees are cumulative). `degrees` are DegreeSpecs."""
+def cumulative_requirements(degrees, rank, curriculum_id=None):
+    """What the degree of `rank` in the curriculum of `curriculum_id` asks: the requirements of
+    every lower degree of that curriculum, lowest first, then its own (degrees are cumulative).
+    `degrees` are DegreeSpecs."""
     return tuple(
         requirement
         for degree in sorted(degrees, key=lambda d: d.rank)
-        if degree.rank <= rank
+        if degree.curriculum_id == curriculum_id and degree.rank <= rank
         for requirement in degree.requirements
     )
+
+
+def specs_in_curriculum(degrees, curriculum_slug):
+    """Those of `degrees` (DegreeSpecs) of one curriculum, by its slug: what a page about that
+    curriculum evaluates and shows, and what its next degree is chosen among."""
+    return [degree for degree in degrees if degree.curriculum_slug == curriculum_slug]
 
 
 def next_degree(results, held_slugs=()):
@@ -322,8 +333,10 @@ def highest_met(results):
 
 
 def load_degree_specs():
-    """The catalog's degrees as DegreeSpecs: three queries whatever the catalog's size, once per
-    catalog version and process (they change only when the catalog does)."""
+    """The catalog's degrees, of every curriculum, as DegreeSpecs: three queries whatever the
+    catalog's size, once per catalog version and process (they change only when the catalog
+    does). A page about one curriculum keeps its own (`specs_in_curriculum`); awards are
+    recorded for every curriculum's."""
     return cached_for_catalog_version("degree-specs", read_degree_specs)
 
 
@@ -332,7 +345,9 @@ def read_degree_specs():
     topic_ids = {r.topic_id for d in degrees for r in d.requirements.all() if r.topic_id}
     published_by_topic = {}
     for topic_id, resource_id in (
-        Resource.objects.published().filter(topic_id__in=topic_ids).values_list("topic_id", "id")
+        Listing.objects.published()
+        .filter(topic_id__in=topic_ids)
+        .values_list("topic_id", "resource_id")
     ):
         published_by_topic.setdefault(topic_id, set()).add(resource_id)
     return [
@@ -344,6 +359,9 @@ def read_degree_specs():
                 _requirement_spec(requirement, published_by_topic)
                 for requirement in degree.requirements.all()
             ),
+            id=degree.pk,
+            curriculum_id=degree.curriculum_id,
+            curriculum_slug=degree.curriculum.slug,
         )
         for degree in degrees
     ]
@@ -354,7 +372,7 @@ def _requirement_spec(requirement, published_by_topic):
     return RequirementSpec(
         key=f"{requirement.degree_id}:{requirement.slug}",
         description=requirement.describe(),
-        url=(milestone or resource or topic).get_absolute_url(),
+        url=requirement.target_url(),
         milestone_id=requirement.milestone_id,
         milestone_title=milestone.title if milestone else "",
         milestone_slug=milestone.slug if milestone else "",

@@ -99,7 +99,7 @@ class LearnerProgress:
         for resource_id, status in self.statuses.items():
             placement = placements.get(resource_id)
             if placement is not None and is_done(status, placement.is_published):
-                done[placement.topic_id] += 1
+                done.update(placement.topic_ids)
         return dict(done)
 
     def done_in_topic(self, topic):
@@ -121,8 +121,8 @@ class LearnerProgress:
         done_in_topic = (
             ResourceProgress.objects.for_learner(self.learner)
             .done()
-            .filter(resource__topic=OuterRef("pk"))
-            .values("resource__topic")
+            .filter(resource__listings__topic=OuterRef("pk"))
+            .values("resource__listings__topic")
             .annotate(count=Count("pk"))
             .values("count")
         )

@@ -21,16 +21,12 @@ def record_new_awards(*, learner, now=None, credit=None):
     """
     now = now or timezone.now()
     credit = credit or degree_credit(learner)
-    met_slugs = {
-        result.degree.slug for result in credit.evaluate(load_degree_specs()) if result.met
-    }
-    if not met_slugs:
+    met_ids = {result.degree.id for result in credit.evaluate(load_degree_specs()) if result.met}
+    if not met_ids:
         return []
     # A revoked award is not held: meeting the degree again records a new award.
-    held = set(
-        DegreeAward.objects.for_learner(learner).valid().values_list("degree__slug", flat=True)
-    )
-    new_degrees = Degree.objects.filter(slug__in=met_slugs - held)
+    held = set(DegreeAward.objects.for_learner(learner).valid().values_list("degree_id", flat=True))
+    new_degrees = Degree.objects.filter(pk__in=met_ids - held)
     awards = [DegreeAward(learner=learner, degree=degree, awarded_at=now) for degree in new_degrees]
     # ignore_conflicts: a racing request may have recorded the same award a moment ago.
     DegreeAward.objects.bulk_create(awards, ignore_conflicts=True)

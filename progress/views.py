@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from catalog.models import Milestone, Resource
+from catalog.models import Listing, Milestone, main_first_key
 from mlmath.caching import cache_page, cached_for_catalog_version
 from progress import services
 from progress.context_processors import EARNED_MESSAGE_TAG, first_safe_url, with_fragment
@@ -53,30 +53,33 @@ def dashboard(request):
     return render(request, "progress/dashboard.html", context)
 
 
-def published_resource(slug):
-    """The published resource, with its topic and the topic's published resources' ids; read
-    once per catalog version and process, as every learner marks the same resources."""
-    resource = cached_for_catalog_version(f"published-resource:{slug}", lambda: read_resource(slug))
-    if resource is None:
+def published_listing(slug):
+    """Where the published resource `slug` is marked from: its main listing (in the default
+    curriculum, else the first that lists it), knowing its topic's published resources' ids;
+    read once per catalog version and process, as every learner marks the same resources."""
+    listing = cached_for_catalog_version(f"published-listing:{slug}", lambda: read_listing(slug))
+    if listing is None:
         raise Http404("No published resource here.")
-    return resource
+    return listing
 
 
-def read_resource(slug):
-    """In one query, every published resource of the topic that publishes `slug`: the one
-    asked for is returned, knowing its topic's published resources (`topic_published_ids`,
-    so a completion's topic bar is counted from the credit the award check read)."""
-    same_topic = (
-        Resource.objects.published()
-        .select_related("topic")
-        .filter(topic__resources__slug=slug, topic__resources__is_published=True)
+def read_listing(slug):
+    """In one query, every published listing of the topics that list `slug`: the main one of
+    `slug` is returned, knowing its topic's published resources (`topic_published_ids`, so a
+    completion's topic bar is counted from the credit the award check read)."""
+    in_same_topics = list(
+        Listing.objects.published()
+        .select_related("resource", "topic__curriculum")
+        .filter(topic__listings__resource__slug=slug, topic__listings__resource__is_published=True)
     )
-    resources = list(same_topic)
-    resource = next((resource for resource in resources if resource.slug == slug), None)
-    if resource is not None:
-        resource.topic_published_ids = frozenset(resource.pk for resource in resources)
-        resource.topic_published_count = len(resources)
-    return resource
+    own = [listing for listing in in_same_topics if listing.resource.slug == slug]
+    if not own:
+        return None
+    listing = min(own, key=main_first_key)
+    same_topic = [other for other in in_same_topics if other.topic_id == listing.topic_id]
+    listing.topic_published_ids = frozenset(other.resource_id for other in same_topic)
+    listing.topic_published_count = len(same_topic)
+    return listing
 
 
 def highest_new_award(written):
@@ -93,15 +96,16 @@ def back_with_message(request, confirmation, *, default, fragment, earned=False)
     return redirect(with_fragment(url, EARNED_REGION_ID if earned else fragment))
 
 
-def resource_response(request, resource, written, confirmation):
-    """For HTMX, the resource's card rendered from the row just written, with the topic's bar
+def resource_response(request, listing, written, confirmation):
+    """For HTMX, the resource's card rendered from the row just written, with its topic's bar
     when what counts changed and, when a degree was earned (awards are never taken back by a
     status change), the header badge and the earned panel, all out of band; otherwise back to
     the resource on the page, saying `confirmation`."""
     new_award = highest_new_award(written)
     if request.htmx:
         context = {
-            "resource": resource,
+            "resource": listing.resource,
+            "listing": listing,
             "progress": written.row,
             "credit_changed": written.credit_changed,
             "new_award": new_award,
@@ -109,16 +113,16 @@ def resource_response(request, resource, written, confirmation):
         }
         if written.credit_changed:  # a write that counts read the credit: no query needed
             context["done_in_topic"] = (
-                written.credit.done_among(resource.topic_published_ids)
+                written.credit.done_among(listing.topic_published_ids)
                 if written.credit is not None
-                else LearnerProgress(request.user).done_among(resource.topic_published_ids)
+                else LearnerProgress(request.user).done_among(listing.topic_published_ids)
             )
         return render(request, "progress/resource_changed.html", context)
     return back_with_message(
         request,
         confirmation,
-        default=resource.get_absolute_url(),
-        fragment=f"resource-{resource.slug}",
+        default=listing.get_absolute_url(),
+        fragment=f"resource-{listing.resource.slug}",
         earned=new_award is not None,
     )
 
@@ -126,7 +130,8 @@ def resource_response(request, resource, written, confirmation):
 @require_POST
 @learner_required
 def set_status(request, slug):
-    resource = published_resource(slug)
+    listing = published_listing(slug)
+    resource = listing.resource
     form = StatusForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(
@@ -138,17 +143,19 @@ def set_status(request, slug):
         learner=request.user, resource=resource, status=form.cleaned_data["status"]
     )
     confirmation = f"{resource.title}: {written.row.get_status_display().lower()}."
-    return resource_response(request, resource, written, confirmation)
+    return resource_response(request, listing, written, confirmation)
 
 
 @require_POST
 @learner_required
 def update_note(request, slug):
-    resource = published_resource(slug)
+    listing = published_listing(slug)
+    resource = listing.resource
     form = NoteForm(request.POST, resource=resource)
     if not form.is_valid():
         context = {
             "resource": resource,
+            "listing": listing,
             "progress": ResourceProgress.objects.filter(
                 learner=request.user, resource=resource
             ).first(),
@@ -160,7 +167,7 @@ def update_note(request, slug):
         learner=request.user, resource=resource, note=form.cleaned_data["note"]
     )
     confirmation = f"Your note on {resource.title} is {'saved' if written.row.note else 'removed'}."
-    return resource_response(request, resource, written, confirmation)
+    return resource_response(request, listing, written, confirmation)
 
 
 def milestone_response(request, milestone, written, confirmation):
@@ -188,7 +195,7 @@ def milestone_response(request, milestone, written, confirmation):
 @require_POST
 @learner_required
 def submit_evidence(request, slug):
-    milestone = get_object_or_404(Milestone, slug=slug)
+    milestone = get_object_or_404(Milestone.objects.in_default_curriculum(), slug=slug)
     form = EvidenceForm(request.POST, milestone=milestone)
     if not form.is_valid():
         context = {
@@ -210,7 +217,7 @@ def submit_evidence(request, slug):
 @require_POST
 @learner_required
 def withdraw_evidence(request, slug):
-    milestone = get_object_or_404(Milestone, slug=slug)
+    milestone = get_object_or_404(Milestone.objects.in_default_curriculum(), slug=slug)
     services.withdraw_evidence(learner=request.user, milestone=milestone)
     withdrawn = services.WriteResult(row=None, credit_changed=True)
     return milestone_response(

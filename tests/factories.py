@@ -2,65 +2,118 @@
 
 Every recipe makes a valid row with a unique slug, title and URL, so a test names only the
 fields it is about: `make_topic(title="Calculus")`, `make_resource(topic, is_published=False)`.
+Topics, degrees and milestones go in the default curriculum (`DEFAULT_CURRICULUM`, made when a
+flushed database has none) unless a test gives another (`make_curriculum()`); a resource is
+made with its listing in a topic (`make_resource(topic, position=3)`).
 Learners are made with a real password (`PASSWORD`), and their progress goes through the same
 services the views call, so awards and activity are recorded as they would be for a user.
 """
 
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from model_bakery.recipe import Recipe, foreign_key, seq
 
 from badges.ob3 import CredentialFacts, recipient_identity_hash
-from catalog.models import Degree, Milestone, Requirement, Resource, SearchSynonym, Topic
+from catalog.models import (
+    Curriculum,
+    Degree,
+    Listing,
+    Milestone,
+    Requirement,
+    Resource,
+    SearchSynonym,
+    Topic,
+)
 from mlmath.invalidation import bump_catalog_version
 from progress.models import DegreeAward, Evidence
 from progress.services import review_evidence, set_resource_status, submit_evidence
 
 PASSWORD = "correct-horse-battery-staple-42"
 
-topic = Recipe(Topic, slug=seq("topic-"), title=seq("Topic "), position=seq(0))
+
+def default_curriculum():
+    """The default curriculum: the one the migrations made, or (after a test flushed the
+    database) a new one of the same slug, as `loaddata catalog` would make it."""
+    curriculum, _ = Curriculum.objects.get_or_create(
+        slug=settings.DEFAULT_CURRICULUM,
+        defaults={"title": "The math you need for machine learning", "is_published": True},
+    )
+    return curriculum
+
+
+curriculum = Recipe(
+    Curriculum, slug=seq("curriculum-"), title=seq("Curriculum "), is_published=True
+)
+topic = Recipe(
+    Topic,
+    curriculum=default_curriculum,
+    slug=seq("topic-"),
+    title=seq("Topic "),
+    position=seq(0),
+)
 resource = Recipe(
     Resource,
-    topic=foreign_key(topic),
     slug=seq("resource-"),
     title=seq("Resource "),
     url=seq("https://example.org/resources/"),
-    position=seq(0),
     is_published=True,
 )
+listing_positions = seq(0)
 milestone = Recipe(
     Milestone,
+    curriculum=default_curriculum,
     slug=seq("milestone-"),
     title=seq("Milestone "),
     description="Show your work.",
     position=seq(0),
 )
 # Ranks start high so they never collide with the ranks tests give on purpose (1, 2, 3).
-degree = Recipe(Degree, slug=seq("degree-"), title=seq("Degree "), rank=seq(100))
+degree = Recipe(
+    Degree, curriculum=default_curriculum, slug=seq("degree-"), title=seq("Degree "), rank=seq(100)
+)
 requirement = Recipe(Requirement, degree=foreign_key(degree), slug=seq("requirement-"))
 # Terms are one lower-case word (a database constraint).
 search_synonym = Recipe(SearchSynonym, term=seq("term"), expansions="an expansion")
 
 
 # `make_x(**fields)` makes one row; the functions below also take the parent row positionally.
+make_curriculum = curriculum.make
 make_topic = topic.make
 make_milestone = milestone.make
 make_degree = degree.make
 make_search_synonym = search_synonym.make
 
 
-def make_resource(topic=None, **fields):
-    if topic is not None:
-        fields["topic"] = topic
-    return resource.make(**fields)
+def make_resource(topic=None, *, position=None, **fields):
+    """A resource listed in `topic` (a new topic of the default curriculum if None) at
+    `position` (after the ones made before it if None); `topic=False` lists it nowhere."""
+    made = resource.make(**fields)
+    if topic is not False:
+        list_resource(made, topic or make_topic(), position=position)
+    return made
 
 
-def make_resources(topic, count, **fields):
-    """Many published resources of one topic, in a single INSERT, then cached catalog pages
-    made stale, as every bulk writer must (a bulk write sends no signals)."""
-    resources = Resource.objects.bulk_create(
-        resource.prepare(topic=topic, _quantity=count, **fields)
+def list_resource(resource, topic, *, position=None):
+    """List `resource` in `topic` too (another curriculum's, say); return the listing."""
+    if position is None:
+        position = next(listing_positions)
+    return Listing.objects.create(resource=resource, topic=topic, position=position)
+
+
+def make_resources(topic, count, *, position=None, **fields):
+    """Many published resources listed in one topic (all at `position` if given), in two
+    INSERTs, then cached catalog pages made stale, as every bulk writer must (a bulk write
+    sends no signals)."""
+    resources = Resource.objects.bulk_create(resource.prepare(_quantity=count, **fields))
+    Listing.objects.bulk_create(
+        Listing(
+            resource=made,
+            topic=topic,
+            position=next(listing_positions) if position is None else position,
+        )
+        for made in resources
     )
     bump_catalog_version()
     return resources

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.canonical import canonical_url
 from catalog.models import Resource
 from mlmath.invalidation import bump_learner
 from progress.models import Activity, ResourceProgress, Status
@@ -90,16 +91,17 @@ def match_resources(rows):
     Only published resources match: an unpublished one is invisible to learners, so a file
     naming it must neither reveal it nor record progress on it (it is reported as unknown).
     """
-    urls = {row.url for row in rows if row.url}
+    # A URL in any spelling: a file exported before URLs were stored canonical says "www.".
+    urls = {url for row in rows if row.url for url in (row.url, canonical_url(row.url))}
     slugs = {row.slug for row in rows if row.slug}
     published = Resource.objects.published()
     by_url = {r.url: r for r in published.filter(url__in=urls)}
     by_slug = {r.slug: r for r in published.filter(slug__in=slugs)}
-    return {
-        i: by_url.get(row.url) or by_slug.get(row.slug)
-        for i, row in enumerate(rows)
-        if by_url.get(row.url) or by_slug.get(row.slug)
-    }
+
+    def match(row):
+        return by_url.get(row.url) or by_url.get(canonical_url(row.url)) or by_slug.get(row.slug)
+
+    return {i: match(row) for i, row in enumerate(rows) if match(row)}
 
 
 def import_progress(*, learner, parsed, dry_run=False, now=None):

@@ -4,11 +4,13 @@ import csv
 import datetime
 import io
 
+from django.db.models import F, OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import profile_for
 from accounts.transfer.base import FORMAT, VERSION
+from catalog.models import Listing
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 
 # A progress row's own fields, in the JSON document and in the CSV alike.
@@ -48,7 +50,7 @@ def export_document(learner, absolute, now=None):
     rows are read: every query filters on them.
     """
     profile = profile_for(learner)
-    progress = ResourceProgress.objects.for_learner(learner).select_related("resource__topic")
+    progress = ResourceProgress.objects.for_learner(learner).select_related("resource")
     evidence = Evidence.objects.for_learner(learner).select_related("milestone")
     awards = DegreeAward.objects.for_learner(learner).select_related("degree")
     activity = Activity.objects.for_learner(learner).select_related("resource")
@@ -117,10 +119,20 @@ def spreadsheet_safe(value):
 def export_progress_csv(learner):
     """The learner's progress, one row per resource, as UTF-8 text (with a byte-order mark, so
     spreadsheets read the accents right) with a header row."""
+    main_listing = Listing.objects.filter(resource=OuterRef("resource")).main_first()
     rows = (
         ResourceProgress.objects.for_learner(learner)
-        .select_related("resource__topic")
-        .order_by("resource__topic__position", "resource__position", "resource__slug")
+        .select_related("resource")
+        .annotate(
+            topic_title=Subquery(main_listing.values("topic__title")[:1]),
+            topic_position=Subquery(main_listing.values("topic__position")[:1]),
+            listing_position=Subquery(main_listing.values("position")[:1]),
+        )
+        .order_by(
+            F("topic_position").asc(nulls_last=True),
+            F("listing_position").asc(nulls_last=True),
+            "resource__slug",
+        )
     )
     out = io.StringIO()
     out.write("\ufeff")
@@ -129,6 +141,7 @@ def export_progress_csv(learner):
     for row in rows:
         resource = row.resource
         own_fields = fields(row, *PROGRESS_FIELDS).values()
-        cells = [resource.url, resource.slug, resource.title, resource.topic.title, *own_fields]
+        # Its topic where the site lists it (the default curriculum first).
+        cells = [resource.url, resource.slug, resource.title, row.topic_title or "", *own_fields]
         writer.writerow(spreadsheet_safe(value) for value in cells)
     return out.getvalue()

@@ -21,12 +21,13 @@ from catalog.awesome.report import (
     ImportReport,
     KeptText,
 )
-from catalog.models import Resource, Topic
+from catalog.canonical import canonical_url
+from catalog.models import Listing, Resource, Topic
 
 PROVIDER_MAX_LENGTH = Resource._meta.get_field("provider").max_length
 
 # Fields whose text a curator may have written (see `imported_text`). The others an import
-# sets, positions and a resource's topic, follow the file's order and headings.
+# sets, positions and where a resource is listed, follow the file's order and headings.
 TEXT_FIELDS = ("title", "guidance", "note", "people", "keywords")
 
 
@@ -46,24 +47,32 @@ def imported_text(current, listed, *, replace_text):
     return listed, ""
 
 
-def import_awesome_list(awesome_list, *, publish_new=True, replace_text=False, dry_run=False):
-    """Create or update the list's topics and resources in one transaction; return a report.
+def import_awesome_list(
+    awesome_list, *, curriculum, publish_new=True, replace_text=False, dry_run=False
+):
+    """Create or update the list's topics and resources in `curriculum` in one transaction;
+    return a report.
 
-    Topics are matched by title, then by slug; resources by URL. The file decides the order
-    and which topic a resource is in. Titles, guidance, notes, and people and keywords where
-    the file states them, follow `imported_text`: the file fills what the catalog leaves empty,
-    never erases, and replaces a curator's text only with `replace_text`. Provider, kind, level
-    and publication are set only on new resources: curators own them afterwards. With
-    `publish_new` false new resources are unpublished, so a new topic stays hidden from
-    learners until one of its resources is published. Nothing is deleted. With dry_run
-    everything is rolled back, and the report says what would have changed.
+    Topics are matched, within the curriculum, by title, then by slug; resources by URL (in any
+    of its spellings: `canonical_url`), in the whole catalog, so a work another curriculum lists
+    already is listed here too, the same resource. The file decides the order and which topic a
+    resource is listed in: a resource has one listing per curriculum, moved if the file moves
+    it. Titles, guidance, notes, and people and keywords where the file states them, follow
+    `imported_text`: the file fills what the catalog leaves empty, never erases, and replaces a
+    curator's text only with `replace_text`. Provider, kind, level and publication are set only
+    on new resources: curators own them afterwards. With `publish_new` false new resources are
+    unpublished, so a new topic stays hidden from learners until one of its resources is
+    published. Nothing is deleted. With dry_run everything is rolled back, and the report says
+    what would have changed.
     """
+    if curriculum is None:
+        raise ValueError("An awesome list is imported into a curriculum; there is none.")
     report = ImportReport(
         source=awesome_list.source, dry_run=dry_run, skipped=list(awesome_list.skipped)
     )
-    new_slug = _NewSlugs()
+    new_slug = _NewSlugs(curriculum)
     with transaction.atomic():
-        topics = _match_topics(awesome_list.topics)
+        topics = _match_topics(awesome_list.topics, curriculum)
         positions = plan_positions([t.position if t else None for t in topics])
         for parsed, topic, position in zip(awesome_list.topics, topics, positions, strict=True):
             created = topic is None
@@ -72,7 +81,10 @@ def import_awesome_list(awesome_list, *, publish_new=True, replace_text=False, d
                 Topic,
                 topic,
                 {"title": parsed.title, "guidance": parsed.guidance, "position": position},
-                new=lambda parsed=parsed: {"slug": new_slug(Topic, parsed.title, "topic")},
+                new=lambda parsed=parsed: {
+                    "curriculum": curriculum,
+                    "slug": new_slug(Topic, parsed.title, "topic"),
+                },
                 replace_text=replace_text,
             )
             index = len(report.created) - 1
@@ -94,16 +106,16 @@ def import_awesome_list(awesome_list, *, publish_new=True, replace_text=False, d
 
 
 def _new_topic_visibility(topic):
-    if topic.resources.published().exists():
+    if topic.listings.published().exists():
         return "learners see it at once: it holds published resources"
     return "hidden from learners until one of its resources is published"
 
 
-def _match_topics(parsed_topics):
+def _match_topics(parsed_topics, curriculum):
     matched = []
     claimed = set()
     for parsed in parsed_topics:
-        candidates = Topic.objects.exclude(pk__in=claimed).order_by("pk")
+        candidates = Topic.objects.in_curriculum(curriculum).exclude(pk__in=claimed).order_by("pk")
         topic = candidates.filter(title__iexact=parsed.title).first()
         slug = slugify(parsed.title)
         if topic is None and slug:
@@ -117,17 +129,30 @@ def _match_topics(parsed_topics):
 def _import_resources(report, topic, parsed_resources, *, publish_new, replace_text, new_slug):
     urls = {}
     for parsed in parsed_resources:
-        # Match what the file says, and the same URL written without percent-encoding.
-        urls[parsed.url] = parsed
-        urls.setdefault(mdurl.decode(parsed.url), parsed)
+        # Match what the file says, the same URL written without percent-encoding, and both
+        # in their canonical spelling (how URLs are stored).
+        for url in (parsed.url, mdurl.decode(parsed.url)):
+            urls.setdefault(url, parsed)
+            urls.setdefault(canonical_url(url), parsed)
     existing = {}
-    for resource in Resource.objects.filter(url__in=list(urls)).select_related("topic"):
-        existing[urls[resource.url].url] = resource
+    for resource in Resource.objects.filter(url__in=list(urls)):
+        existing.setdefault(urls[resource.url].url, resource)
     resources = [existing.get(parsed.url) for parsed in parsed_resources]
-    positions = plan_positions(
-        [r.position if r is not None and r.topic_id == topic.pk else None for r in resources]
-    )
-    for parsed, resource, position in zip(parsed_resources, resources, positions, strict=True):
+    # Where the curriculum lists them already (at most once each).
+    listings = {
+        listing.resource_id: listing
+        for listing in Listing.objects.in_curriculum(topic.curriculum_id)
+        .filter(resource__in=[r for r in resources if r is not None])
+        .select_related("topic")
+    }
+    listed = [listings.get(r.pk) if r is not None else None for r in resources]
+    in_this_topic = [
+        listing if listing and listing.topic_id == topic.pk else None for listing in listed
+    ]
+    positions = plan_positions([listing.position if listing else None for listing in in_this_topic])
+    for parsed, resource, listing, position in zip(
+        parsed_resources, resources, listed, positions, strict=True
+    ):
         # People and keywords only where the file states them: a list without them (the
         # upstream awesome list) leaves the curators' own.
         details = {
@@ -135,19 +160,14 @@ def _import_resources(report, topic, parsed_resources, *, publish_new, replace_t
             for name in ("people", "keywords")
             if getattr(parsed, name) is not None
         }
-        _save(
+        _save_resource(
             report,
-            Resource,
             resource,
-            {
-                "title": parsed.title,
-                "note": parsed.note,
-                "topic": topic,
-                "position": position,
-                **details,
-            },
+            listing,
+            {"title": parsed.title, "note": parsed.note, **details},
+            {"topic": topic, "position": position},
             new=lambda parsed=parsed: {
-                "url": parsed.url,
+                "url": canonical_url(parsed.url),
                 "slug": new_slug(Resource, parsed.title, "resource"),
                 "provider": guess_provider(parsed.url)[:PROVIDER_MAX_LENGTH],
                 "kind": parsed.kind or Resource.Kind.OTHER,
@@ -156,12 +176,12 @@ def _import_resources(report, topic, parsed_resources, *, publish_new, replace_t
             replace_text=replace_text,
             detail=f"in “{topic.title}”" + ("" if publish_new else ", unpublished"),
         )
-    listed = [r.pk for r in resources if r is not None]
+    imported_ids = [r.pk for r in resources if r is not None]
     report.not_in_file.extend(
-        topic.resources.exclude(pk__in=listed)
-        .exclude(url__in=[p.url for p in parsed_resources])
-        .order_by("position", "title", "pk")
-        .values_list("title", flat=True)
+        topic.listings.exclude(resource_id__in=imported_ids)
+        .exclude(resource__url__in=list(urls))
+        .order_by("position", "resource__title", "pk")
+        .values_list("resource__title", flat=True)
     )
 
 
@@ -173,6 +193,32 @@ def _save(report, model, instance, values, *, new, replace_text, detail=""):
         instance = model.objects.create(**values, **new())
         report.created.append(Change(model_name, instance.title, detail=detail))
         return instance
+    changes, kept = _apply(instance, values, replace_text=replace_text)
+    _report_update(report, model_name, instance.title, changes, kept)
+    return instance
+
+
+def _save_resource(report, resource, listing, values, placement, *, new, replace_text, detail):
+    """`_save` for a resource and its listing in the curriculum (`placement`: its topic and
+    position there), which the report tells as the resource's own fields."""
+    if resource is None:
+        resource = Resource.objects.create(**values, **new())
+        Listing.objects.create(resource=resource, **placement)
+        report.created.append(Change("resource", resource.title, detail=detail))
+        return resource
+    changes, kept = _apply(resource, values, replace_text=replace_text)
+    if listing is None:  # listed in other curricula only, until now
+        listing = Listing.objects.create(resource=resource, **placement)
+        changes.append(FieldChange("topic", "", _shown(listing.topic)))
+    else:
+        changes += _apply(listing, placement, replace_text=replace_text)[0]
+    _report_update(report, "resource", resource.title, changes, kept)
+    return resource
+
+
+def _apply(instance, values, *, replace_text):
+    """Set `values` on the instance (text fields through `imported_text`) and save what changed;
+    return the changes and the texts kept."""
     changes, kept = [], []
     for name, listed in values.items():
         current = getattr(instance, name)
@@ -187,10 +233,14 @@ def _save(report, model, instance, values, *, new, replace_text, detail=""):
             setattr(instance, name, value)
     if changes:
         instance.save(update_fields=[change.name for change in changes])
-        report.updated.append(Change(model_name, instance.title, tuple(changes), tuple(kept)))
+    return changes, kept
+
+
+def _report_update(report, model_name, title, changes, kept):
+    if changes:
+        report.updated.append(Change(model_name, title, tuple(changes), tuple(kept)))
     else:
-        report.unchanged.append(Change(model_name, instance.title, kept=tuple(kept)))
-    return instance
+        report.unchanged.append(Change(model_name, title, kept=tuple(kept)))
 
 
 def _shown(value):
@@ -199,15 +249,20 @@ def _shown(value):
 
 
 class _NewSlugs:
-    """Unique slugs for the rows one import creates. The slugs taken are read once per model, so
-    a list whose links share a title ("PDF", "Slides") costs no query per suffix tried."""
+    """Unique slugs for the rows one import creates: a topic's unique in the curriculum, a
+    resource's in the catalog. The slugs taken are read once per model, so a list whose links
+    share a title ("PDF", "Slides") costs no query per suffix tried."""
 
-    def __init__(self):
+    def __init__(self, curriculum):
+        self._rows = {
+            Topic: Topic.objects.in_curriculum(curriculum),
+            Resource: Resource.objects.all(),
+        }
         self._taken = {}  # model: its slugs, those of this import's new rows included
 
     def __call__(self, model, title, fallback):
         if model not in self._taken:
-            self._taken[model] = set(model.objects.order_by().values_list("slug", flat=True))
+            self._taken[model] = set(self._rows[model].order_by().values_list("slug", flat=True))
         taken = self._taken[model]
         max_length = model._meta.get_field("slug").max_length
         base = slugify(title)[:max_length].strip("-") or fallback

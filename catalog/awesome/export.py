@@ -6,7 +6,7 @@ import re
 from django.db.models import Prefetch
 
 from catalog.awesome.base import DEGREES_HEADING, RESOURCE_DETAIL_LABELS
-from catalog.models import Degree, Resource, Topic
+from catalog.models import Degree, Listing, Topic
 
 DEFAULT_EXPORT_TITLE = "awesomeMLmath"
 DEFAULT_EXPORT_DESCRIPTION = (
@@ -14,17 +14,26 @@ DEFAULT_EXPORT_DESCRIPTION = (
 )
 
 
-def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPORT_DESCRIPTION):
-    """The catalog as awesome-list Markdown: every topic, its published resources, the degrees."""
-    topics = list(
-        Topic.objects.order_by("position", "title", "pk").prefetch_related(
-            Prefetch(
-                "resources",
-                queryset=Resource.objects.published().order_by("position", "title", "pk"),
-            )
-        )
+def render_awesome_list(
+    *, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPORT_DESCRIPTION, curriculum=None
+):
+    """A curriculum (the default one unless given) as awesome-list Markdown: every topic, its
+    published resources, the degrees."""
+
+    def scoped(rows):
+        return rows.in_curriculum(curriculum) if curriculum else rows.in_default_curriculum()
+
+    listings = (
+        Listing.objects.published()
+        .select_related("resource")
+        .order_by("position", "resource__title", "pk")
     )
-    degrees = list(Degree.objects.with_requirements())
+    topics = list(
+        scoped(Topic.objects)
+        .order_by("position", "title", "pk")
+        .prefetch_related(Prefetch("listings", queryset=listings, to_attr="published_listings"))
+    )
+    degrees = list(scoped(Degree.objects).with_requirements())
     anchors = {}
     lines = [f"# {_escape(title)}", "", _escape(description), "", "## Contents", ""]
     for topic in topics:
@@ -35,10 +44,10 @@ def render_awesome_list(*, title=DEFAULT_EXPORT_TITLE, description=DEFAULT_EXPOR
         lines += ["", f"## {_escape(topic.title)}"]
         if topic.guidance.strip():
             lines += ["", topic.guidance.strip()]
-        if topic.resources.all():
+        if topic.published_listings:
             lines.append("")
-            for resource in topic.resources.all():
-                lines += _resource_lines(resource)
+            for listing in topic.published_listings:
+                lines += _resource_lines(listing.resource)
     if degrees:
         lines += ["", f"## {DEGREES_HEADING}"]
         for degree in degrees:

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from catalog.models import Milestone, Resource
+from catalog.models import Listing, Milestone
 from mlmath.caching import render_many
 from progress.context_processors import EARNED_MESSAGE_TAG
 from progress.degrees import DegreeResult, RequirementResult, load_degree_specs, next_degree
@@ -19,55 +19,66 @@ RESOURCE_CARD = "includes/resource_card.html"
 TOPIC_SECTION = "catalog/includes/topic_section.html"
 
 
-def card_context(resource, progress, *, signed_in, show_topic=False, terms=()):
-    """Everything a resource card shows, and nothing else: the resource, and for a learner
-    their status, the day they completed it (in their time zone) and their note."""
+def card_context(resource, progress, *, signed_in, topic=None, search_rank=None, terms=()):
+    """Everything a resource card shows, and nothing else: the resource (and the topic that
+    lists it, where the card says "in Calculus"), and for a learner their status, the day they
+    completed it (in their time zone) and their note."""
     completed_on = progress and progress.completed_at and timezone.localdate(progress.completed_at)
     return {
         "resource": resource,
+        "topic": topic,
         "signed_in": signed_in,
         "status": progress.status if progress else "",
         "completed_on": completed_on or None,
         "note": progress.note if progress else "",
-        "show_topic": show_topic,
+        "search_rank": search_rank if terms else None,
         "terms": terms or None,
     }
 
 
 def card_key(context):
-    """The card's cache key: what it shows (the resource by id, under the catalog version)."""
+    """The card's cache key: what it shows (the resource by id, and the topic it is listed in
+    where the card shows it: the listing, under the catalog version)."""
+    topic = context["topic"]
     return (
         context["resource"].pk,
+        topic.pk if topic is not None else None,
         context["signed_in"],
         context["status"],
         context["completed_on"],
         context["note"],
-        context["show_topic"],
+        context["search_rank"],
         str(context["terms"] or ""),  # search terms' text is stable (catalog.search.SearchTerms)
     )
 
 
-def learner_rows(context, resources):
+def learner_rows(context, resource_ids):
     """The learner's rows for these resources (none for a visitor), and whether signed in."""
     learner_progress = context.get("learner_progress")
     if learner_progress is None:
         return {}, False
-    return learner_progress.for_resource_ids([resource.pk for resource in resources]), True
+    return learner_progress.for_resource_ids(resource_ids), True
 
 
 @register.simple_tag(takes_context=True)
-def resource_cards(context, resources, show_topic=False, terms=()):
-    """The resources' cards (`<li>`s), with the learner's state on each from the page's one
-    `LearnerProgress` query. A card is rendered from `card_context` alone, so it is cached
-    under exactly what it shows: most learners' cards look alike, and after a write only the
-    card whose state changed is rendered again."""
-    resources = list(resources)
-    rows, signed_in = learner_rows(context, resources)
+def resource_cards(context, listings, show_topic=False, terms=()):
+    """The cards (`<li>`s) of these listings' resources, with the learner's state on each from
+    the page's one `LearnerProgress` query; `show_topic` says which topic lists each. A card is
+    rendered from `card_context` alone, so it is cached under exactly what it shows: most
+    learners' cards look alike, and after a write only the card whose state changed is rendered
+    again."""
+    listings = list(listings)
+    rows, signed_in = learner_rows(context, [listing.resource_id for listing in listings])
     cards = [
         card_context(
-            resource, rows.get(resource.pk), signed_in=signed_in, show_topic=show_topic, terms=terms
+            listing.resource,
+            rows.get(listing.resource_id),
+            signed_in=signed_in,
+            topic=listing.topic if show_topic else None,
+            search_rank=getattr(listing, "search_rank", None),
+            terms=terms,
         )
-        for resource in resources
+        for listing in listings
     ]
     return rendered_cards(cards)
 
@@ -87,14 +98,14 @@ def topic_sections(context, topics):
     again, and in it only the card that changed (the other cards are cached on their own)."""
     topics = list(topics)
     rows, signed_in = learner_rows(
-        context, [r for topic in topics for r in topic.preview_resources]
+        context, [listing.resource_id for topic in topics for listing in topic.preview_listings]
     )
     learner_progress = context.get("learner_progress")
     sections = {}
     for topic in topics:
         cards = [
-            card_context(resource, rows.get(resource.pk), signed_in=signed_in)
-            for resource in topic.preview_resources
+            card_context(listing.resource, rows.get(listing.resource_id), signed_in=signed_in)
+            for listing in topic.preview_listings
         ]
         done = learner_progress.done_in_topic(topic) if signed_in else 0
         key = (topic.pk, signed_in, done, *(card_key(card) for card in cards))
@@ -163,12 +174,12 @@ def evidence_form_for(milestone, evidence, bound_form=None):
 
 
 class RequirementProgress(NamedTuple):
-    """One of a degree's own requirements as the learner stands on it, with the resources to
-    show as cards under it (those it names or counts, while it is unmet) or the milestone it
-    asks evidence for."""
+    """One of a degree's own requirements as the learner stands on it, with the listings of the
+    resources to show as cards under it (those it names or counts, while it is unmet) or the
+    milestone it asks evidence for."""
 
     requirement: RequirementResult
-    resources: list[Resource]
+    listings: list[Listing]
     milestone: Milestone | None
 
 
@@ -181,10 +192,14 @@ class DegreeProgress(NamedTuple):
 
 
 def degree_result_for(results, degree):
-    """The result for `degree` (a Degree) among `results`, and the one below it (or None)."""
-    ranked = sorted(results, key=lambda result: result.degree.rank)
+    """The result for `degree` (a Degree) among `results`, and the one below it in its
+    curriculum (or None)."""
+    ranked = sorted(
+        (result for result in results if result.degree.curriculum_id == degree.curriculum_id),
+        key=lambda result: result.degree.rank,
+    )
     for lower, result in zip([None, *ranked], ranked, strict=False):
-        if result.degree.slug == degree.slug:
+        if result.degree.id == degree.pk:
             return result, lower
     return None, None
 
@@ -200,8 +215,8 @@ def degree_standing(context, degree):
 
 
 @register.simple_tag(takes_context=True)
-def degree_progress(context, degree, resources):
-    """The learner's DegreeProgress on `degree`'s page (None for visitors). `resources` are the
+def degree_progress(context, degree, listings):
+    """The learner's DegreeProgress on `degree`'s page (None for visitors). `listings` place the
     published resources its own requirements name or count, in curriculum order. Counted from
     the learner's rows and evidence, which the page loads anyway for these resources' cards and
     its milestones' evidence."""
@@ -210,7 +225,7 @@ def degree_progress(context, degree, resources):
         return None
     specs = load_degree_specs()
     # The rows of the page's cards and every status, in one statement, before either is asked.
-    learner_progress.for_resource_ids([resource.pk for resource in resources])
+    learner_progress.for_resource_ids([listing.resource_id for listing in listings])
     result, lower = degree_result_for(
         learner_progress.credit_from_page_rows.evaluate(specs), degree
     )
@@ -223,10 +238,10 @@ def degree_progress(context, degree, resources):
             []
             if requirement.met
             else [
-                resource
-                for resource in resources
-                if resource.pk == requirement.spec.resource_id
-                or resource.pk in requirement.spec.topic_resource_ids
+                listing
+                for listing in listings
+                if listing.resource_id == requirement.spec.resource_id
+                or listing.resource_id in requirement.spec.topic_resource_ids
             ],
             milestones.get(requirement.spec.milestone_id),
         )
@@ -255,6 +270,13 @@ def earned_panel(context, credit=None, oob=False):
         award = learner_progress.latest_award
     if award is None:
         return {"award": None, "oob": oob}
-    results = (credit or learner_progress.credit).evaluate(load_degree_specs())
-    held_slugs = [held.degree.slug for held in learner_progress.awards]
+    # What comes next in the curriculum of the degree just earned.
+    curriculum_id = award.degree.curriculum_id
+    specs = [spec for spec in load_degree_specs() if spec.curriculum_id == curriculum_id]
+    results = (credit or learner_progress.credit).evaluate(specs)
+    held_slugs = [
+        held.degree.slug
+        for held in learner_progress.awards
+        if held.degree.curriculum_id == curriculum_id
+    ]
     return {"award": award, "next_result": next_degree(results, held_slugs), "oob": oob}

@@ -138,6 +138,28 @@ def test_import_matches_by_url_then_slug_and_lists_unknown_resources(seed_catalo
     assert [r.slug for r in report.unknown] == ["not-here"]
 
 
+def test_a_file_exported_before_urls_were_canonical_matches_by_its_urls_other_spelling(
+    seed_catalog, learner
+):
+    """Files of version 1 name the URLs as stored then ("https://www.khanacademy.org/...")."""
+    parsed = parse_import(
+        json.dumps(
+            document(
+                row(slug="", url="https://www.khanacademy.org/math/calculus-home"),
+                row(slug="", url="http://ocw.mit.edu/courses/mathematics/18-06-linear-algebra-"
+                    "spring-2010/video-lectures/lecture-21-eigenvalues-and-eigenvectors/"),
+            )
+        ).encode()
+    )  # fmt: skip
+
+    report = import_progress(learner=learner, parsed=parsed)
+
+    assert not report.unknown
+    assert set(
+        ResourceProgress.objects.for_learner(learner).values_list("resource__slug", flat=True)
+    ) == {"khan-academy-calculus", "mit-linear-algebra"}
+
+
 # "Now" must come after every time in the file (the first of March 2026, up to 20:00).
 @pytest.mark.frozen_at(T + datetime.timedelta(days=1))
 def test_import_merges_with_existing_progress(seed_catalog, learner):

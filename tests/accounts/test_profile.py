@@ -161,7 +161,7 @@ def test_the_shared_link_names_the_topics_begun(client, busy_learner, resource):
     make_public(busy_learner)
     assert meta(client.get("/u/ada/"), "og:description") == (
         f"Ada Lovelace is learning the math for machine learning on mlmath: "
-        f"{resource.topic.title} 100%."
+        f"{resource.main_listing.topic.title} 100%."
     )
 
 

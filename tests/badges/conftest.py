@@ -12,12 +12,13 @@ from badges.signing import parse_key_ring
 from catalog.models import Degree
 from progress.models import DegreeAward
 from tests.badges.keys import private_key_pem
-from tests.factories import earn_seed_practitioner
+from tests.factories import default_curriculum, earn_seed_practitioner
 
 
 @pytest.fixture
 def degree(db):
     return Degree.objects.create(
+        curriculum=default_curriculum(),
         slug="practitioner",
         title="Practitioner",
         rank=1,

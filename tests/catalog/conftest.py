@@ -162,6 +162,7 @@ def degree_form(management_form):
 
     def form(degree, rows):
         data = {
+            "curriculum": degree.curriculum_id,
             "title": degree.title,
             "slug": degree.slug,
             "rank": degree.rank,

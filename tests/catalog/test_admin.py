@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import CommandError, call_command
 
 from catalog.models import Degree, Requirement, Resource, SearchSynonym, Topic
-from tests.factories import make_resource, make_topic
+from tests.factories import make_curriculum, make_resource, make_topic
 from tests.html import elements, text
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,13 @@ def test_curator_can_open_a_topic_with_its_resources_inline(curator_client, seed
     response = curator_client.get(f"/admin/catalog/topic/{topic.pk}/change/")
 
     assert response.status_code == 200
-    assert elements(response, "input", name="resources-TOTAL_FORMS")
-    assert elements(response, "input", value="Linear Algebra MIT")
+    assert elements(response, "input", name="listings-TOTAL_FORMS")
+    listed = [
+        text(option)
+        for option in elements(response, "option")
+        if "selected" in dict(option.attributes)
+    ]
+    assert "Linear Algebra MIT" in listed
 
 
 def test_a_topics_page_shows_its_prerequisites_chosen_and_the_reading_topic_choice(
@@ -105,11 +110,12 @@ def test_admin_refuses_a_topic_as_its_own_prerequisite_and_saves_nothing(
 ):
     calculus = Topic.objects.get(slug="calculus")
     data = {
+        "curriculum": calculus.curriculum_id,
         "title": "Calculus",
         "slug": "calculus",
         "position": 10,
         "prerequisites": [calculus.pk],
-        **management_form("resources"),
+        **management_form("listings"),
     }
 
     response = curator_client.post(f"/admin/catalog/topic/{calculus.pk}/change/", data)
@@ -121,8 +127,10 @@ def test_admin_refuses_a_topic_as_its_own_prerequisite_and_saves_nothing(
 
 
 def test_topic_list_says_which_topics_learners_see(curator_client):
-    shown = make_resource(make_topic(title="Calculus")).topic
-    hidden = make_resource(make_topic(title="Optimisation"), is_published=False).topic
+    shown = make_topic(title="Calculus")
+    make_resource(shown)
+    hidden = make_topic(title="Optimisation")
+    make_resource(hidden, is_published=False)
     reading = make_topic(title="Stochastic Processes", is_reading=True)
 
     response = curator_client.get("/admin/catalog/topic/")
@@ -150,7 +158,7 @@ def test_a_topics_resources_inline_keeps_to_what_fits_a_row(curator_client, seed
         for th in elements(inline, "th")
         if "column-" in (dict(th.attributes).get("class") or "")
     ]
-    assert headings == ["Position", "Title", "Slug", "URL", "Kind", "Published"]
+    assert headings == ["Position", "Resource", "Published"]
 
 
 @pytest.mark.parametrize(
@@ -227,61 +235,124 @@ def test_topic_and_resource_admin_prepopulate_slugs(curator_client):
         assert '"#id_title"' in prepopulated
 
 
-def test_curator_adds_a_topic_with_a_resource_inline(curator_client, seed_catalog, management_form):
+def test_curator_adds_a_topic_listing_resources_inline(
+    curator_client, seed_catalog, management_form
+):
     algebra = Topic.objects.get(slug="linear-algebra")
+    boyd = make_resource(topic=False, title="Convex Optimization")  # listed nowhere yet
     data = {
+        "curriculum": algebra.curriculum_id,
         "title": "Optimisation",
         "slug": "optimisation",
         "summary": "Gradient descent and friends.",
         "guidance": "",
         "position": 70,
         "prerequisites": [algebra.pk],
-        **management_form("resources", total=1),
-        "resources-0-position": 10,
-        "resources-0-title": "Convex Optimization",
-        "resources-0-slug": "convex-optimization",
-        "resources-0-url": "https://web.stanford.edu/~boyd/cvxbook/",
-        "resources-0-provider": "Stanford",
-        "resources-0-kind": "book",
-        "resources-0-level": "advanced",
-        "resources-0-is_published": "on",
+        **management_form("listings", total=1),
+        "listings-0-position": 10,
+        "listings-0-resource": boyd.pk,
     }
 
     response = curator_client.post("/admin/catalog/topic/add/", data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     topic = Topic.objects.get(slug="optimisation")
+    assert topic.curriculum.slug == "ml-math"
     assert list(topic.prerequisites.all()) == [algebra]
-    assert list(topic.resources.values_list("title", flat=True)) == ["Convex Optimization"]
+    assert list(topic.listings.values_list("resource__title", flat=True)) == ["Convex Optimization"]
 
 
-def test_curator_adds_a_resource_and_a_bare_url_becomes_https(curator_client):
+def test_curator_adds_a_resource_listed_in_a_topic_and_a_bare_url_becomes_https(
+    curator_client, management_form
+):
     topic = make_topic()
     data = {
-        "topic": topic.pk,
         "title": "Convex Optimization",
         "slug": "convex-optimization",
         "url": "web.stanford.edu/~boyd/cvxbook/",
         "kind": "book",
         "level": "advanced",
-        "position": 10,
         "is_published": "on",
+        **management_form("listings", total=1),
+        "listings-0-topic": topic.pk,
+        "listings-0-position": 10,
     }
 
     response = curator_client.post("/admin/catalog/resource/add/", data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert Resource.objects.get(slug="convex-optimization").url == (
-        "https://web.stanford.edu/~boyd/cvxbook/"
-    )
+    resource = Resource.objects.get(slug="convex-optimization")
+    # Stored canonical: https:// added, the trailing slash dropped.
+    assert resource.url == "https://web.stanford.edu/~boyd/cvxbook"
+    assert resource.main_listing.topic == topic
+
+
+def test_admin_refuses_a_second_listing_of_a_resource_in_one_curriculum(
+    curator_client, management_form
+):
+    resource = make_resource(make_topic(title="Calculus"))
+    other = make_topic(title="Analysis")
+    elsewhere = make_topic(title="Physics calculus", curriculum=make_curriculum())
+    listing = resource.main_listing
+    data = {
+        "title": resource.title,
+        "slug": resource.slug,
+        "url": resource.url,
+        "kind": "course",
+        "level": "introductory",
+        "is_published": "on",
+        **management_form("listings", total=2, initial=1),
+        "listings-0-id": listing.pk,
+        "listings-0-resource": resource.pk,
+        "listings-0-topic": listing.topic_id,
+        "listings-0-position": 10,
+        "listings-1-topic": other.pk,
+        "listings-1-position": 20,
+    }
+
+    response = curator_client.post(f"/admin/catalog/resource/{resource.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "is listed in this curriculum already, in “Calculus”" in text(response)
+    assert resource.listings.count() == 1
+
+    # In another curriculum, the same resource may be listed: the same work, one progress.
+    data["listings-1-topic"] = elsewhere.pk
+    response = curator_client.post(f"/admin/catalog/resource/{resource.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert set(resource.listings.values_list("topic__title", flat=True)) == {
+        "Calculus",
+        "Physics calculus",
+    }
+
+
+def test_curator_adds_a_resource_url_that_is_another_spelling_of_a_known_one_and_is_refused(
+    curator_client, management_form
+):
+    make_resource(url="https://khanacademy.org/math")
+    data = {
+        "title": "Khan again",
+        "slug": "khan-again",
+        "url": "https://www.khanacademy.org/math/?utm_source=newsletter",
+        "kind": "course",
+        "level": "introductory",
+        "is_published": "on",
+        **management_form("listings"),
+    }
+
+    response = curator_client.post("/admin/catalog/resource/add/", data)
+
+    assert response.status_code == 200
+    assert "Resource with this URL already exists." in text(response)
+    assert not Resource.objects.filter(slug="khan-again").exists()
 
 
 def test_curator_gives_a_resource_its_people_and_keywords_and_search_finds_them(
-    curator_client, client
+    curator_client, client, management_form
 ):
     resource = make_resource(title="Lectures", url="https://ocw.mit.edu/18-06")
     data = {
-        "topic": resource.topic.pk,
         "title": "Lectures",
         "slug": resource.slug,
         "url": resource.url,
@@ -289,8 +360,8 @@ def test_curator_gives_a_resource_its_people_and_keywords_and_search_finds_them(
         "level": "introductory",
         "people": "Gilbert Strang",
         "keywords": "singular value decomposition, least squares",
-        "position": 10,
         "is_published": "on",
+        **management_form("listings"),  # its listing stays as it is
     }
 
     response = curator_client.post(f"/admin/catalog/resource/{resource.pk}/change/", data)
@@ -341,11 +412,12 @@ def test_admin_refuses_a_prerequisite_cycle_and_saves_nothing(
     algebra = Topic.objects.get(slug="linear-algebra")
     stochastic = Topic.objects.get(slug="stochastic-processes")
     data = {
+        "curriculum": algebra.curriculum_id,
         "title": "Renamed",
         "slug": "linear-algebra",
         "position": 20,
         "prerequisites": [stochastic.pk],
-        **management_form("resources"),
+        **management_form("listings"),
     }
 
     response = curator_client.post(f"/admin/catalog/topic/{algebra.pk}/change/", data)
@@ -382,7 +454,7 @@ def test_admin_requirement_inline_shows_what_the_constraints_refuse(
         "position": 30,
         "slug": "extra",
         "resource": keras.pk if "resource" in targets else "",
-        "topic": keras.topic_id if "topic" in targets else "",
+        "topic": keras.main_listing.topic_id if "topic" in targets else "",
         "min_count": min_count,
         "source_quote": "",
     }

@@ -196,7 +196,7 @@ def test_uploading_a_list_imports_it_and_reports_what_happened(curator_client):
     )
     topic = Topic.objects.get()
     assert (topic.title, topic.guidance) == ("Calculus", "Start with limits.")
-    resource = topic.resources.get()
+    resource = topic.listings.get().resource
     assert (resource.title, resource.note, resource.is_published) == (
         "Calculus Made Easy",
         "Silvanus P. Thompson.",
@@ -298,4 +298,4 @@ def test_a_superuser_can_import_too(admin_client):
     response = admin_client.post(IMPORT_URL, {"file": upload(SMALL_LIST)})
 
     assert response.status_code == 302
-    assert Topic.objects.get().resources.count() == 1
+    assert Topic.objects.get().listings.count() == 1

@@ -18,8 +18,9 @@ from catalog.awesome import (
     plan_positions,
     read_awesome_list,
 )
-from catalog.models import Resource, Topic
-from tests.factories import make_resource, make_topic
+from catalog.canonical import canonical_url
+from catalog.models import Listing, Resource, Topic
+from tests.factories import default_curriculum, make_resource, make_topic
 
 SOURCE_LIST = Path(__file__).resolve().parents[2] / "fixtures/sources/awesomeMLmath-README.md"
 SAMPLES = Path(__file__).parent / "samples"
@@ -38,8 +39,15 @@ def catalog_rows():
             topic.title,
             topic.guidance,
             [
-                (resource.slug, resource.title, resource.url, resource.note)
-                for resource in topic.resources.order_by("position", "title")
+                (
+                    listing.resource.slug,
+                    listing.resource.title,
+                    listing.resource.url,
+                    listing.resource.note,
+                )
+                for listing in topic.listings.select_related("resource").order_by(
+                    "position", "resource__title"
+                )
             ],
         )
         for topic in Topic.objects.order_by("position", "title")
@@ -50,6 +58,7 @@ def snapshot():
     return {
         "topics": list(Topic.objects.order_by("pk").values()),
         "resources": list(Resource.objects.order_by("pk").values()),
+        "listings": list(Listing.objects.order_by("pk").values()),
     }
 
 
@@ -65,8 +74,18 @@ def import_text(text, tmp_path, *args, name="list.md"):
     return import_file(path, *args)
 
 
+def listed_titles(topic):
+    """The titles of the resources listed in `topic`, in its order."""
+    return list(
+        topic.listings.order_by("position", "resource__title").values_list(
+            "resource__title", flat=True
+        )
+    )
+
+
 def resources_by_url():
-    return {r.url: r for r in Resource.objects.select_related("topic")}
+    """{URL: resource}; the URL as stored, canonical (`canonical_url`)."""
+    return {r.url: r for r in Resource.objects.all()}
 
 
 # The seed list
@@ -87,7 +106,8 @@ def test_importing_the_seed_list_into_an_empty_database_gives_the_fixture_topics
         t for t in fixture_rows("catalog.topic") if t["slug"] != "stochastic-processes"
     ]
     fixture_topics.sort(key=lambda t: t["position"])
-    fixture_resources = fixture_rows("catalog.resource")
+    fixture_resources = {r["slug"]: r for r in fixture_rows("catalog.resource")}
+    fixture_listings = fixture_rows("catalog.listing")
     expected = [
         (
             topic["slug"],
@@ -95,8 +115,11 @@ def test_importing_the_seed_list_into_an_empty_database_gives_the_fixture_topics
             topic["guidance"],
             [
                 (r["slug"], r["title"], r["url"], r["note"])
-                for r in sorted(fixture_resources, key=lambda r: r["position"])
-                if r["topic"] == [topic["slug"]]
+                for r in (
+                    fixture_resources[listing["resource"][0]]
+                    for listing in sorted(fixture_listings, key=lambda listing: listing["position"])
+                    if listing["topic"] == ["ml-math", topic["slug"]]
+                )
             ],
         )
         for topic in fixture_topics
@@ -143,18 +166,18 @@ def test_people_and_keywords_bullets_under_a_resource_are_its_own(db, tmp_path):
 
     # A curator's own people and keywords stay, as all their text does, unless replaced.
     import_text(text, tmp_path)
-    mit = resources_by_url()["https://ocw.mit.edu/18-06"]
+    mit = resources_by_url()[canonical_url("https://ocw.mit.edu/18-06")]
     assert (mit.people, mit.keywords) == ("Someone Else", "eigenvalues")
 
     output = import_text(text, tmp_path, "--replace-text")
 
     by_url = resources_by_url()
-    mit = by_url["https://ocw.mit.edu/18-06"]
+    mit = by_url[canonical_url("https://ocw.mit.edu/18-06")]
     assert (mit.people, mit.keywords) == (
         "Gilbert Strang",
         "singular value decomposition, least *squares*",
     )
-    khan = by_url["https://www.khanacademy.org/math/linear-algebra"]
+    khan = by_url[canonical_url("https://www.khanacademy.org/math/linear-algebra")]
     assert (khan.people, khan.keywords) == ("", "vectors, matrices")
     assert "people: “Someone Else” → “Gilbert Strang”" in output
     assert "keywords: “eigenvalues” → “singular value decomposition, least *squares*”" in output
@@ -190,9 +213,11 @@ def test_imported_resources_get_a_provider_from_their_host(db):
     import_file(SOURCE_LIST)
 
     providers = {url: r.provider for url, r in resources_by_url().items()}
-    assert providers["https://www.khanacademy.org/math/calculus-home"] == "Khan Academy"
-    assert providers["https://en.wikipedia.org/wiki/Adaptive_filter"] == "Wikipedia"
-    assert providers["http://colah.github.io/posts/2015-09-Visual-Information/"] == (
+    assert (
+        providers[canonical_url("https://www.khanacademy.org/math/calculus-home")] == "Khan Academy"
+    )
+    assert providers[canonical_url("https://en.wikipedia.org/wiki/Adaptive_filter")] == "Wikipedia"
+    assert providers[canonical_url("http://colah.github.io/posts/2015-09-Visual-Information/")] == (
         "colah.github.io"
     )
 
@@ -232,21 +257,25 @@ def test_importing_an_edited_file_updates_what_changed_and_never_duplicates(seed
     by_url = resources_by_url()
     assert Resource.objects.count() == resource_count + 1
     # The same row, matched by URL, with the note the file gives where it had none.
-    updated = by_url["https://www.khanacademy.org/math/calculus-home"]
+    updated = by_url[canonical_url("https://www.khanacademy.org/math/calculus-home")]
     assert updated.pk == khan_calculus.pk
     assert updated.note == "start here."
     # Text the catalog has and the file words differently stays (see the --replace-text test).
-    assert by_url["https://www.khanacademy.org/math/linear-algebra"].title == (
+    assert by_url[canonical_url("https://www.khanacademy.org/math/linear-algebra")].title == (
         "Khan Academy Linear Algebra"
     )
-    moved = by_url["https://en.wikipedia.org/wiki/Adaptive_filter"]
-    assert moved.topic.slug == "linear-algebra"
+    moved = by_url[canonical_url("https://en.wikipedia.org/wiki/Adaptive_filter")]
+    assert moved.main_listing.topic.slug == "linear-algebra"
     assert moved.note == adaptive_note
     assert moved.provider == "Wikipedia"  # A curator's value the file does not carry.
-    new = by_url["https://www.gutenberg.org/ebooks/33283"]
-    assert (new.topic.slug, new.title, new.is_published) == ("calculus", "Calculus Made Easy", True)
+    new = by_url[canonical_url("https://www.gutenberg.org/ebooks/33283")]
+    assert (new.main_listing.topic.slug, new.title, new.is_published) == (
+        "calculus",
+        "Calculus Made Easy",
+        True,
+    )
     # The file reorders Linear Algebra; the catalog follows it.
-    assert [r.title for r in Topic.objects.get(slug="linear-algebra").resources.all()] == [
+    assert listed_titles(Topic.objects.get(slug="linear-algebra")) == [
         "Linear Algebra MIT",
         "Khan Academy Linear Algebra",
         "adaptive signal processing",
@@ -267,7 +296,7 @@ def test_importing_an_edited_file_updates_what_changed_and_never_duplicates(seed
     ) in output
     # Nothing is deleted: a resource the file dropped is reported and kept.
     assert Resource.objects.filter(slug="mit-linear-algebra").exists()
-    assert Topic.objects.get(slug="calculus").resources.count() == 2
+    assert Topic.objects.get(slug="calculus").listings.count() == 2
 
     # And importing the edited file again changes nothing more.
     before = snapshot()
@@ -291,12 +320,17 @@ def test_replace_text_takes_the_lists_titles_and_notes_but_never_erases(seed_cat
     import_text(EDITED_LIST.replace(" start here.", ""), tmp_path, "--replace-text")
 
     by_url = resources_by_url()
-    assert by_url["https://www.khanacademy.org/math/linear-algebra"].title == (
+    assert by_url[canonical_url("https://www.khanacademy.org/math/linear-algebra")].title == (
         "Khan Academy Linear Algebra, the whole course"
     )
-    assert by_url["https://en.wikipedia.org/wiki/Adaptive_filter"].note == "moved here."
+    assert (
+        by_url[canonical_url("https://en.wikipedia.org/wiki/Adaptive_filter")].note == "moved here."
+    )
     # What the list leaves out (this note, the topic's guidance) is never erased.
-    assert by_url["https://www.khanacademy.org/math/calculus-home"].note == "The curator's note."
+    assert (
+        by_url[canonical_url("https://www.khanacademy.org/math/calculus-home")].note
+        == "The curator's note."
+    )
     assert Topic.objects.get(slug="linear-algebra").guidance == algebra_guidance
 
 
@@ -420,8 +454,10 @@ def test_unpublished_option_creates_new_resources_unpublished_and_leaves_existin
     import_text(EDITED_LIST, tmp_path, "--unpublished")
 
     by_url = resources_by_url()
-    assert by_url["https://www.gutenberg.org/ebooks/33283"].is_published is False
-    assert by_url["https://www.khanacademy.org/math/calculus-home"].is_published is True
+    assert by_url[canonical_url("https://www.gutenberg.org/ebooks/33283")].is_published is False
+    assert (
+        by_url[canonical_url("https://www.khanacademy.org/math/calculus-home")].is_published is True
+    )
 
 
 def test_resources_with_the_same_title_get_different_slugs(db, tmp_path):
@@ -445,7 +481,7 @@ def test_a_topic_is_matched_by_slug_when_its_title_differs(db, tmp_path):
     topic.refresh_from_db()
     assert Topic.objects.count() == 1
     assert topic.title == "Linear algebra (matrices)"  # the curator's title
-    assert topic.resources.get().title == "Course"
+    assert listed_titles(topic) == ["Course"]
 
     import_text(
         "## Linear Algebra\n- [Course](https://example.org/course)\n", tmp_path, "--replace-text"
@@ -464,7 +500,7 @@ def test_a_resource_matches_its_url_written_with_or_without_percent_encoding(db,
     assert Resource.objects.count() == 1
     resource.refresh_from_db()
     assert resource.note == "Wikipédia."
-    assert resource.topic.title == "Calcul"
+    assert resource.main_listing.topic.title == "Calcul"
 
 
 # The shapes real lists come in
@@ -715,7 +751,7 @@ def test_a_heading_repeated_in_the_file_is_one_topic(db, tmp_path):
     )
 
     books = Topic.objects.get(title="Books")
-    assert [r.title for r in books.resources.all()] == ["A", "C"]
+    assert listed_titles(books) == ["A", "C"]
     assert Resource.objects.count() == 3
 
 
@@ -806,7 +842,7 @@ def test_a_database_error_midway_rolls_the_whole_import_back(db, monkeypatch):
     monkeypatch.setattr(Resource.objects, "create", failing_create)
 
     with pytest.raises(RuntimeError):
-        import_awesome_list(awesome_list)
+        import_awesome_list(awesome_list, curriculum=default_curriculum())
 
     assert len(calls) == 3
     assert not Topic.objects.exists()

@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Degree, Milestone, Requirement, Resource, Topic
+from catalog.models import Curriculum, Degree, Milestone, Requirement, Resource, Topic
 from catalog.templatetags import catalog_tags
 from progress.models import ResourceProgress
 from tests.factories import complete
@@ -129,13 +129,14 @@ def test_visitors_pages_carry_no_csrf_token_or_cookie(seed_catalog, client):
 # Every way of changing the catalog shows on the next request
 
 
-def test_an_admin_edit_shows_at_once(seed_catalog, client, curator_client, ada):
+def test_an_admin_edit_shows_at_once(seed_catalog, client, curator_client, ada, management_form):
     learner = signed_in(ada)
     for url in ["/", "/topics/calculus/", "/search/?q=calculus"]:
         client.get(url)
         learner.get(url)
     resource = Resource.objects.get(slug="khan-academy-calculus")
     form = {k: ("" if v is None else v) for k, v in model_to_dict(resource).items()}
+    form.update(management_form("listings"))  # its listings, left as they are
     form["title"] = "Khan Academy Calculus, revised"
     response = curator_client.post(f"/admin/catalog/resource/{resource.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -200,8 +201,9 @@ def test_shell_edits_show_at_once(seed_catalog, client):
     page = client.get("/topics/signal-processing/")
     assert "Calculus" in [text(link) for link in elements(page, "a", href="/topics/calculus/")]
     extra = Resource.objects.create(
-        topic=calculus, slug="temp", title="A passing resource", url="https://example.org/t"
+        slug="temp", title="A passing resource", url="https://example.org/t"
     )
+    extra.listings.create(topic=calculus)
     assert "A passing resource" in result_titles(client.get("/topics/calculus/"))
     extra.delete()
     page = client.get("/topics/calculus/")
@@ -343,7 +345,11 @@ def edit(model, lookup, **fields):
 
 def passing_topic():
     return Topic.objects.create(
-        slug="passing", title="A passing topic", position=99, is_reading=True
+        curriculum=Curriculum.objects.get(slug="ml-math"),
+        slug="passing",
+        title="A passing topic",
+        position=99,
+        is_reading=True,
     )
 
 

@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError
 
-from catalog.models import Degree, Requirement, Resource, SearchSynonym, Topic
+from catalog.canonical import canonical_url
+from catalog.models import Curriculum, Degree, Listing, Requirement, Resource, SearchSynonym, Topic
 
 SOURCE_LIST = Path(__file__).resolve().parents[2] / "fixtures/sources/awesomeMLmath-README.md"
 MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -54,8 +55,10 @@ def source_links():
 def catalog_snapshot():
     """Every catalog row and prerequisite edge, ids included: equal snapshots mean no change."""
     return {
+        "curricula": list(Curriculum.objects.order_by("pk").values()),
         "topics": list(Topic.objects.order_by("pk").values()),
         "resources": list(Resource.objects.order_by("pk").values()),
+        "listings": list(Listing.objects.order_by("pk").values()),
         "degrees": list(Degree.objects.order_by("pk").values()),
         "requirements": list(Requirement.objects.order_by("pk").values()),
         "search synonyms": list(SearchSynonym.objects.order_by("pk").values()),
@@ -76,14 +79,15 @@ def test_seed_loads_every_topic_resource_degree_and_requirement(seed_catalog):
 
 
 def test_seed_resource_urls_are_exactly_the_links_of_the_source_list(seed_catalog):
-    source_urls = [url for _, url, _ in source_links()]
+    # Stored canonical: "https://www.khanacademy.org/math/" is "https://khanacademy.org/math".
+    source_urls = [canonical_url(url) for _, url, _ in source_links()]
 
     assert sorted(Resource.objects.values_list("url", flat=True)) == sorted(source_urls)
 
 
 def test_seed_resources_keep_the_source_titles_and_the_curators_notes(seed_catalog):
     for title, url, note in source_links():
-        resource = Resource.objects.get(url=url)
+        resource = Resource.objects.get(url=canonical_url(url))
         assert (resource.title, resource.note) == (title, note), url
 
 
@@ -104,16 +108,16 @@ def test_seed_topics_carry_the_curators_guidance(seed_catalog):
 
 def test_seed_resources_sit_under_their_section_topic(seed_catalog):
     for heading, lines in source_sections().items():
-        urls = {match[2] for line in lines for match in MARKDOWN_LINK.finditer(line)}
+        urls = {canonical_url(match[2]) for line in lines for match in MARKDOWN_LINK.finditer(line)}
         topic = Topic.objects.get(title=heading)
-        assert set(topic.resources.values_list("url", flat=True)) == urls, heading
+        assert set(topic.listings.values_list("resource__url", flat=True)) == urls, heading
 
 
 def test_stochastic_processes_comes_from_the_intro_and_carries_the_prerequisites(seed_catalog):
     topic = Topic.objects.get(slug="stochastic-processes")
     intro = SOURCE_LIST.read_text().split("### ")[0]
 
-    assert not topic.resources.exists()
+    assert not topic.listings.exists()
     assert "Stochastic Processes which is the theory behind RNN, Kalman Filters" in intro
     assert "Stochastic Processes which is the theory behind RNN, Kalman Filters" in topic.guidance
     assert set(topic.prerequisites.values_list("slug", flat=True)) == {
@@ -189,6 +193,26 @@ def test_seed_fixture_references_slugs_not_ids():
     assert all("pk" not in row for row in rows)
 
 
+def test_seed_is_the_published_ml_math_curriculum_with_its_source(seed_catalog):
+    (curriculum,) = Curriculum.objects.all()
+
+    assert curriculum.slug == "ml-math"
+    assert curriculum.title == "The math you need for machine learning"
+    assert curriculum.is_published
+    assert curriculum.source_url == "https://github.com/EderSantana/awesomeMLmath"
+    assert curriculum.licence == "MIT"
+    assert set(Topic.objects.values_list("curriculum__slug", flat=True)) == {"ml-math"}
+    assert set(Degree.objects.values_list("curriculum__slug", flat=True)) == {"ml-math"}
+    # One listing per resource: each has one place in the curriculum.
+    assert Listing.objects.count() == Resource.objects.count()
+    assert not Resource.objects.filter(listings__isnull=True).exists()
+
+
+def test_seed_resource_urls_are_stored_canonical(seed_catalog):
+    for url in Resource.objects.values_list("url", flat=True):
+        assert url == canonical_url(url)
+
+
 # Loading is repeatable and all-or-nothing
 
 
@@ -208,11 +232,23 @@ def write_fixture(tmp_path, rows):
 
 RENAMED_CALCULUS = {
     "model": "catalog.topic",
-    "fields": {"slug": "calculus", "title": "Renamed", "position": 10, "prerequisites": []},
+    "fields": {
+        "curriculum": ["ml-math"],
+        "slug": "calculus",
+        "title": "Renamed",
+        "position": 10,
+        "prerequisites": [],
+    },
 }
 NEW_TOPIC = {
     "model": "catalog.topic",
-    "fields": {"slug": "brand-new", "title": "Brand new", "position": 99, "prerequisites": []},
+    "fields": {
+        "curriculum": ["ml-math"],
+        "slug": "brand-new",
+        "title": "Brand new",
+        "position": 99,
+        "prerequisites": [],
+    },
 }
 
 MALFORMED_FIXTURES = {
@@ -222,18 +258,24 @@ MALFORMED_FIXTURES = {
         NEW_TOPIC,
         {
             "model": "catalog.resource",
-            "fields": {
-                "slug": "orphan",
-                "topic": ["no-such-topic"],
-                "title": "Orphan",
-                "url": "https://example.org/orphan",
-            },
+            "fields": {"slug": "orphan", "title": "Orphan", "url": "https://example.org/orphan"},
         },
+        {
+            "model": "catalog.listing",
+            "fields": {"resource": ["orphan"], "topic": ["ml-math", "no-such-topic"]},
+        },
+    ],
+    "unknown curriculum": [
+        RENAMED_CALCULUS,
+        {**NEW_TOPIC, "fields": {**NEW_TOPIC["fields"], "curriculum": ["no-such-curriculum"]}},
     ],
     "unknown field value": [
         RENAMED_CALCULUS,
         NEW_TOPIC,
-        {"model": "catalog.degree", "fields": {"slug": "master", "rank": "first"}},
+        {
+            "model": "catalog.degree",
+            "fields": {"curriculum": ["ml-math"], "slug": "master", "rank": "first"},
+        },
     ],
     "requirement with two targets": [
         RENAMED_CALCULUS,
@@ -241,10 +283,10 @@ MALFORMED_FIXTURES = {
         {
             "model": "catalog.requirement",
             "fields": {
-                "degree": ["practitioner"],
+                "degree": ["ml-math", "practitioner"],
                 "slug": "both",
                 "resource": ["keras"],
-                "topic": ["calculus"],
+                "topic": ["ml-math", "calculus"],
             },
         },
     ],
@@ -270,10 +312,11 @@ def test_fixture_that_makes_a_prerequisite_cycle_fails_and_changes_nothing(seed_
         {
             "model": "catalog.topic",
             "fields": {
+                "curriculum": ["ml-math"],
                 "slug": "linear-algebra",
                 "title": "Linear Algebra",
                 "position": 20,
-                "prerequisites": [["stochastic-processes"]],
+                "prerequisites": [["ml-math", "stochastic-processes"]],
             },
         },
     ]

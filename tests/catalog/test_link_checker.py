@@ -297,6 +297,22 @@ def test_results_are_recorded_on_the_resources(site, refused_url):
 
 
 @pytest.mark.django_db
+def test_a_permanent_redirect_to_the_urls_own_spelling_is_no_move(site):
+    """A resource's URL is stored canonical (no trailing slash, no www.): a site that redirects
+    to its own spelling of it is fine, and there is no other URL to use."""
+    site.redirects["/book"] = (301, "/book/")
+    site.redirects["/book/"] = (200, None)
+    resource = make_resource(url=site.url("/book/"))
+    assert resource.url == site.url("/book")
+
+    ((_, check),) = check_resources([resource], timeout=TIMEOUT)
+
+    assert check.outcome == "ok"
+    resource.refresh_from_db()
+    assert (resource.link_is_broken, resource.link_redirect_url) == (False, "")
+
+
+@pytest.mark.django_db
 def test_a_link_that_recovers_is_no_longer_broken(site):
     resource = make_resource(
         url=site.url("/ok"), link_is_broken=True, link_status_code=500, link_error="old"

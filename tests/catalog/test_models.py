@@ -9,9 +9,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from catalog.forms import TopicAdminForm
-from catalog.models import Degree, Prerequisite, Requirement, Resource, SearchSynonym, Topic
+from catalog.models import (
+    Curriculum,
+    Degree,
+    Listing,
+    Milestone,
+    Prerequisite,
+    Requirement,
+    Resource,
+    SearchSynonym,
+    Topic,
+)
 from tests.factories import (
+    make_curriculum,
     make_degree,
+    make_milestone,
     make_requirement,
     make_resource,
     make_topic,
@@ -60,9 +72,11 @@ def test_topic_str_and_url_use_title_and_slug():
     assert topic.get_absolute_url() == "/topics/calculus/"
 
 
-def test_topic_slug_is_unique():
+def test_topic_slug_is_unique_within_its_curriculum_only():
     make_topic(slug="calculus")
+    other = make_topic(slug="calculus", curriculum=make_curriculum())
 
+    assert other.slug == "calculus"
     with database_rejects():
         make_topic(slug="calculus")
 
@@ -86,7 +100,7 @@ def test_topic_neighbours_break_position_ties_by_title():
 
 
 def test_topic_neighbours_skip_topics_hidden_from_learners():
-    first = make_resource(make_topic(position=10)).topic
+    first = make_resource(make_topic(position=10)).main_listing.topic
     make_resource(make_topic(position=20), is_published=False)
     make_topic(position=30)
     last = make_topic(position=40, is_reading=True)
@@ -123,11 +137,21 @@ def test_published_counts_ignore_unpublished_resources():
     assert Topic.objects.with_published_counts().get(pk=topic.pk).published_resource_count == 2
 
 
-def test_deleting_a_topic_that_has_resources_is_refused():
+def test_deleting_a_topic_unlists_its_resources_and_keeps_them():
     resource = make_resource()
 
-    with pytest.raises(ProtectedError):
-        resource.topic.delete()
+    resource.main_listing.topic.delete()
+
+    assert Resource.objects.filter(pk=resource.pk).exists()
+    assert not Listing.objects.filter(resource=resource).exists()
+
+
+def test_topic_neighbours_stay_in_the_topics_curriculum():
+    first = make_topic(title="Calculus", position=10, is_reading=True)
+    make_topic(title="Elsewhere", position=15, is_reading=True, curriculum=make_curriculum())
+    second = make_topic(title="Linear Algebra", position=20, is_reading=True)
+
+    assert first.neighbours() == (None, second)
 
 
 # Prerequisites
@@ -227,7 +251,13 @@ def test_topic_admin_form_reports_a_cycle_as_a_field_error():
     calculus = make_topic(title="Calculus", slug="calculus")
     algebra = make_topic(title="Linear Algebra", slug="linear-algebra")
     algebra.prerequisites.add(calculus)
-    data = {"title": "Calculus", "slug": "calculus", "position": 10, "prerequisites": [algebra.pk]}
+    data = {
+        "curriculum": calculus.curriculum_id,
+        "title": "Calculus",
+        "slug": "calculus",
+        "position": 10,
+        "prerequisites": [algebra.pk],
+    }
 
     form = TopicAdminForm(data, instance=calculus)
 
@@ -239,7 +269,13 @@ def test_topic_admin_form_reports_a_cycle_as_a_field_error():
 
 def test_topic_admin_form_rejects_the_topic_as_its_own_prerequisite():
     calculus = make_topic(title="Calculus", slug="calculus")
-    data = {"title": "Calculus", "slug": "calculus", "position": 10, "prerequisites": [calculus.pk]}
+    data = {
+        "curriculum": calculus.curriculum_id,
+        "title": "Calculus",
+        "slug": "calculus",
+        "position": 10,
+        "prerequisites": [calculus.pk],
+    }
 
     form = TopicAdminForm(data, instance=calculus)
 
@@ -251,6 +287,7 @@ def test_topic_admin_form_accepts_acyclic_prerequisites():
     calculus = make_topic(slug="calculus")
     algebra = make_topic(title="Linear Algebra", slug="linear-algebra")
     data = {
+        "curriculum": algebra.curriculum_id,
         "title": "Linear Algebra",
         "slug": "linear-algebra",
         "position": 20,
@@ -264,7 +301,32 @@ def test_topic_admin_form_accepts_acyclic_prerequisites():
     assert list(algebra.prerequisites.all()) == [calculus]
 
 
+def test_a_topic_builds_only_on_topics_of_its_own_curriculum():
+    algebra = make_topic(title="Linear Algebra", slug="linear-algebra")
+    elsewhere = make_topic(title="Calculus", curriculum=make_curriculum())
+    data = {
+        "curriculum": algebra.curriculum_id,
+        "title": "Linear Algebra",
+        "slug": "linear-algebra",
+        "position": 20,
+        "prerequisites": [elsewhere.pk],
+    }
+
+    form = TopicAdminForm(data, instance=algebra)
+
+    assert not form.is_valid()
+    assert "prerequisites" in form.errors
+    with cycle_rejected("“Calculus” is in another curriculum"):
+        algebra.prerequisites.add(elsewhere)
+    assert not algebra.prerequisites.exists()
+
+
 # Resources
+
+
+def found(query):
+    """The resources search finds (through their listings), best first."""
+    return [listing.resource for listing in Listing.objects.search(query)]
 
 
 def test_published_excludes_unpublished_resources():
@@ -286,7 +348,7 @@ def test_search_matches_title_provider_and_note_ignoring_case(field, value, quer
     match = make_resource(**{field: value})
     make_resource(title="Something else")
 
-    assert list(Resource.objects.search(query)) == [match]
+    assert list(found(query)) == [match]
 
 
 def test_search_matches_the_topic_title_and_summary():
@@ -294,16 +356,16 @@ def test_search_matches_the_topic_title_and_summary():
     course = make_resource(signals, title="Discrete Time")
     make_resource(title="Calculus")
 
-    assert list(Resource.objects.search("fourier")) == [course]
-    assert list(Resource.objects.search("signal processing")) == [course]
+    assert list(found("fourier")) == [course]
+    assert list(found("signal processing")) == [course]
 
 
 def test_search_needs_every_word_but_not_in_order():
     match = make_resource(title="Linear Algebra", provider="MIT OpenCourseWare")
     make_resource(title="Linear Regression", provider="Stanford")
 
-    assert list(Resource.objects.search("mit linear")) == [match]
-    assert set(Resource.objects.search("linear")) == set(Resource.objects.all())
+    assert list(found("mit linear")) == [match]
+    assert set(found("linear")) == set(Resource.objects.all())
 
 
 @pytest.mark.parametrize(
@@ -314,7 +376,7 @@ def test_search_matches_people_and_keywords(field, value, query):
     match = make_resource(**{field: value})
     make_resource(title="Something else")
 
-    assert list(Resource.objects.search(query)) == [match]
+    assert list(found(query)) == [match]
 
 
 def test_keywords_read_as_a_list():
@@ -327,8 +389,8 @@ def test_empty_search_returns_everything():
     make_resource()
     make_resource()
 
-    assert Resource.objects.search("").count() == 2
-    assert Resource.objects.search("   ").count() == 2
+    assert len(found("")) == 2
+    assert len(found("   ")) == 2
 
 
 def test_resource_url_is_unique():
@@ -396,7 +458,7 @@ def test_database_rejects_a_requirement_with_both_resource_and_topic():
     resource = make_resource()
 
     with database_rejects():
-        make_requirement(resource=resource, topic=resource.topic)
+        make_requirement(resource=resource, topic=resource.main_listing.topic)
 
 
 def test_database_rejects_a_requirement_with_neither_resource_nor_topic():
@@ -430,7 +492,7 @@ def test_requirement_validation_demands_exactly_one_target(targets):
         degree=make_degree(),
         slug="requirement",
         resource=resource if "resource" in targets else None,
-        topic=resource.topic if "topic" in targets else None,
+        topic=resource.main_listing.topic if "topic" in targets else None,
     )
 
     with pytest.raises(ValidationError) as raised:
@@ -520,11 +582,34 @@ def test_every_catalog_model_is_found_by_its_natural_key():
     resource = make_resource(topic)
     degree = make_degree()
     requirement = make_requirement(degree, topic=topic)
+    milestone = make_milestone()
 
+    assert Curriculum.objects.get_by_natural_key(*topic.curriculum.natural_key()) == (
+        topic.curriculum
+    )
     assert Topic.objects.get_by_natural_key(*topic.natural_key()) == topic
     assert Resource.objects.get_by_natural_key(*resource.natural_key()) == resource
+    listing = resource.main_listing
+    assert Listing.objects.get_by_natural_key(*listing.natural_key()) == listing
     assert Degree.objects.get_by_natural_key(*degree.natural_key()) == degree
+    assert Milestone.objects.get_by_natural_key(*milestone.natural_key()) == milestone
     assert Requirement.objects.get_by_natural_key(*requirement.natural_key()) == requirement
+
+
+def test_natural_keys_are_readable_and_scoped_by_curriculum():
+    curriculum = make_curriculum(slug="physics")
+    topic = make_topic(curriculum=curriculum, slug="calculus")
+    resource = make_resource(topic, slug="feynman")
+    degree = make_degree(curriculum=curriculum, slug="practitioner")
+    requirement = make_requirement(degree, slug="mechanics", topic=topic)
+
+    assert topic.natural_key() == ("physics", "calculus")
+    assert resource.main_listing.natural_key() == ("physics", "calculus", "feynman")
+    assert degree.natural_key() == ("physics", "practitioner")
+    assert requirement.natural_key() == ("mechanics", "physics", "practitioner")
+    # The same slugs in the default curriculum are other rows.
+    default_topic = make_topic(slug="calculus")
+    assert Topic.objects.get_by_natural_key(*default_topic.natural_key()) == default_topic
 
 
 def test_natural_key_serialization_round_trips_without_ids():
@@ -539,6 +624,7 @@ def test_natural_key_serialization_round_trips_without_ids():
         *Topic.objects.all(),
         *Prerequisite.objects.all(),
         *Resource.objects.all(),
+        *Listing.objects.all(),
         degree,
         *Requirement.objects.all(),
         synonym,

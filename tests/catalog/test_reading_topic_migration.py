@@ -4,7 +4,7 @@ the search index, and only then refuses a topic as its own prerequisite."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from catalog.models import Resource as CurrentResource
+from catalog.models import Listing as CurrentListing
 from catalog.search import install_index
 from tests.migrations import SEARCH_INDEX_OF_0006, migrate, migrate_to_latest
 
@@ -52,7 +52,9 @@ def test_topics_and_prerequisites_survive_and_a_self_prerequisite_is_dropped():
 
         migrate_to_latest()
         install_index(connection)  # what `migrate` does after the migrations
-        found = CurrentResource.objects.search("eigen")
-        assert [(r.slug, r.topic_id) for r in found] == [("mit", algebra.pk)]
+        found = CurrentListing.objects.search("eigen")
+        assert [(listing.resource.slug, listing.topic_id) for listing in found] == [
+            ("mit", algebra.pk)
+        ]
     finally:
         migrate_to_latest()

@@ -50,9 +50,11 @@ def test_curators_filter_known_resources_by_topic_and_search_by_learner(
 ):
     complete(learner, resources.calculus, resources.algebra, status="known")
     complete(make_learner("grace"), resources.calculus, status="known")
-    calculus = resources.calculus.topic_id
+    calculus = resources.calculus.main_listing.topic_id
 
-    by_topic = main_text(curator_client.get(f"{CHANGELIST}?resource__topic__id__exact={calculus}"))
+    by_topic = main_text(
+        curator_client.get(f"{CHANGELIST}?resource__listings__topic__id__exact={calculus}")
+    )
     assert "2 already known resources" in by_topic
     assert "Khan Academy Linear Algebra" not in by_topic
 

@@ -133,7 +133,7 @@ def test_a_home_topic_bar_follows_a_completion_its_preview_does_not_show(
     """The home page shows five resources of a topic: a completion of the sixth changes only
     the topic's count, which the topic section's key holds beside its cards' keys."""
     calculus = Resource.objects.get(slug="khan-academy-calculus")
-    more = make_resources(calculus.topic, 5, is_published=True, position=1000)
+    more = make_resources(calculus.main_listing.topic, 5, is_published=True, position=1000)
     ada = make_learner("adalovelace7")
     client = signed_in(ada)
     assert topic_progress(client.get("/").text) == ["0 of 6 done"]

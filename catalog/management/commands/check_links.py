@@ -33,7 +33,7 @@ class Command(BaseCommand):
             raise CommandError("--timeout must be more than 0 seconds.")
         if concurrency < 1:
             raise CommandError("--concurrency must be at least 1.")
-        resources = Resource.objects.published().order_by("topic__position", "position", "pk")
+        resources = Resource.objects.published().in_main_listing_order()
         results = check_resources(resources, timeout=timeout, concurrency=concurrency)
         for resource, check in results:
             if check.outcome != "ok" or verbosity >= 2:

@@ -9,8 +9,8 @@ from catalog.awesome import DEFAULT_EXPORT_TITLE, render_awesome_list
 
 class Command(BaseCommand):
     help = (
-        "Write the published catalog as an awesome-list README: title, contents, topics in "
-        "order with their guidance and resources, and the degrees."
+        "Write the default curriculum (DEFAULT_CURRICULUM) as an awesome-list README: title, "
+        "contents, topics in order with their guidance and published resources, and the degrees."
     )
 
     def add_arguments(self, parser):

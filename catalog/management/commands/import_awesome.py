@@ -5,11 +5,13 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.awesome import AwesomeListError, import_awesome_list, read_awesome_list
+from catalog.models import default_curriculum, default_curriculum_slug
 
 
 class Command(BaseCommand):
     help = (
-        "Read an awesome-list README (Markdown) and create or update its topics and resources. "
+        "Read an awesome-list README (Markdown) and create or update its topics and resources "
+        "in the default curriculum (DEFAULT_CURRICULUM). "
         "Re-importing the same file changes nothing; resources are matched by URL. Text the "
         "catalog has is never erased, and replaced only with --replace-text."
     )
@@ -46,8 +48,16 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot read the file ({error.strerror}).") from error
         try:
             awesome_list = read_awesome_list(data, source=file)
+            curriculum = default_curriculum()
+            if curriculum is None:
+                raise CommandError(
+                    f"There is no curriculum “{default_curriculum_slug()}” (DEFAULT_CURRICULUM) "
+                    "to import into: load the seed catalog (loaddata catalog) or add it in the "
+                    "admin."
+                )
             report = import_awesome_list(
                 awesome_list,
+                curriculum=curriculum,
                 publish_new=not unpublished,
                 replace_text=replace_text,
                 dry_run=dry_run,
