@@ -69,6 +69,7 @@ def timed_import(path):
     from django.db import connection
 
     from catalog.awesome import import_awesome_list, read_awesome_list
+    from catalog.models import default_curriculum
 
     queries = []
 
@@ -80,7 +81,7 @@ def timed_import(path):
     with connection.execute_wrapper(count):
         started = time.perf_counter()
         awesome_list = read_awesome_list(path.read_bytes(), source=path.name)
-        report = import_awesome_list(awesome_list)
+        report = import_awesome_list(awesome_list, curriculum=default_curriculum())
         seconds = time.perf_counter() - started
     return seconds, len(queries), report
 

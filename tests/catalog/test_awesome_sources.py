@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from catalog.awesome import SkipKind, import_awesome_list, parse_awesome_list, read_awesome_list
 from catalog.awesome.report import count_skipped
-from catalog.models import Resource, Topic
+from catalog.models import Resource, Topic, default_curriculum
 
 SOURCES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 INFORMATION_THEORY = SOURCES / "awesome-information-theory.md"
@@ -281,7 +281,7 @@ def test_the_report_counts_what_was_skipped_by_kind_most_first(db):
         "- [Notes](notes.md)\n"
     )
 
-    report = import_awesome_list(awesome_list, dry_run=True)
+    report = import_awesome_list(awesome_list, curriculum=default_curriculum(), dry_run=True)
 
     assert count_skipped(report.skipped) == [
         (SkipKind.DUPLICATE, 2),
