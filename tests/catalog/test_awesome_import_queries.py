@@ -1,5 +1,6 @@
 """The import's SQL queries as a list grows: re-importing costs the same at any size, and a
-first import two inserts per new resource (the work and its listing), however many links share a title."""
+first import two inserts per new resource (the work and its listing), however many links
+share a title."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
