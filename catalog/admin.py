@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from catalog.awesome import import_awesome_list
+from catalog.curators import CurriculumScopedAdmin, curricula_of
 from catalog.forms import AwesomeListImportForm, TopicAdminForm
 from catalog.links import (
     DEFAULT_CONCURRENCY,
@@ -45,12 +46,13 @@ from mlmath.invalidation import bump_catalog_version
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class TopicListingInline(admin.TabularInline):
+class TopicListingInline(CurriculumScopedAdmin, admin.TabularInline):
     """A topic's resources, to order, list and unlist: what a row needs and no more, so the
     topic's page fits a 1,280-pixel window. A resource itself is edited (and a new one added) on
     its own page."""
 
     model = Listing
+    curriculum_path = "topic__curriculum"
     fields = ["position", "resource", "published"]
     readonly_fields = ["published"]
     autocomplete_fields = ["resource"]
@@ -67,10 +69,12 @@ class TopicListingInline(admin.TabularInline):
         return listing.resource.is_published if listing.resource_id else None
 
 
-class ResourceListingInline(admin.TabularInline):
-    """Where a resource is listed: a topic and a position, at most one per curriculum."""
+class ResourceListingInline(CurriculumScopedAdmin, admin.TabularInline):
+    """Where a resource is listed: a topic and a position, at most one per curriculum (a
+    curator sees and edits only the listings in their curricula)."""
 
     model = Listing
+    curriculum_path = "topic__curriculum"
     fields = ["topic", "position"]
     autocomplete_fields = ["topic"]
     verbose_name = "place in a curriculum"
@@ -99,12 +103,16 @@ class CatalogAdmin(admin.ModelAdmin):
         css = {"all": ["css/catalog-admin.css"]}
 
 
-class CurriculumRowAdmin(CatalogAdmin):
-    """The admin of a curriculum's rows (topics, degrees, milestones): a new one goes in the
-    default curriculum unless the curator picks another."""
+class CurriculumRowAdmin(CurriculumScopedAdmin, CatalogAdmin):
+    """The admin of a curriculum's rows (topics, degrees, milestones), each curator's own: a new
+    one goes in the default curriculum (else the curator's first) unless the curator picks
+    another."""
 
     def get_changeform_initial_data(self, request):
+        theirs = curricula_of(request.user)
         curriculum = default_curriculum()
+        if curriculum is None or not theirs.filter(pk=curriculum.pk).exists():
+            curriculum = theirs.first()
         initial = super().get_changeform_initial_data(request)
         return {"curriculum": curriculum.pk, **initial} if curriculum else initial
 
@@ -172,7 +180,11 @@ class LinkStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Resource)
-class ResourceAdmin(LinksToImport, CatalogAdmin):
+class ResourceAdmin(LinksToImport, CurriculumScopedAdmin, CatalogAdmin):
+    """Resources, each curator's being those listed in their curricula (and those listed
+    nowhere yet). A resource listed in two curricula is one work: either's curators edit it."""
+
+    curriculum_path = "listings__topic__curriculum"
     # Kind and level are filters, not columns: with them the list did not fit 1,280 pixels.
     list_display = ["title", "listed_in", "provider", "is_published", "link_status"]
     list_filter = ["is_published", "listings__topic", "kind", "level", LinkStatusFilter]
@@ -318,8 +330,9 @@ class ResourceAdmin(LinksToImport, CatalogAdmin):
         self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
-class RequirementInline(admin.TabularInline):
+class RequirementInline(CurriculumScopedAdmin, admin.TabularInline):
     model = Requirement
+    curriculum_path = "degree__curriculum"
     fields = ["position", "slug", "resource", "topic", "min_count", "milestone", "source_quote"]
     autocomplete_fields = ["resource", "topic", "milestone"]
     extra = 0
@@ -352,7 +365,12 @@ class DegreeAdmin(CurriculumRowAdmin):
 
 
 @admin.register(Curriculum)
-class CurriculumAdmin(CatalogAdmin):
+class CurriculumAdmin(CurriculumScopedAdmin, CatalogAdmin):
+    """Curricula: a curator edits theirs (summary, guidance, source, publication); only a
+    superuser adds one here, deletes one or chooses its curators. A curator creates a curriculum
+    by importing an awesome list into a new one."""
+
+    curriculum_path = "pk"
     list_display = ["title", "position", "is_published", "topic_count", "slug"]
     list_editable = ["position"]
     list_filter = ["is_published"]
@@ -362,6 +380,16 @@ class CurriculumAdmin(CatalogAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(topic_count=Count("topics"))
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else [*readonly, "curators"]
 
     topic_count = count_column("topic_count", "topics")
 

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from catalog.curators import CurriculumScopedAdmin
 from catalog.models import Listing
 from progress import services
 from progress.models import (
@@ -29,7 +30,8 @@ from progress.models import (
 
 
 @admin.register(ResourceProgress)
-class ResourceProgressAdmin(admin.ModelAdmin):
+class ResourceProgressAdmin(CurriculumScopedAdmin, admin.ModelAdmin):
+    curriculum_path = "resource__listings__topic__curriculum"
     list_display = ["learner", "resource", "status", "completed_at", "updated_at"]
     list_filter = ["status", ("resource__listings__topic", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["learner", "resource"]
@@ -39,10 +41,13 @@ class ResourceProgressAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnownResource)
-class KnownResourceAdmin(admin.ModelAdmin):
+class KnownResourceAdmin(CurriculumScopedAdmin, admin.ModelAdmin):
     """What learners say they already know: it counts toward degrees at once (self-attested,
     like evidence). Curators read it here; a degree resting on claims they doubt can be revoked,
-    with a reason, from the learner's awards (linked on each row)."""
+    with a reason, from the learner's awards (linked on each row). A curator sees the
+    resources listed in their curricula."""
+
+    curriculum_path = "resource__listings__topic__curriculum"
 
     list_display = ["learner", "resource", "topic", "updated_at", "known_by_learner", "awards"]
     list_filter = [("resource__listings__topic", admin.RelatedOnlyFieldListFilter)]
@@ -170,11 +175,14 @@ class RevokedFilter(admin.SimpleListFilter):
 
 
 @admin.register(DegreeAward)
-class DegreeAwardAdmin(admin.ModelAdmin):
-    """Awards are recorded by the rules; curators may only revoke them, with a reason."""
+class DegreeAwardAdmin(CurriculumScopedAdmin, admin.ModelAdmin):
+    """Awards are recorded by the rules; curators may only revoke them, with a reason, and only
+    those of their curricula's degrees."""
+
+    curriculum_path = "degree__curriculum"
 
     list_display = ["learner", "degree", "awarded_at", "is_shared", "revoked_at", "public_id"]
-    list_filter = [RevokedFilter, "degree", "is_shared"]
+    list_filter = [RevokedFilter, ("degree", admin.RelatedOnlyFieldListFilter), "is_shared"]
     list_select_related = ["learner", "degree"]
     search_fields = ["learner__username", "learner__email", "=public_id"]
     raw_id_fields = ["learner"]
@@ -224,7 +232,8 @@ class DegreeAwardAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(CurriculumScopedAdmin, admin.ModelAdmin):
+    curriculum_path = "resource__listings__topic__curriculum"
     list_display = ["learner", "resource", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["learner", "resource"]
@@ -244,11 +253,14 @@ def evidence_line(evidence):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
-    """The curators' review queue: newest submissions first, filtered by state and milestone."""
+class EvidenceAdmin(CurriculumScopedAdmin, admin.ModelAdmin):
+    """The curators' review queue: newest submissions first, filtered by state and milestone;
+    a curator reviews the evidence for their curricula's milestones."""
+
+    curriculum_path = "milestone__curriculum"
 
     list_display = ["milestone", "learner", "state", "link", "submitted_at", "reviewed_at"]
-    list_filter = ["state", "milestone"]
+    list_filter = ["state", ("milestone", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["milestone", "learner"]
     search_fields = ["learner__username", "learner__email", "url", "description"]
     date_hierarchy = "submitted_at"

@@ -146,9 +146,10 @@ def learner_client(client, learner):
 
 @pytest.fixture
 def curator(make_learner):
-    """A staff user in the Curators group, and nothing more."""
+    """A staff user in the Curators group, curator of the default curriculum, and nothing more."""
     user = make_learner("curator", is_staff=True)
     user.groups.add(Group.objects.get(name="Curators"))
+    factories.default_curriculum().curators.add(user)
     return user
 
 
