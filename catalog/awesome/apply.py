@@ -48,10 +48,14 @@ def imported_text(current, listed, *, replace_text):
 
 
 def import_awesome_list(
-    awesome_list, *, curriculum, publish_new=True, replace_text=False, dry_run=False
+    awesome_list, *, curriculum, publish_new=True, replace_text=False, dry_run=False, curator=None
 ):
     """Create or update the list's topics and resources in `curriculum` in one transaction;
     return a report.
+
+    A `curriculum` not saved yet is a new one: it is validated (`full_clean`, which raises
+    ValidationError before anything is written), created in the same transaction (a dry run
+    rolls it back too) with `curator`, if given, as its first curator, and reported.
 
     Topics are matched, within the curriculum, by title, then by slug; resources by URL (in any
     of its spellings: `canonical_url`), in the whole catalog, so a work another curriculum lists
@@ -70,8 +74,10 @@ def import_awesome_list(
     report = ImportReport(
         source=awesome_list.source, dry_run=dry_run, skipped=list(awesome_list.skipped)
     )
-    new_slug = _NewSlugs(curriculum)
     with transaction.atomic():
+        if curriculum._state.adding:
+            _create_curriculum(report, curriculum, curator)
+        new_slug = _NewSlugs(curriculum)
         topics = _match_topics(awesome_list.topics, curriculum)
         positions = plan_positions([t.position if t else None for t in topics])
         for parsed, topic, position in zip(awesome_list.topics, topics, positions, strict=True):
@@ -105,7 +111,20 @@ def import_awesome_list(
     return report
 
 
+def _create_curriculum(report, curriculum, curator):
+    curriculum.full_clean()
+    curriculum.save()
+    if curator is not None:
+        curriculum.curators.add(curator)
+    shown = "published" if curriculum.is_published else "unpublished until a curator publishes it"
+    report.created.append(
+        Change(model="curriculum", title=curriculum.title, detail=f"/{curriculum.slug}/, {shown}")
+    )
+
+
 def _new_topic_visibility(topic):
+    if not topic.curriculum.is_published:
+        return "learners see it once its curriculum is published"
     if topic.listings.published().exists():
         return "learners see it at once: it holds published resources"
     return "hidden from learners until one of its resources is published"

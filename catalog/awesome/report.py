@@ -46,9 +46,10 @@ class KeptText:
 
 @dataclass(frozen=True)
 class Change:
-    """One topic or resource the import created, updated or left unchanged."""
+    """One topic or resource the import created, updated or left unchanged (or the curriculum
+    it created)."""
 
-    model: str  # "topic" or "resource"
+    model: str  # "topic" or "resource" (or "curriculum", created by an import)
     title: str
     fields: tuple[FieldChange, ...] = ()  # what an update changes
     kept: tuple[KeptText, ...] = ()

@@ -1,23 +1,44 @@
-"""Create or update topics and resources from an awesome-list README (see catalog/awesome/)."""
+"""Create or update topics and resources from an awesome-list README (see catalog/awesome/),
+in the default curriculum or one named with --curriculum (created, unpublished, if missing)."""
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.awesome import AwesomeListError, import_awesome_list, read_awesome_list
-from catalog.models import default_curriculum, default_curriculum_slug
+from catalog.models import Curriculum, default_curriculum, default_curriculum_slug
 
 
 class Command(BaseCommand):
     help = (
         "Read an awesome-list README (Markdown) and create or update its topics and resources "
-        "in the default curriculum (DEFAULT_CURRICULUM). "
+        "in the default curriculum (DEFAULT_CURRICULUM), or in the curriculum --curriculum names: "
+        "one that does not exist yet is created, unpublished, with --title, --source-url and "
+        "--licence. "
         "Re-importing the same file changes nothing; resources are matched by URL. Text the "
         "catalog has is never erased, and replaced only with --replace-text."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The awesome list's Markdown file, in UTF-8.")
+        parser.add_argument(
+            "--curriculum",
+            metavar="SLUG",
+            help=(
+                "The curriculum to import into (default: DEFAULT_CURRICULUM); created, "
+                "unpublished, if there is none with this slug."
+            ),
+        )
+        parser.add_argument(
+            "--title", help="A new curriculum's title (default: the list's own title)."
+        )
+        parser.add_argument(
+            "--source-url", default="", help="A new curriculum's source: the list's repository."
+        )
+        parser.add_argument(
+            "--licence", default="", help="A new curriculum's licence, e.g. CC0-1.0 or MIT."
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -42,13 +63,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, dry_run, unpublished, replace_text, verbosity, **options):
+        slug = options["curriculum"]
         try:
             data = Path(file).read_bytes()
         except OSError as error:
             raise CommandError(f"{file}: cannot read the file ({error.strerror}).") from error
         try:
             awesome_list = read_awesome_list(data, source=file)
-            curriculum = default_curriculum()
+            if slug:
+                curriculum = Curriculum.objects.filter(slug=slug).first() or Curriculum(
+                    slug=slug,
+                    title=options["title"] or awesome_list.title or slug,
+                    source_url=options["source_url"],
+                    licence=options["licence"],
+                )
+            else:
+                curriculum = default_curriculum()
             if curriculum is None:
                 raise CommandError(
                     f"There is no curriculum “{default_curriculum_slug()}” (DEFAULT_CURRICULUM) "
@@ -64,6 +94,12 @@ class Command(BaseCommand):
             )
         except AwesomeListError as error:
             raise CommandError(str(error)) from error
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{field.replace('_', ' ')}: {' '.join(messages)}"
+                for field, messages in error.message_dict.items()
+            )
+            raise CommandError(f"Cannot create the curriculum “{slug}”: {problems}") from error
         if verbosity >= 1:
             for line in report.details(verbose=verbosity >= 2):
                 self.stdout.write(f"  {line}")
