@@ -4,7 +4,7 @@ action, and the awesome-list upload). The rules live in catalog/links.py and cat
 this module only shows them."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch
 from django.shortcuts import redirect
@@ -287,15 +287,28 @@ class ResourceAdmin(LinksToImport, CurriculumScopedAdmin, CatalogAdmin):
         if request.method == "POST":
             form = AwesomeListImportForm(request.POST, request.FILES, curator=request.user)
             if form.is_valid():
-                report = import_awesome_list(
-                    form.awesome_list,
-                    curriculum=default_curriculum(),
-                    publish_new=not form.cleaned_data["unpublished"],
-                    replace_text=form.cleaned_data["replace_text"],
-                    dry_run=form.cleaned_data["dry_run"],
-                )
+                try:
+                    report = import_awesome_list(
+                        form.awesome_list,
+                        curriculum=form.target_curriculum,
+                        publish_new=not form.cleaned_data["unpublished"],
+                        replace_text=form.cleaned_data["replace_text"],
+                        dry_run=form.cleaned_data["dry_run"],
+                        curator=request.user,  # a new curriculum's first curator
+                    )
+                except ValidationError as error:  # a new curriculum's slug taken meanwhile
+                    form.add_error(None, error)
+                    report = None
+            if report is not None:
                 if not report.dry_run:
                     self.message_user(request, report.summary(), messages.SUCCESS)
+                    if report.count("created", "curriculum"):
+                        self.message_user(
+                            request,
+                            f"Created the curriculum “{form.target_curriculum}”, unpublished: "
+                            "publish it under Curricula when it is ready.",
+                            messages.SUCCESS,
+                        )
                     if report.skipped:
                         skipped = "; ".join(str(s) for s in report.skipped)
                         self.message_user(request, f"Skipped {skipped}.", messages.WARNING)

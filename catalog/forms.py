@@ -6,9 +6,18 @@ from urllib.parse import quote, unquote
 
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.core.exceptions import ValidationError
 
 from catalog.awesome import AwesomeListError, read_awesome_list
-from catalog.models import Resource, Topic, prerequisites_error, search_terms
+from catalog.curators import curricula_of
+from catalog.models import (
+    Curriculum,
+    Resource,
+    Topic,
+    default_curriculum_slug,
+    prerequisites_error,
+    search_terms,
+)
 from catalog.search import SearchTerms
 from mlmath.signed_files import (
     MAX_TOKEN_CHARS,
@@ -114,9 +123,20 @@ class TopicAdminForm(forms.ModelForm):
 
 
 class AwesomeListImportForm(forms.Form):
-    """An awesome list to import, and how. After a dry run the page carries the file back
-    (`previewed`, signed for this curator), so importing it needs no second upload; a file
-    chosen again replaces it."""
+    """An awesome list to import, into which curriculum, and how. After a dry run the page
+    carries the file back (`previewed`, signed for this curator), so importing it needs no
+    second upload; a file chosen again replaces it.
+
+    The list goes into one of the curator's curricula, or into a new one (named by its title
+    and slug), created unpublished with the curator as its curator. `target_curriculum` is the
+    one chosen, or the new one, not saved yet (the import saves it)."""
+
+    CURRICULUM_FIELDS = {
+        "new_title": "title",
+        "new_slug": "slug",
+        "source_url": "source_url",
+        "licence": "licence",
+    }
 
     MAX_BYTES = 1 * MB
     PREVIEW_LIFETIME = datetime.timedelta(minutes=30)
@@ -141,6 +161,36 @@ class AwesomeListImportForm(forms.Form):
         required=False,
         max_length=MAX_TOKEN_CHARS,
         error_messages={"max_length": NOT_YOURS},
+    )
+    curriculum = forms.ModelChoiceField(
+        queryset=Curriculum.objects.none(),
+        required=False,
+        empty_label="A new curriculum (named below)",
+        help_text="One of your curricula, or a new one.",
+    )
+    new_title = forms.CharField(
+        label="New curriculum's title",
+        required=False,
+        max_length=Curriculum._meta.get_field("title").max_length,
+    )
+    new_slug = forms.SlugField(
+        label="New curriculum's slug",
+        required=False,
+        max_length=Curriculum._meta.get_field("slug").max_length,
+        help_text="Its address: /slug/. A new curriculum starts unpublished.",
+    )
+    source_url = forms.URLField(
+        label="New curriculum's source URL",
+        required=False,
+        assume_scheme="https",
+        max_length=Curriculum._meta.get_field("source_url").max_length,
+        help_text=Curriculum._meta.get_field("source_url").help_text,
+    )
+    licence = forms.CharField(
+        label="New curriculum's licence",
+        required=False,
+        max_length=Curriculum._meta.get_field("licence").max_length,
+        help_text=Curriculum._meta.get_field("licence").help_text,
     )
     dry_run = forms.BooleanField(
         label="Dry run",
@@ -168,6 +218,11 @@ class AwesomeListImportForm(forms.Form):
     def __init__(self, *args, curator, **kwargs):
         super().__init__(*args, **kwargs)
         self.curator = curator
+        theirs = curricula_of(curator)
+        self.fields["curriculum"].queryset = theirs
+        if "curriculum" not in self.initial:
+            self.initial["curriculum"] = theirs.filter(slug=default_curriculum_slug()).first()
+        self.target_curriculum = None
         self.previewed_name = None  # the name of the file a dry run kept
         self.previewed_token = None
 
@@ -175,7 +230,10 @@ class AwesomeListImportForm(forms.Form):
     def after_dry_run(cls, form):
         """The form under a dry run's report: its file kept (when small enough to carry), its
         choices as they were, ready to import."""
-        options = {name: form.cleaned_data[name] for name in ("unpublished", "replace_text")}
+        options = {
+            name: form.cleaned_data[name]
+            for name in ("curriculum", "unpublished", "replace_text", *cls.CURRICULUM_FIELDS)
+        }
         next_form = cls(
             curator=form.curator, initial={"previewed": form.previewed_token, **options}
         )
@@ -187,6 +245,7 @@ class AwesomeListImportForm(forms.Form):
         cleaned_data = super().clean()
         if self.errors:
             return cleaned_data
+        self._choose_curriculum(cleaned_data)
         upload, token = cleaned_data.get("file"), cleaned_data.get("previewed")
         try:
             if upload:
@@ -206,6 +265,36 @@ class AwesomeListImportForm(forms.Form):
                 quote(name).encode() + b"\n" + content, salt=self._salt()
             )
         return cleaned_data
+
+    def _choose_curriculum(self, cleaned_data):
+        chosen = cleaned_data["curriculum"]
+        if "curriculum" not in self.data:
+            chosen = self.initial["curriculum"]  # a post that leaves it out: the default
+        named = {
+            field: cleaned_data[name]
+            for name, field in self.CURRICULUM_FIELDS.items()
+            if cleaned_data[name]
+        }
+        if chosen is not None:
+            if named:
+                self.add_error(
+                    "curriculum",
+                    "Choose a curriculum or name a new one, not both: leave “A new curriculum” "
+                    "chosen to create one.",
+                )
+            self.target_curriculum = chosen
+            return
+        if not named and chosen is None and "curriculum" not in self.data:
+            self.add_error("curriculum", "Choose one of your curricula, or name a new one.")
+            return
+        new = Curriculum(**named)
+        try:
+            new.full_clean(exclude=["curators"])
+        except ValidationError as error:
+            fields = {field: name for name, field in self.CURRICULUM_FIELDS.items()}
+            for field, messages in error.message_dict.items():
+                self.add_error(fields.get(field, "curriculum"), messages)
+        self.target_curriculum = new
 
     def _salt(self):
         return f"catalog.awesome-import.{self.curator.pk}"
