@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from catalog.models import Resource, Topic
+from catalog.models import Curriculum, Resource, Topic
 from mlmath.signed_files import MAX_TOKEN_CHARS
-from tests.factories import make_learner
+from tests.factories import default_curriculum, make_curriculum, make_learner
 from tests.html import by_id, elements, text
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +250,90 @@ def test_a_dry_run_tells_no_cache_that_the_catalog_changed(
 
     assert dry_run_callbacks == []
     assert import_callbacks  # the catalog version's bump, after the commit
+
+
+# Curricula: the import goes into one of the curator's, or creates a new one
+
+
+def curricula():
+    return list(Curriculum.objects.order_by("pk").values())
+
+
+NEW_CURRICULUM = {
+    "curriculum": "",
+    "new_title": "Awesome Information Theory",
+    "new_slug": "information-theory",
+    "source_url": "github.com/example/awesome-information-theory",
+    "licence": "CC0-1.0",
+}
+
+
+def test_a_dry_run_into_a_new_curriculum_shows_it_and_writes_nothing(curator, curator_client):
+    before = (curricula(), snapshot())
+
+    response = dry_run(curator_client, **NEW_CURRICULUM)
+
+    assert (curricula(), snapshot()) == before
+    (created,) = elements(response, "ul", **{"aria-labelledby": "import-created"})
+    assert text(elements(created, "li")[0]) == (
+        "Curriculum “Awesome Information Theory” "
+        "(/information-theory/, unpublished until a curator publishes it)"
+    )
+    # The form below the report keeps the new curriculum, ready to import.
+    (slug,) = elements(response, "input", name="new_slug")
+    assert dict(slug.attributes)["value"] == "information-theory"
+
+    imported = curator_client.post(
+        IMPORT_URL, {"previewed": kept_file_token(response), **NEW_CURRICULUM}
+    )
+
+    assert imported.status_code == 302
+    curriculum = Curriculum.objects.get(slug="information-theory")
+    assert not curriculum.is_published
+    assert curriculum.source_url == "https://github.com/example/awesome-information-theory"
+    assert curriculum.licence == "CC0-1.0"
+    assert list(curriculum.curators.all()) == [curator]
+    assert sorted(curriculum.topics.values_list("title", flat=True)) == [
+        "Linear Algebra",
+        "Optimisation",
+    ]
+    assert Curriculum.objects.get(slug="ml-math").topics.filter(title="Optimisation").count() == 0
+
+
+def test_an_import_goes_only_into_the_curator_own_curricula(curator_client):
+    another = make_curriculum(title="Physics")
+    before = (curricula(), snapshot())
+
+    response = curator_client.post(IMPORT_URL, {"file": upload(), "curriculum": another.pk})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in text(response)
+    assert (curricula(), snapshot()) == before
+    offered = {
+        text(option) for option in elements(response, "option") if dict(option.attributes)
+    }
+    assert "Physics" not in offered
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"new_slug": "admin"}, "is a part of the site's own addresses"),
+        ({"new_slug": "ml-math"}, "Curriculum with this Slug already exists."),
+        ({"new_title": ""}, "This field cannot be blank."),
+        ({"curriculum": "the default"}, "Choose a curriculum or name a new one, not both"),
+    ],
+)
+def test_a_new_curriculum_it_cannot_create_is_refused_with_nothing_written(
+    curator_client, fields, error
+):
+    if fields.get("curriculum") == "the default":
+        fields = {"curriculum": default_curriculum().pk}
+    before = (curricula(), snapshot())
+
+    response = curator_client.post(IMPORT_URL, {"file": upload(), **NEW_CURRICULUM, **fields})
+
+    assert response.status_code == 200
+    assert error in text(response)
+    assert "Nothing was imported" in text(response)
+    assert (curricula(), snapshot()) == before
