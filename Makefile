@@ -8,11 +8,12 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run migrate seed test lint docs docs-check format clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
+.PHONY: help install run migrate seed demo test lint docs docs-check format clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
 	@echo "make run PORT=8080 HOST=0.0.0.0   the same on another port or address"
+	@echo "make demo    add two more curricula (fixtures/sources/) to the make run database, published"
 	@echo "make test    install and run the whole test suite"
 	@echo "make lint    ruff check, ruff format --check and the docs' strict build (make docs-check)"
 	@echo "make docs    serve the manual (docs/, MkDocs) on http://127.0.0.1:8001/ as you edit it"
@@ -40,6 +41,12 @@ seed: migrate
 
 run: seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Two more curricula for a newcomer to see, imported from fixtures/sources/ and published;
+# running it again changes nothing.
+demo: seed
+	$(DEV_ENV) $(BIN)/python manage.py import_awesome fixtures/sources/awesome-information-theory.md --curriculum information-theory --licence CC0-1.0 --publish --verbosity 0
+	$(DEV_ENV) $(BIN)/python manage.py import_awesome fixtures/sources/awesome-optimisation-statistics.md --curriculum optimisation-statistics --licence CC0-1.0 --publish --verbosity 0
 
 # Expired sessions stay in the database until removed: run daily from cron in production,
 # with the production environment (see docs/operations.md, "Sessions").

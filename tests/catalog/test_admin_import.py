@@ -309,9 +309,7 @@ def test_an_import_goes_only_into_the_curator_own_curricula(curator_client):
     assert response.status_code == 200
     assert "Select a valid choice" in text(response)
     assert (curricula(), snapshot()) == before
-    offered = {
-        text(option) for option in elements(response, "option") if dict(option.attributes)
-    }
+    offered = {text(option) for option in elements(response, "option") if dict(option.attributes)}
     assert "Physics" not in offered
 
 

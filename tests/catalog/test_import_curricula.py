@@ -1,6 +1,7 @@
 """`manage.py import_awesome --curriculum`: a list becomes a curriculum of its own (created
 unpublished when missing), or goes into the one named; `make_curator --curriculum`."""
 
+import shlex
 from io import StringIO
 from pathlib import Path
 
@@ -97,3 +98,29 @@ def test_make_curator_gives_the_curricula_named():
     assert list(user.curated_curricula.all()) == [theory]
     with pytest.raises(CommandError, match="No curriculum “nowhere”"):
         call_command("make_curator", "grace", "--curriculum=nowhere")
+
+
+# make demo
+
+
+def demo_commands():
+    """The manage.py commands of the Makefile's `demo` recipe, as call_command arguments."""
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
+    return [shlex.split(line.split("manage.py", 1)[1]) for line in recipe]
+
+
+def test_make_demo_adds_two_published_curricula_and_running_it_again_changes_nothing():
+    for arguments in demo_commands():
+        call_command(*arguments, stdout=StringIO())
+    after_once = snapshot()
+    for arguments in demo_commands():
+        call_command(*arguments, stdout=StringIO())
+
+    assert snapshot() == after_once
+    demo = Curriculum.objects.exclude(slug=default_curriculum().slug)
+    assert sorted(demo.values_list("slug", "is_published", "licence")) == [
+        ("information-theory", True, "CC0-1.0"),
+        ("optimisation-statistics", True, "CC0-1.0"),
+    ]
+    assert all(curriculum.topics.exists() for curriculum in demo)

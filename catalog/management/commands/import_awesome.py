@@ -40,6 +40,11 @@ class Command(BaseCommand):
             "--licence", default="", help="A new curriculum's licence, e.g. CC0-1.0 or MIT."
         )
         parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="Publish the curriculum after the import (new curricula start unpublished).",
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Print what would change and write nothing.",
@@ -100,6 +105,10 @@ class Command(BaseCommand):
                 for field, messages in error.message_dict.items()
             )
             raise CommandError(f"Cannot create the curriculum “{slug}”: {problems}") from error
+        if options["publish"] and not dry_run and not curriculum.is_published:
+            curriculum.is_published = True
+            curriculum.save(update_fields=["is_published", "updated_at"])
+            self.stdout.write(f"Published the curriculum “{curriculum}”.")
         if verbosity >= 1:
             for line in report.details(verbose=verbosity >= 2):
                 self.stdout.write(f"  {line}")
