@@ -187,7 +187,13 @@ class ResourceAdmin(LinksToImport, CurriculumScopedAdmin, CatalogAdmin):
     curriculum_path = "listings__topic__curriculum"
     # Kind and level are filters, not columns: with them the list did not fit 1,280 pixels.
     list_display = ["title", "listed_in", "provider", "is_published", "link_status"]
-    list_filter = ["is_published", "listings__topic", "kind", "level", LinkStatusFilter]
+    list_filter = [
+        "is_published",
+        ("listings__topic", admin.RelatedOnlyFieldListFilter),  # the curator's topics
+        "kind",
+        "level",
+        LinkStatusFilter,
+    ]
     search_fields = ["title", "provider", "note", "people", "keywords", "url"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     inlines = [ResourceListingInline]

@@ -265,3 +265,21 @@ def test_a_curator_edits_their_curriculum_but_neither_adds_nor_deletes_one(
     assert not elements(change, "select", name="curators")  # only superusers choose curators
     assert add.status_code == 403
     assert delete.status_code == 403
+
+
+@pytest.mark.parametrize("model", [Resource, Evidence, DegreeAward])
+def test_list_filters_name_nothing_of_another_curriculum(
+    client, curator_with_every_permission, other_curriculum, model
+):
+    ROW_IN[model](default_curriculum())
+    foreign_topic = make_topic(curriculum=other_curriculum, title="Quantum secrets")
+    make_resource(foreign_topic)
+    baker.make(Evidence, milestone=make_milestone(curriculum=other_curriculum, title="Secret"))
+    baker.make(DegreeAward, degree=make_degree(curriculum=other_curriculum, title="Hidden"))
+    client.force_login(curator_with_every_permission)
+
+    page = text(client.get(admin_url(model, "changelist")))
+
+    assert "Quantum secrets" not in page
+    assert "Secret" not in page
+    assert "Hidden" not in page
