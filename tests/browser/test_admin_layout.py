@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from catalog.models import Resource, Topic
-from tests.factories import make_learner
+from tests.factories import default_curriculum, make_learner
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +21,7 @@ def curator_page(page, sign_in):
     # The Curators group comes from a data migration, which the live server's flush removes.
     curator = make_learner("curator", is_staff=True)
     curator.user_permissions.add(*Permission.objects.filter(content_type__app_label="catalog"))
+    default_curriculum().curators.add(curator)
     page.set_viewport_size(WINDOW)
     return sign_in(page, curator)
 

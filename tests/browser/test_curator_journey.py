@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, earn_seed_practitioner, make_learner
+from tests.factories import PASSWORD, default_curriculum, earn_seed_practitioner, make_learner
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +41,7 @@ def test_journey_5_curator_unpublishes_a_resource_and_rejects_evidence(
     earn_seed_practitioner(learner)
     curator = make_learner("curator", is_staff=True)
     curator.user_permissions.add(*Permission.objects.filter(codename__in=CURATOR_PERMISSIONS))
+    default_curriculum().curators.add(curator)  # the seed's curriculum is theirs
 
     learner_context = browser.new_context()
     try:
