@@ -1,6 +1,6 @@
 """The benchmark's Django-side steps, run by `bench/run.py` in the server's environment.
 
-    python bench/tasks.py build seed|large   the data set (kept and reused when it is there)
+    python bench/tasks.py build seed|large|many   the data set (kept and reused when it is there)
     python bench/tasks.py reset              undo what the last run's marking changed
     python bench/tasks.py sessions           signed-in sessions and what the load generator needs
     python bench/tasks.py queries PATH...    SQL queries per page (warm), via the test client
@@ -11,6 +11,7 @@ Each prints one JSON object on its last line of standard output.
 """
 
 import json
+import math
 import os
 import random
 import sys
@@ -32,14 +33,24 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from catalog.models import Listing, Resource, Topic, default_curriculum  # noqa: E402
+from catalog.models import (  # noqa: E402
+    Curriculum,
+    Degree,
+    Listing,
+    Milestone,
+    Requirement,
+    Resource,
+    Topic,
+    default_curriculum,
+    default_curriculum_slug,
+)
 from progress.models import Activity, ResourceProgress, Status  # noqa: E402
 
 RANDOM_SEED = 20261125
 BENCH_LEARNERS = 50  # learner-00000 ... learner-00049: the marking loops and the open loop
 STUDY_LEARNERS = 300  # learner-00000 ... learner-00299: the study session (bench/study.lua)
 MARKING_LEARNERS = 4  # the closed loop rotates over these, each with the measured history
-TOGGLE_COUNT = {"seed": 4, "large": 20}  # resources the benchmark marks back and forth
+TOGGLE_COUNT = {"seed": 4, "large": 20, "many": 20}  # resources the benchmark marks back and forth
 SIZES = {
     # topics, resources, learners, progress rows, activity rows, measured learner's completions
     "seed": {"learners": STUDY_LEARNERS, "completions": 5},
@@ -50,6 +61,23 @@ SIZES = {
         "progress": 500_000,
         "activity": 50_000,
         "completions": 500,
+    },
+    # The default curriculum as at the large size, and 19 more of the same size (issue 19).
+    "many": {
+        "curricula": 20,
+        "topics": 100,  # per curriculum
+        "resources": 1000,  # listings per curriculum
+        "shared": 50,  # of them, resources the curriculum before lists too (the same work)
+        "degrees": 3,  # per curriculum besides the default's own
+        "learners": 10_000,
+        # How many curricula a learner studies (1 to 5), and how often each count is drawn.
+        "curricula_per_learner": {1: 40, 2: 25, 3: 15, 4: 12, 5: 8},
+        # A learner's rows in a curriculum they study: log-normal, a median of 15, at most 600.
+        "rows_median": 15,
+        "rows_max": 600,
+        "activity": 50_000,
+        "completions": 500,  # the measured learners', in the default curriculum
+        "other_completions": 100,  # theirs in each of 4 other curricula
     },
 }
 # Generated history is dated before this, so a run's own activity is easy to tell apart.
@@ -78,6 +106,14 @@ def dataset_present(size):
         return False
     if size == "seed":
         return True
+    if size == "many":
+        spec = SIZES["many"]
+        # The build is one transaction: its last learner means everything else is there too.
+        return (
+            Curriculum.objects.count() == spec["curricula"]
+            and Listing.objects.count() == spec["curricula"] * spec["resources"]
+            and User.objects.filter(username=learner_name(spec["learners"] - 1)).exists()
+        )
     spec = SIZES["large"]
     # At least: rows a benchmark's marking added after its last reset are removed by the next.
     return (
@@ -89,8 +125,14 @@ def dataset_present(size):
 
 
 def toggle_resource_ids(size):
-    """The last published resources by id: nobody's generated history touches them."""
-    ids = Resource.objects.published().order_by("-pk").values_list("pk", flat=True)
+    """The last published resources by id of the default curriculum (whose pages the benchmark
+    reads): nobody's generated history touches them."""
+    ids = (
+        Resource.objects.published()
+        .filter(listings__topic__curriculum__slug=default_curriculum_slug())
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+    )
     return sorted(ids[: TOGGLE_COUNT[size]])
 
 
@@ -103,9 +145,11 @@ def build(size):
     rng = random.Random(RANDOM_SEED)
     call_command("loaddata", "catalog", verbosity=0)
     with transaction.atomic():
-        if size == "large":
-            grow_catalog(rng, SIZES["large"])
+        if size in ("large", "many"):
+            grow_catalog(rng, SIZES[size])
         toggles = set(toggle_resource_ids(size))
+        if size == "many":
+            add_curricula(rng, SIZES["many"], toggles)
         create_learners(SIZES[size]["learners"])
         learner_ids = list(
             get_user_model()
@@ -118,10 +162,13 @@ def build(size):
             for pk in Resource.objects.published().order_by("pk").values_list("pk", flat=True)
             if pk not in toggles
         ]
-        rows = history_rows(rng, size, learner_ids, resource_ids)
+        if size == "many":
+            rows = many_history_rows(rng, SIZES["many"], learner_ids, toggles)
+        else:
+            rows = history_rows(rng, size, learner_ids, resource_ids)
         insert_progress(rows)
-        if size == "large":
-            insert_activity(rng, SIZES["large"]["activity"], learner_ids, resource_ids)
+        if size in ("large", "many"):
+            insert_activity(rng, SIZES[size]["activity"], learner_ids, resource_ids)
     emit({"built": True, "progress_rows": ResourceProgress.objects.count()})
 
 
@@ -174,6 +221,131 @@ def grow_catalog(rng, spec):
     )
 
 
+def add_curricula(rng, spec, toggles):
+    """The many size's other curricula, each with `topics` topics and `resources` listings (the
+    first `shared` of them resources of the curriculum before it: the same work in two lists),
+    prerequisites, `degrees` degrees asking for topics and a milestone, all published."""
+    count = spec["curricula"] - Curriculum.objects.count()
+    curricula = Curriculum.objects.bulk_create(
+        Curriculum(
+            slug=f"generated-curriculum-{n:02d}",
+            title=f"Generated curriculum {n:02d}",
+            summary=f"Generated curriculum number {n}, imported from an awesome list.",
+            guidance=GUIDANCE.format(
+                title=f"Generated curriculum {n:02d}", url=f"https://example.org/lists/{n}"
+            ),
+            source_url=f"https://github.com/example/awesome-{n:02d}",
+            licence="CC0-1.0",
+            is_published=True,
+            position=10 * n,
+        )
+        for n in range(1, count + 1)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(
+            curriculum=curriculum,
+            slug=f"generated-topic-{i:03d}",
+            title=f"{curriculum.title}: topic {i:03d}",
+            summary=f"Generated topic number {i} of {curriculum.title}.",
+            guidance=GUIDANCE.format(title=f"Topic {i:03d}", url=f"https://example.org/t/{i}"),
+            position=10 * i,
+        )
+        for curriculum in curricula
+        for i in range(spec["topics"])
+    )
+    topics_by_curriculum = [
+        topics[n * spec["topics"] : (n + 1) * spec["topics"]] for n in range(len(curricula))
+    ]
+    Prerequisite = Topic.prerequisites.through
+    Prerequisite.objects.bulk_create(
+        (
+            Prerequisite(from_topic=topic, to_topic=earlier)
+            for own in topics_by_curriculum
+            for index, topic in enumerate(own[2:], start=2)
+            for earlier in rng.sample(own[:index], k=2)
+        ),
+        batch_size=5000,
+    )
+    kinds = [choice.value for choice in Resource.Kind]
+    levels = [choice.value for choice in Resource.Level]
+    own_count = spec["resources"] - spec["shared"]
+    resources = Resource.objects.bulk_create(
+        (
+            Resource(
+                slug=f"c{n:02d}-generated-{i:04d}",
+                title=f"Generated resource {i:04d} of curriculum {n:02d}",
+                url=f"https://example.org/c{n:02d}/resources/{i}",
+                provider=rng.choice(["Khan Academy", "edX", "MIT OpenCourseWare", "YouTube", ""]),
+                kind=rng.choice(kinds),
+                level=rng.choice(levels),
+                estimated_hours=rng.choice([None, 2, 5, 10, 40]),
+                note="A generated resource: its note is a sentence or two long, like a real one.",
+                is_published=rng.random() > 0.02,
+            )
+            for n in range(1, len(curricula) + 1)
+            for i in range(own_count)
+        ),
+        batch_size=5000,
+    )
+    previous = [
+        pk
+        for pk in Listing.objects.in_default_curriculum().values_list("resource_id", flat=True)
+        if pk not in toggles
+    ]
+    listings = []
+    for n, own_topics in enumerate(topics_by_curriculum):
+        own = [r.pk for r in resources[n * own_count : (n + 1) * own_count]]
+        listed = rng.sample(previous, spec["shared"]) + own
+        listings += [
+            Listing(
+                resource_id=pk,
+                topic=own_topics[i % len(own_topics)],
+                position=10 * (i // len(own_topics)) + 100,
+            )
+            for i, pk in enumerate(listed)
+        ]
+        previous = own
+    Listing.objects.bulk_create(listings, batch_size=5000)
+    add_degrees(spec, curricula, topics_by_curriculum)
+
+
+def add_degrees(spec, curricula, topics_by_curriculum):
+    """Degrees of rising rank in each curriculum: rank r asks for at least 5 completed resources
+    in each of 5 * r topics, and the last for a milestone too."""
+    milestones = Milestone.objects.bulk_create(
+        Milestone(
+            curriculum=curriculum,
+            slug="capstone",
+            title=f"{curriculum.title} capstone",
+            description="Build something with what the curriculum taught, and show it.",
+            evidence_hint="A link to the repository or the write-up.",
+        )
+        for curriculum in curricula
+    )
+    degrees = Degree.objects.bulk_create(
+        Degree(curriculum=curriculum, slug=f"degree-{rank}", title=f"Degree {rank}", rank=rank)
+        for curriculum in curricula
+        for rank in range(1, spec["degrees"] + 1)
+    )
+    requirements = []
+    for index, degree in enumerate(degrees):
+        own_topics = topics_by_curriculum[index // spec["degrees"]]
+        for i, topic in enumerate(own_topics[5 * (degree.rank - 1) : 5 * degree.rank]):
+            requirements.append(
+                Requirement(degree=degree, slug=f"topic-{i}", topic=topic, min_count=5, position=i)
+            )
+        if degree.rank == spec["degrees"]:
+            requirements.append(
+                Requirement(
+                    degree=degree,
+                    slug="capstone",
+                    milestone=milestones[index // spec["degrees"]],
+                    position=10,
+                )
+            )
+    Requirement.objects.bulk_create(requirements)
+
+
 def create_learners(count, only_missing=False):
     """learner-00000 ... up to `count`; returns how many were created."""
     User = get_user_model()
@@ -208,6 +380,51 @@ def history_rows(rng, size, learner_ids, resource_ids):
     for index, learner_id in enumerate(others):
         for rid in rng.sample(resource_ids, per_learner + (1 if index < extra else 0)):
             rows.append((learner_id, rid, rng.choice(statuses)))
+    return rows
+
+
+def many_history_rows(rng, spec, learner_ids, toggles):
+    """(learner, resource, status) at the many size: each learner studies 1 to 5 curricula (the
+    default one more often than any other), with a log-normal number of rows in each, so that
+    most learners have a few rows and some have hundreds. A resource listed in two curricula a
+    learner studies has one row. The measured learners study five: the default curriculum, with
+    `completions` completed, and four others with `other_completions` each."""
+    published = set(Resource.objects.published().values_list("pk", flat=True)) - toggles
+    resources_by_curriculum = {}
+    for curriculum_id, resource_id in Listing.objects.values_list(
+        "topic__curriculum_id", "resource_id"
+    ).order_by("pk"):
+        if resource_id in published:
+            resources_by_curriculum.setdefault(curriculum_id, []).append(resource_id)
+    default_id = default_curriculum().pk
+    others = sorted(set(resources_by_curriculum) - {default_id})
+    rows = []
+    for learner_id in learner_ids[:MARKING_LEARNERS]:
+        chosen = set(rng.sample(resources_by_curriculum[default_id], spec["completions"]))
+        for curriculum_id in rng.sample(others, 4):
+            chosen.update(
+                rng.sample(resources_by_curriculum[curriculum_id], spec["other_completions"])
+            )
+        rows += [(learner_id, rid, Status.COMPLETED) for rid in sorted(chosen)]
+    statuses = (
+        [Status.COMPLETED] * 6 + [Status.IN_PROGRESS] * 2 + [Status.KNOWN, Status.NOT_STARTED]
+    )
+    counts, weights = zip(*spec["curricula_per_learner"].items(), strict=True)
+    for learner_id in learner_ids[MARKING_LEARNERS:]:
+        (count,) = rng.choices(counts, weights)
+        # Most learners came for the default curriculum; the others are drawn evenly.
+        studied = [default_id] if rng.random() < 0.6 else []
+        studied += rng.sample(others, count - len(studied))
+        chosen = set()
+        for curriculum_id in studied:
+            pool = resources_by_curriculum[curriculum_id]
+            size = min(
+                spec["rows_max"],
+                len(pool),
+                max(1, round(rng.lognormvariate(math.log(spec["rows_median"]), 1.0))),
+            )
+            chosen.update(rng.sample(pool, size))
+        rows += [(learner_id, rid, rng.choice(statuses)) for rid in sorted(chosen)]
     return rows
 
 
