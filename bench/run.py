@@ -1,15 +1,16 @@
 """`make bench`: how fast mlmath serves its pages, as ratios to a floor measured in the same run.
 
-For each configuration (PostgreSQL + Redis at the seed size and at the large size, and the
-embedded default, SQLite without Redis, at the seed size) it prepares the data set, starts
-gunicorn with production settings (2 sync workers) on a loopback port, counts each page's SQL
-queries, measures every page and the floor view `/_floor/` with wrk, measures the HTMX
-mark-completed POST closed loop (wrk) and open loop (50 learners each marking once a second),
-then the study session (300 learners each marking a resource, reading its topic, then `/`;
-bench/study.lua), prints the figures, and stops everything it started. See
+For each configuration (PostgreSQL + Redis at the seed size, the large size and the many
+curricula size, and the embedded default, SQLite without Redis, at the seed size) it prepares
+the data set, starts gunicorn with production settings (2 sync workers) on a loopback port,
+counts each page's SQL queries, measures every page and the floor view `/_floor/` with wrk,
+measures the HTMX mark-completed POST closed loop (wrk) and open loop (50 learners each marking
+once a second), then the study session (300 learners each marking a resource, reading its
+topic, then `/`; bench/study.lua), prints the figures, and stops everything it started. See
 docs/performance.md.
 
-    .venv/bin/python bench/run.py [--quick] [--study-only] [--only pg-seed,pg-large,sqlite-seed]
+    .venv/bin/python bench/run.py [--quick] [--study-only]
+        [--only pg-seed,pg-large,pg-many,sqlite-seed] [--against earlier-run.json]
 """
 
 import argparse
@@ -47,6 +48,11 @@ SEARCH_PATH = "/search/?q=course"
 CONFIGS = {
     "pg-seed": {"label": "PostgreSQL + Redis, seed catalog", "size": "seed", "db": "postgres"},
     "pg-large": {"label": "PostgreSQL + Redis, large data set", "size": "large", "db": "postgres"},
+    "pg-many": {
+        "label": "PostgreSQL + Redis, many curricula (20 of the large size)",
+        "size": "many",
+        "db": "postgres",
+    },
     "sqlite-seed": {
         "label": "SQLite, no Redis (embedded default), seed",
         "size": "seed",
@@ -54,7 +60,7 @@ CONFIGS = {
     },
 }
 
-# (name, path, signed in, target ratio at seed size, at large size)
+# (name, path, signed in, target ratio at seed size, at large size and many curricula)
 PAGES = [
     ("anonymous /", "/", False, 0.8, 0.8),
     ("anonymous topic", "/topics/calculus/", False, 0.8, 0.8),
@@ -67,7 +73,9 @@ PAGES = [
 ]
 MARK_TARGET = 0.3
 STUDY = "study session (mark, topic, /)"
-STUDY_TARGETS = {"seed": 0.35, "large": 0.3}
+STUDY_TARGETS = {"seed": 0.35, "large": 0.3, "many": 0.3}
+# Many curricula against one: each ratio at least this share of its single-curriculum figure.
+MANY_AGAINST_ONE_TARGET = 0.8
 OPEN_LOOP_P95_TARGET_MS = 50
 
 
@@ -514,8 +522,10 @@ def print_cpu_report(results):
                   f"{figures['floor_ms'] / milliseconds:.2f} |")  # fmt: skip
 
 
-def print_report(all_results):
-    seed_ratios = {}
+def print_report(all_results, earlier=None):
+    """The figures of each configuration, then each size's ratios against the others' (from this
+    run, or for sizes it did not measure, from `earlier`: an earlier run's ratios)."""
+    ratios_by_page = {}
     for name, results in all_results.items():
         size = results["size"]
         print(f"\n### {results['config']}\n")
@@ -536,7 +546,7 @@ def print_report(all_results):
                 floor_text, ratio_text = f"{figures['floor_rps']:.0f}", f"{ratio:.2f}"
                 target_text = f"≥ {target}: {'met' if ratio >= target else 'NOT met'}"
                 if name.startswith("pg-"):
-                    seed_ratios.setdefault(page_name, {})[size] = ratio
+                    ratios_by_page.setdefault(page_name, {})[size] = ratio
             latency = " | ".join(f"{figures[p]:.1f}" for p in ("p50_ms", "p95_ms", "p99_ms"))
             cells = [page_name, f"{figures['rps']:.0f}", latency, str(figures["errors"]),
                      floor_text, ratio_text, target_text, str(figures["queries"])]  # fmt: skip
@@ -550,14 +560,41 @@ def print_report(all_results):
                   f"sessions.")  # fmt: skip
         if "cpu" in results:
             print_cpu_report(results)
-    both = {page: r for page, r in seed_ratios.items() if {"seed", "large"} <= r.keys()}
-    if both:
-        print("\n### Large size against seed size (PostgreSQL + Redis; must stay ≥ 0.7)\n")
-        print("| page | seed ratio | large ratio | large / seed |")
-        print("| --- | ---: | ---: | ---: |")
-        for page, ratios in both.items():
-            print(f"| {page} | {ratios['seed']:.2f} | {ratios['large']:.2f} | "
-                  f"{ratios['large'] / ratios['seed']:.2f} |")  # fmt: skip
+    for page_name, ratios in (earlier or {}).items():
+        for size, ratio in ratios.items():
+            ratios_by_page.setdefault(page_name, {}).setdefault(size, ratio)
+    print_size_comparison(ratios_by_page, "large", "seed", "must stay ≥ 0.7")
+    print_size_comparison(ratios_by_page, "many", "seed")
+    print_size_comparison(
+        ratios_by_page, "many", "large", f"one curriculum: must stay ≥ {MANY_AGAINST_ONE_TARGET}"
+    )
+
+
+def print_size_comparison(ratios_by_page, size, against, rule=""):
+    """Each page's ratio at `size` against its ratio at the size `against`."""
+    both = {page: r for page, r in ratios_by_page.items() if {size, against} <= r.keys()}
+    if not both:
+        return
+    rule = f"; {rule}" if rule else ""
+    print(f"\n### {size.capitalize()} size against {against} size (PostgreSQL + Redis{rule})\n")
+    print(f"| page | {against} ratio | {size} ratio | {size} / {against} |")
+    print("| --- | ---: | ---: | ---: |")
+    for page, ratios in both.items():
+        print(f"| {page} | {ratios[against]:.2f} | {ratios[size]:.2f} | "
+              f"{ratios[size] / ratios[against]:.2f} |")  # fmt: skip
+
+
+def earlier_ratios(path):
+    """The PostgreSQL ratios of an earlier run (its last-run.json), by page and size."""
+    ratios = {}
+    for name, results in json.loads(Path(path).read_text()).items():
+        if not name.startswith("pg-"):
+            continue
+        for page_name, figures in results["pages"].items():
+            if "floor_rps" in figures:
+                ratio = figures["rps"] / figures["floor_rps"]
+                ratios.setdefault(page_name, {})[results["size"]] = ratio
+    return ratios
 
 
 def main():
@@ -566,6 +603,12 @@ def main():
     parser.add_argument("--only", default=",".join(CONFIGS), help="comma-separated configurations")
     parser.add_argument(
         "--study-only", action="store_true", help="measure only the study session and its floor"
+    )
+    parser.add_argument(
+        "--against",
+        metavar="LAST_RUN_JSON",
+        help="an earlier run's bench/.data/last-run.json: its ratios at the sizes this run does "
+        "not measure fill the size comparisons (e.g. pg-many alone against pg-seed and pg-large)",
     )
     args = parser.parse_args()
     durations = (
@@ -595,7 +638,9 @@ def main():
           f"({os.cpu_count()} CPUs). wrk: 1 thread, {WRK_CONNECTIONS} connections (the study "
           f"session: {WRK_CONNECTIONS} threads of one connection each); gunicorn: 2 sync "
           f"workers.")  # fmt: skip
-    print_report(all_results)
+    if args.against:
+        print(f"Sizes not measured in this run: ratios from {args.against}.")
+    print_report(all_results, earlier_ratios(args.against) if args.against else None)
     DATA.mkdir(exist_ok=True)
     (DATA / "last-run.json").write_text(json.dumps(all_results, indent=2))
 

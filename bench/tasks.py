@@ -15,6 +15,7 @@ import math
 import os
 import random
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -142,6 +143,7 @@ def build(size):
         added = create_learners(STUDY_LEARNERS, only_missing=True)
         emit({"built": False, "reused": True, "learners_added": added})
         return
+    started = time.monotonic()
     rng = random.Random(RANDOM_SEED)
     call_command("loaddata", "catalog", verbosity=0)
     with transaction.atomic():
@@ -169,7 +171,13 @@ def build(size):
         insert_progress(rows)
         if size in ("large", "many"):
             insert_activity(rng, SIZES[size]["activity"], learner_ids, resource_ids)
-    emit({"built": True, "progress_rows": ResourceProgress.objects.count()})
+    emit(
+        {
+            "built": True,
+            "progress_rows": ResourceProgress.objects.count(),
+            "seconds": round(time.monotonic() - started),
+        }
+    )
 
 
 def grow_catalog(rng, spec):
