@@ -171,6 +171,11 @@ def build(size):
         insert_progress(rows)
         if size in ("large", "many"):
             insert_activity(rng, SIZES[size]["activity"], learner_ids, resource_ids)
+    if connection.vendor == "postgresql":
+        # Planner statistics now, as a database in service has them: until autovacuum gets to
+        # the new rows, the dashboard's topic query took 3.6 s instead of 0.37 at the many size.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     emit(
         {
             "built": True,
