@@ -710,9 +710,10 @@ class SearchSynonym(models.Model):
 
 class Placement(NamedTuple):
     """Where a resource is in the catalog, as a learner's rows are counted by it: the topics
-    that list it (one per curriculum at most), and whether it is published."""
+    that list it (one per curriculum at most), their curricula, and whether it is published."""
 
     topic_ids: tuple[int, ...]
+    curriculum_ids: tuple[int, ...]
     is_published: bool
 
 
@@ -722,12 +723,14 @@ def resource_placements():
 
     def read():
         placements = {}
-        rows = Resource.objects.order_by().values_list("pk", "is_published", "listings__topic")
-        for pk, is_published, topic_id in rows:
-            topic_ids = placements[pk].topic_ids if pk in placements else ()
+        rows = Resource.objects.order_by().values_list(
+            "pk", "is_published", "listings__topic", "listings__topic__curriculum"
+        )
+        for pk, is_published, topic_id, curriculum_id in rows:
+            topic_ids, curriculum_ids = placements[pk][:2] if pk in placements else ((), ())
             if topic_id is not None:
-                topic_ids = (*topic_ids, topic_id)
-            placements[pk] = Placement(topic_ids, is_published)
+                topic_ids, curriculum_ids = (*topic_ids, topic_id), (*curriculum_ids, curriculum_id)
+            placements[pk] = Placement(topic_ids, curriculum_ids, is_published)
         return placements
 
     return cached_for_catalog_version("resource-placements", read)

@@ -5,23 +5,30 @@ from dataclasses import dataclass, field
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from catalog.models import Degree
+from catalog.models import Degree, resource_placements
 from mlmath.invalidation import bump_learner, bump_learners
 from progress.degrees import DegreeCredit, degree_credit, load_degree_specs
 from progress.models import DONE_STATUSES, Activity, DegreeAward, Evidence, ResourceProgress
 from progress.statements import learner_resource_row, lock_learner_row
 
 
-def record_new_awards(*, learner, now=None, credit=None):
+def record_new_awards(*, learner, now=None, credit=None, curriculum_ids=None):
     """Award every degree the learner meets and does not hold yet; return the new awards.
 
     `credit` is the learner's `degree_credit`, when the caller has just read it.
+    `curriculum_ids` limits the look to those curricula's degrees: a completion or evidence
+    can only meet a degree of a curriculum that lists the resource or has the milestone (a
+    degree met some other way, by a curator's edit, is recorded at the learner's next write
+    there). None looks at every curriculum's.
     Existing awards are never removed: a degree tightened later keeps its earlier holders.
     Only a curator's revocation ends an award.
     """
     now = now or timezone.now()
     credit = credit or degree_credit(learner)
-    met_ids = {result.degree.id for result in credit.evaluate(load_degree_specs()) if result.met}
+    specs = load_degree_specs()
+    if curriculum_ids is not None:
+        specs = [spec for spec in specs if spec.curriculum_id in curriculum_ids]
+    met_ids = {result.degree.id for result in credit.evaluate(specs) if result.met}
     if not met_ids:
         return []
     # A revoked award is not held: meeting the degree again records a new award.
@@ -81,7 +88,13 @@ def set_resource_status(*, learner, resource, status, now=None):
             )
             if status in DONE_STATUSES:
                 credit = degree_credit(learner)
-                new_awards = record_new_awards(learner=learner, now=now, credit=credit)
+                placement = resource_placements().get(resource.pk)
+                new_awards = record_new_awards(
+                    learner=learner,
+                    now=now,
+                    credit=credit,
+                    curriculum_ids=placement.curriculum_ids if placement else (),
+                )
     credit_changed = (status_before in DONE_STATUSES) != (progress.status in DONE_STATUSES)
     return WriteResult(progress, credit_changed, new_awards, credit)
 
@@ -111,7 +124,9 @@ def submit_evidence(*, learner, milestone, url, description, now=None):
         evidence.reviewed_at = evidence.reviewed_by = None
         evidence.save()
         credit = degree_credit(learner)
-        new_awards = record_new_awards(learner=learner, now=now, credit=credit)
+        new_awards = record_new_awards(
+            learner=learner, now=now, credit=credit, curriculum_ids=(milestone.curriculum_id,)
+        )
     return WriteResult(evidence, credit_changed=True, new_awards=new_awards, credit=credit)
 
 
