@@ -17,8 +17,9 @@ from catalog.models import (
     default_curriculum_slug,
     prerequisites_error,
     search_terms,
+    searchable_topics,
 )
-from catalog.search import SearchTerms
+from catalog.search import SearchTerms, one_per_resource
 from mlmath.signed_files import (
     MAX_TOKEN_CHARS,
     SignedFileExpired,
@@ -30,6 +31,8 @@ from mlmath.uploads import MB, UploadField
 
 
 class SearchForm(forms.Form):
+    """What a learner searches for, in every published curriculum or one of them."""
+
     q = forms.CharField(
         label="Search",
         required=False,
@@ -42,30 +45,43 @@ class SearchForm(forms.Form):
             }
         ),
     )
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.none(),  # the default curriculum's, set per form (__init__)
-        to_field_name="slug",
-        required=False,
-        empty_label="All topics",
-    )
+    curriculum = forms.ChoiceField(required=False)  # choices per form (__init__)
+    topic = forms.ChoiceField(required=False)
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Resource.Kind.choices], required=False)
     level = forms.ChoiceField(choices=[("", "All levels"), *Resource.Level.choices], required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["topic"].queryset = Topic.objects.in_default_curriculum().shown_to_learners()
+        topics = searchable_topics()
+        curricula = {topic.curriculum.slug: topic.curriculum for topic in topics}
+        self.fields["curriculum"].choices = [
+            ("", "All curricula"),
+            *((slug, curriculum.title) for slug, curriculum in curricula.items()),
+        ]
+        # A topic is offered by its slug: in one curriculum, that curriculum's topics; in all,
+        # each slug once (the same subject in two lists, "linear-algebra", is one choice that
+        # finds both).
+        chosen = self.data.get("curriculum") if self.is_bound else None
+        if chosen in curricula:
+            topics = [topic for topic in topics if topic.curriculum.slug == chosen]
+        offered = {}
+        for topic in topics:
+            offered.setdefault(topic.slug, topic.title)
+        self.fields["topic"].choices = [("", "All topics"), *offered.items()]
 
     def filter(self, listings):
-        """Narrow a Listing queryset by the cleaned query and filters."""
+        """Narrow a Listing queryset by the cleaned query and filters, one listing per
+        resource (`catalog.search.one_per_resource`), best first."""
         data = self.cleaned_data
-        listings = listings.search(self.terms)
+        if data.get("curriculum"):
+            listings = listings.filter(topic__curriculum__slug=data["curriculum"])
         if data.get("topic"):
-            listings = listings.filter(topic=data["topic"])
+            listings = listings.filter(topic__slug=data["topic"])
         if data.get("kind"):
             listings = listings.filter(resource__kind=data["kind"])
         if data.get("level"):
             listings = listings.filter(resource__level=data["level"])
-        return listings
+        return one_per_resource(listings.search(self.terms))
 
     @cached_property
     def terms(self):

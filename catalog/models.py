@@ -527,6 +527,10 @@ class ListingQuerySet(models.QuerySet):
         """Listings in topics of the curriculum the site shows at `/`, in the same query."""
         return self.filter(topic__curriculum__slug=default_curriculum_slug())
 
+    def in_published_curricula(self):
+        """Listings in topics of published curricula: what learners may find."""
+        return self.filter(topic__curriculum__is_published=True)
+
     def in_curriculum_order(self):
         """Topic by topic in the curriculum's order, each topic's resources in the curator's."""
         return self.order_by(
@@ -738,7 +742,7 @@ def resource_placements():
 
 def search_lexicon():
     """What search knows of the catalog's words (`catalog.search.SearchLexicon`): the synonyms,
-    and the vocabulary of the published resources and their topics in the default curriculum;
+    and the vocabulary of the published resources and their topics in the published curricula;
     read in one query, once per catalog version and process."""
     return cached_for_catalog_version("search-lexicon", _read_search_lexicon)
 
@@ -748,7 +752,7 @@ def _read_search_lexicon():
         parts = [part for name in fields for part in (Value(" "), name)][1:]
         return Concat(*parts, output_field=models.TextField())
 
-    listed = Listing.objects.in_default_curriculum().published()
+    listed = Listing.objects.in_published_curricula().published()
     synonyms = SearchSynonym.objects.order_by().values_list(Value("synonym"), "term", "expansions")
     resources = (
         Resource.objects.filter(Exists(listed.filter(resource=OuterRef("pk"))))
@@ -767,6 +771,25 @@ def _read_search_lexicon():
         synonym_rows=[(term, expansions) for kind, term, expansions in rows if kind == "synonym"],
         texts=[text for kind, _, text in rows if kind == "text"],
     )
+
+
+def searchable_topics():
+    """The topics search offers and names (those learners see, in published curricula), each
+    with its curriculum, in the curricula's order (the default one first) and then theirs;
+    read in one query, once per catalog version and process."""
+
+    def read():
+        in_default = Case(
+            When(curriculum__slug=default_curriculum_slug(), then=Value(0)), default=Value(1)
+        )
+        return list(
+            Topic.objects.filter(curriculum__is_published=True)
+            .shown_to_learners()
+            .select_related("curriculum")
+            .order_by(in_default, "curriculum__position", "curriculum_id", "position", "title")
+        )
+
+    return cached_for_catalog_version("searchable-topics", read)
 
 
 def search_terms(query):

@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -281,13 +282,49 @@ def search_listings(listings, terms):
     """Narrow a Listing queryset to the matches of `terms` (`SearchTerms`), best first; all of
     them, in curriculum order, if there are no terms."""
     if not terms:
-        return listings.order_by(*CURRICULUM_ORDER)
+        return listings.order_by(*curriculum_order())
     if connection.vendor == "postgresql":
         return _postgresql_search(listings, terms)
     return _sqlite_search(listings, terms)
 
 
-CURRICULUM_ORDER = ("topic__position", "topic__title", "position", "resource__title")
+def curriculum_order():
+    """Listings in the curricula's order (the default one first, as `main_first`), then each
+    curriculum's: topic by topic, each topic's resources in the curator's order."""
+    from catalog.models import default_curriculum_slug  # catalog.models imports this module
+
+    in_default = Case(
+        When(topic__curriculum__slug=default_curriculum_slug(), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        in_default,
+        "topic__curriculum__position",
+        "topic__curriculum_id",
+        "topic__position",
+        "topic__title",
+        "position",
+        "resource__title",
+        "pk",
+    )
+
+
+def one_per_resource(ranked_listings):
+    """Of a ranked Listing queryset, each resource's first listing, in the same order: a work
+    listed in several curricula is one result (a learner's progress on it is one), found
+    through the place where it matched best."""
+    # A window numbers each resource's listings in the results' order, in one pass: a
+    # subquery per listing would run the search again for every row.
+    place_in_resource = Window(
+        RowNumber(), partition_by=F("resource"), order_by=ranked_listings.query.order_by
+    )
+    firsts = (
+        ranked_listings.annotate(place_in_resource=place_in_resource)
+        .filter(place_in_resource=1)
+        .values("pk")
+    )
+    return ranked_listings.filter(pk__in=firsts)
 
 
 def _tsquery_alternative(words, weights):
@@ -355,14 +392,14 @@ def _sqlite_search(listings, terms):
 def _ranked(listings, *, exact_match, title_match, body_match):
     """Matches without a typing slip first (when there are slips); then title matches, then
     provider, kind, note, people or keywords matches, then the topic's text alone; within
-    each, curriculum order."""
+    each, curriculum order (`curriculum_order`)."""
     rank = Case(
         When(title_match, then=Value(3)),
         When(body_match, then=Value(2)),
         default=Value(1),
         output_field=IntegerField(),
     )
-    order = ["-search_rank", *CURRICULUM_ORDER]
+    order = ["-search_rank", *curriculum_order()]
     if exact_match is not None:
         exact = Case(
             When(exact_match, then=Value(1)), default=Value(0), output_field=IntegerField()

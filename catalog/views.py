@@ -1,7 +1,10 @@
 """Public catalog pages: the curriculum, one topic, the degrees, and search.
 
 Each shows the default curriculum (`DEFAULT_CURRICULUM`): its topics, degrees and listings,
-scoped by `in_default_curriculum()` in the query that reads them."""
+scoped by `in_default_curriculum()` in the query that reads them; search covers every
+published curriculum."""
+
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Window
@@ -10,7 +13,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from catalog.forms import SearchForm
-from catalog.models import Degree, Listing, Requirement, Topic, search_lexicon
+from catalog.models import (
+    Degree,
+    Listing,
+    Requirement,
+    Topic,
+    resource_placements,
+    search_lexicon,
+    searchable_topics,
+)
 from catalog.search import suggest_queries
 from mlmath.caching import cache_page, cached_for_catalog_version
 
@@ -200,6 +211,34 @@ def degree_detail(request, slug):
     )
 
 
+class Place(NamedTuple):
+    """Where a search result is listed, as its card names it: "in Calculus · ML math"."""
+
+    topic_title: str
+    curriculum_title: str
+    url: str
+
+
+def name_places(listings):
+    """Give each listing (a search result) its resource's `places`: every topic of a published
+    curriculum that lists it, in the curricula's order, from data read once per catalog
+    version (no query per page)."""
+    topics = searchable_topics()
+    order = {topic.pk: index for index, topic in enumerate(topics)}
+    by_id = {topic.pk: topic for topic in topics}
+    placements = resource_placements()
+    for listing in listings:
+        placement = placements.get(listing.resource_id)
+        topic_ids = sorted(
+            (pk for pk in (placement.topic_ids if placement else ()) if pk in by_id),
+            key=order.__getitem__,
+        )
+        listing.places = tuple(
+            Place(by_id[pk].title, by_id[pk].curriculum.title, by_id[pk].get_absolute_url())
+            for pk in topic_ids
+        )
+
+
 @require_safe
 @cache_page  # which also says Vary: HX-Request (a whole page or only #results)
 def search(request):
@@ -207,11 +246,13 @@ def search(request):
     page = None
     suggestions = []
     if form.is_valid():
-        listings = Listing.objects.in_default_curriculum().published()
-        listings = form.filter(listings.select_related("resource", "topic"))
+        listings = Listing.objects.in_published_curricula().published()
+        listings = form.filter(listings.select_related("resource", "topic__curriculum"))
         page = WindowCountPaginator(listings, SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
+        page.object_list = list(page.object_list)
+        name_places(page.object_list)
         if not page.paginator.count and form.terms:
             suggestions = suggest_queries(form.terms.words, search_lexicon())
     template = "catalog/search.html"

@@ -3,11 +3,16 @@
 from mlmath.uploads import MB
 
 FORMAT = "mlmath-progress"
-VERSION = 1
+# Version 2 names, per progress row, the resource's canonical URL and the curricula that list
+# it; import reads both versions (version 1 files have neither).
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAX_IMPORT_BYTES = 5 * MB
 # An export nests four levels deep (document, section, row, resource); the slack is for
 # files other tools wrote.
 MAX_IMPORT_DEPTH = 16
+# A resource is listed in a handful of curricula; a file naming more was not made by mlmath.
+MAX_CURRICULA_PER_ROW = 100
 
 
 class ImportFileError(ValueError):

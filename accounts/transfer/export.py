@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import profile_for
 from accounts.transfer.base import FORMAT, VERSION
+from catalog.canonical import canonical_url
 from catalog.models import Listing
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 
@@ -43,14 +44,44 @@ def share_url(award, absolute):
     return absolute(path)
 
 
+def curricula_listing(resource_ids):
+    """{resource id: the slugs of the published curricula that list it}, the default
+    curriculum first, in one query."""
+    listings = (
+        Listing.objects.filter(resource__in=resource_ids)
+        .in_published_curricula()
+        .main_first()
+        .values_list("resource_id", "topic__curriculum__slug")
+    )
+    slugs = {}
+    for resource_id, slug in listings:
+        slugs.setdefault(resource_id, []).append(slug)
+    return slugs
+
+
+def resource_ref(resource, curricula):
+    """A progress row's resource in version 2: how to find it again on any mlmath site (its
+    canonical URL, then its slug) and where this site lists it."""
+    return {
+        **fields(resource, "url", "slug", "title"),
+        "canonical_url": canonical_url(resource.url),
+        "curricula": curricula.get(resource.pk, []),
+    }
+
+
 def export_document(learner, absolute, now=None):
-    """The learner's whole account as a dict in the `mlmath-progress` format, version 1.
+    """The learner's whole account as a dict in the `mlmath-progress` format, version 2.
 
     `absolute` turns a path into a full URL (request.build_absolute_uri). Only this learner's
     rows are read: every query filters on them.
     """
     profile = profile_for(learner)
-    progress = ResourceProgress.objects.for_learner(learner).select_related("resource")
+    progress = list(
+        ResourceProgress.objects.for_learner(learner)
+        .select_related("resource")
+        .order_by("resource__slug")
+    )
+    curricula = curricula_listing([row.resource_id for row in progress])
     evidence = Evidence.objects.for_learner(learner).select_related("milestone")
     awards = DegreeAward.objects.for_learner(learner).select_related("degree")
     activity = Activity.objects.for_learner(learner).select_related("resource")
@@ -74,11 +105,8 @@ def export_document(learner, absolute, now=None):
             "show_activity": profile.show_activity,
         },
         "progress": [
-            {
-                "resource": fields(row.resource, "url", "slug", "title"),
-                **fields(row, *PROGRESS_FIELDS),
-            }
-            for row in progress.order_by("resource__slug")
+            {"resource": resource_ref(row.resource, curricula), **fields(row, *PROGRESS_FIELDS)}
+            for row in progress
         ],
         "evidence": [
             {

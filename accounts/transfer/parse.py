@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from accounts.transfer.base import (
     FORMAT,
+    MAX_CURRICULA_PER_ROW,
     MAX_IMPORT_BYTES,
     MAX_IMPORT_DEPTH,
-    VERSION,
+    READABLE_VERSIONS,
     ImportFileError,
 )
 from mlmath.bounded import InputTooLarge, load_json
@@ -18,7 +19,7 @@ from progress.models import NOTE_MAX_LENGTH, Status, status_named
 
 @dataclass(frozen=True)
 class ProgressRow:
-    url: str
+    url: str  # the canonical URL where the file gives one (version 2), else its URL
     slug: str
     title: str
     status: str
@@ -26,6 +27,7 @@ class ProgressRow:
     completed_at: datetime.datetime | None
     updated_at: datetime.datetime | None
     note: str
+    curricula: tuple[str, ...] = ()  # where the exporting site listed it (version 2)
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,12 @@ def parse_import(data: bytes) -> ImportFile:
             f'This is not an mlmath progress file: it has no "format": "{FORMAT}". '
             "Choose the .json file from Settings › Export on an mlmath site."
         )
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version not in READABLE_VERSIONS:
+        readable = " or ".join(str(v) for v in READABLE_VERSIONS)
         raise ImportFileError(
-            f"This file is version {document.get('version')!r} of the format; this site reads "
-            f"version {VERSION}."
+            f"This file is version {version!r:.40} of the format; this site reads "
+            f"version {readable}."
         )
     progress = tuple(
         progress_row(item, f"progress[{i}]") for i, item in enumerate(section(document, "progress"))
@@ -131,14 +135,37 @@ def status(item, where):
 
 
 def resource_ref(item, where):
+    """The resource a row names: its URL (the canonical one, where the file gives it), slug
+    and title."""
     ref = item.get("resource")
     if not isinstance(ref, dict):
         raise ImportFileError(f"{where}.resource must be an object with a url and a slug.")
-    url = text(ref, "url", f"{where}.resource")
+    url = text(ref, "canonical_url", f"{where}.resource") or text(ref, "url", f"{where}.resource")
     slug = text(ref, "slug", f"{where}.resource", max_length=200)
     if not url and not slug:
         raise ImportFileError(f"{where}.resource has neither a url nor a slug.")
     return url, slug, text(ref, "title", f"{where}.resource", max_length=500)
+
+
+def curricula(item, where):
+    """The curricula slugs a version 2 row names (none in version 1)."""
+    slugs = item["resource"].get("curricula", [])
+    if slugs is None:
+        return ()
+    if not isinstance(slugs, list):
+        raise ImportFileError(f"{where}.resource.curricula must be a list of curriculum slugs.")
+    if len(slugs) > MAX_CURRICULA_PER_ROW:
+        raise ImportFileError(
+            f"{where}.resource.curricula names {len(slugs):,} curricula; "
+            f"the limit is {MAX_CURRICULA_PER_ROW}."
+        )
+    for index, slug in enumerate(slugs):
+        if not isinstance(slug, str) or not slug or len(slug) > 80:
+            raise ImportFileError(
+                f"{where}.resource.curricula[{index}] must be a curriculum slug "
+                "(text of at most 80 characters)."
+            )
+    return tuple(slugs)
 
 
 def progress_row(item, where):
@@ -158,6 +185,7 @@ def progress_row(item, where):
         completed_at=completed_at if row_status == Status.COMPLETED else None,
         updated_at=moment(item, "updated_at", where),
         note=text(item, "note", where, max_length=NOTE_MAX_LENGTH),
+        curricula=curricula(item, where),
     )
 
 

@@ -19,14 +19,18 @@ RESOURCE_CARD = "includes/resource_card.html"
 TOPIC_SECTION = "catalog/includes/topic_section.html"
 
 
-def card_context(resource, progress, *, signed_in, topic=None, search_rank=None, terms=()):
+def card_context(
+    resource, progress, *, signed_in, topic=None, places=(), search_rank=None, terms=()
+):
     """Everything a resource card shows, and nothing else: the resource (and the topic that
-    lists it, where the card says "in Calculus"), and for a learner their status, the day they
-    completed it (in their time zone) and their note."""
+    lists it, where the card says "in Calculus", or in search every place that lists it, "in
+    Calculus · ML math"), and for a learner their status, the day they completed it (in their
+    time zone) and their note."""
     completed_on = progress and progress.completed_at and timezone.localdate(progress.completed_at)
     return {
         "resource": resource,
         "topic": topic,
+        "places": tuple(places),
         "signed_in": signed_in,
         "status": progress.status if progress else "",
         "completed_on": completed_on or None,
@@ -43,6 +47,7 @@ def card_key(context):
     return (
         context["resource"].pk,
         topic.pk if topic is not None else None,
+        context["places"],
         context["signed_in"],
         context["status"],
         context["completed_on"],
@@ -63,7 +68,8 @@ def learner_rows(context, resource_ids):
 @register.simple_tag(takes_context=True)
 def resource_cards(context, listings, show_topic=False, terms=()):
     """The cards (`<li>`s) of these listings' resources, with the learner's state on each from
-    the page's one `LearnerProgress` query; `show_topic` says which topic lists each. A card is
+    the page's one `LearnerProgress` query; `show_topic` says which topic lists each (and where
+    a listing has `places`, search's `catalog.views.name_places`, every place). A card is
     rendered from `card_context` alone, so it is cached under exactly what it shows: most
     learners' cards look alike, and after a write only the card whose state changed is rendered
     again."""
@@ -75,6 +81,7 @@ def resource_cards(context, listings, show_topic=False, terms=()):
             rows.get(listing.resource_id),
             signed_in=signed_in,
             topic=listing.topic if show_topic else None,
+            places=getattr(listing, "places", ()) if show_topic else (),
             search_rank=getattr(listing, "search_rank", None),
             terms=terms,
         )

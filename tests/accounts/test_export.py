@@ -8,7 +8,15 @@ from django.utils import timezone
 from accounts.transfer.export import spreadsheet_safe
 from catalog.models import Degree, Milestone, Resource
 from progress.models import DegreeAward, ResourceProgress
-from tests.factories import complete, give_evidence
+from tests.factories import (
+    complete,
+    default_curriculum,
+    give_evidence,
+    list_resource,
+    make_curriculum,
+    make_resource,
+    make_topic,
+)
 from tests.html import elements
 
 
@@ -52,13 +60,15 @@ def test_json_export_holds_everything_of_the_learner(histories, learner_client):
     assert response["Content-Disposition"].startswith('attachment; filename="mlmath-progress-ada-')
     assert "no-store" in response["Cache-Control"]
     document = json.loads(response.content)
-    assert (document["format"], document["version"]) == ("mlmath-progress", 1)
+    assert (document["format"], document["version"]) == ("mlmath-progress", 2)
     assert document["account"]["username"] == "ada"
     assert document["account"]["email"] == "ada@example.com"
     assert document["settings"]["time_zone"] == "UTC"
     by_slug = {row["resource"]["slug"]: row for row in document["progress"]}
     keras = Resource.objects.get(slug="keras")
     assert by_slug["keras"]["resource"]["url"] == keras.url
+    assert by_slug["keras"]["resource"]["canonical_url"] == keras.url
+    assert by_slug["keras"]["resource"]["curricula"] == ["ml-math"]
     assert by_slug["keras"]["status"] == "completed"
     assert by_slug["keras"]["completed_at"]
     assert by_slug["keras"]["note"].startswith("=HYPERLINK")
@@ -72,6 +82,36 @@ def test_json_export_holds_everything_of_the_learner(histories, learner_client):
     assert award["public_id"] == public_id
     assert award["verification_url"] == f"http://testserver/badges/{public_id}/"
     assert [row["status"] for row in document["activity"]] == ["completed", "in_progress"]
+
+
+def test_each_progress_row_names_its_canonical_url_and_the_published_curricula_listing_it(
+    learner, learner_client, django_assert_max_num_queries
+):
+    """Version 2: where the work is listed, the default curriculum first, never a draft."""
+    calculus_list = make_curriculum(slug="calculus-list", position=1)
+    draft = make_curriculum(slug="draft-list", is_published=False)
+    strang = make_resource(make_topic(), url="https://WWW.Example.org/strang/?utm_source=x")
+    list_resource(strang, make_topic(curriculum=calculus_list))
+    list_resource(strang, make_topic(curriculum=draft))
+    unlisted = make_resource(False)
+    for resource in (strang, unlisted):
+        complete(learner, resource)
+
+    with django_assert_max_num_queries(12) as few:
+        learner_client.get("/account/export/progress.json")
+    for _ in range(5):
+        extra = make_resource(make_topic(curriculum=make_curriculum()))
+        list_resource(extra, make_topic(curriculum=make_curriculum()))
+        complete(learner, extra)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = learner_client.get("/account/export/progress.json")
+
+    rows = {
+        row["resource"]["slug"]: row["resource"] for row in json.loads(response.content)["progress"]
+    }
+    assert rows[strang.slug]["canonical_url"] == "https://example.org/strang"
+    assert rows[strang.slug]["curricula"] == [default_curriculum().slug, "calculus-list"]
+    assert rows[unlisted.slug]["curricula"] == []
 
 
 def test_json_export_never_holds_another_learners_data(histories, learner_client):

@@ -1,6 +1,7 @@
 import datetime
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -375,3 +376,82 @@ def test_an_unpublished_resource_is_reported_like_an_unknown_one_and_gets_nothin
     assert "Secret draft title" not in text(response)
     assert not ResourceProgress.objects.filter(resource=draft).exists()
     assert not Activity.objects.filter(resource=draft).exists()
+
+
+# Versions 1 and 2 of the format.
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.mark.frozen_at(T + datetime.timedelta(days=300))
+def test_a_version_1_file_exported_before_curricula_still_imports(seed_catalog, learner):
+    parsed = parse_import((SAMPLES / "progress-v1.json").read_bytes())
+
+    report = import_progress(learner=learner, parsed=parsed)
+
+    statuses = dict(
+        ResourceProgress.objects.for_learner(learner).values_list("resource__slug", "status")
+    )
+    assert statuses == {
+        "khan-academy-calculus": "completed",
+        "khan-academy-linear-algebra": "in_progress",
+    }
+    assert [row.slug for row in report.unknown] == ["gone"]
+    assert report.activity_added == 3
+
+
+def v2_row(canonical_url, *, slug="renamed", url="", curricula=("ml-math",), **fields):
+    item = row(slug=slug, url=url, **fields)
+    item["resource"].update(canonical_url=canonical_url, curricula=list(curricula))
+    return item
+
+
+def test_a_version_2_file_matches_by_canonical_url_before_url_and_slug(seed_catalog, learner):
+    keras, xgboost = Resource.objects.get(slug="keras"), Resource.objects.get(slug="xgboost")
+    parsed = parse_import(
+        json.dumps(
+            {
+                **document(
+                    # The canonical URL wins over a URL and a slug naming another resource.
+                    v2_row(keras.url, slug="xgboost", url=xgboost.url),
+                    v2_row(UNKNOWN_URL, slug="not-here", curricula=["calculus-list"]),
+                ),
+                "version": 2,
+            }
+        ).encode()
+    )
+
+    report = import_progress(learner=learner, parsed=parsed)
+
+    statuses = dict(
+        ResourceProgress.objects.for_learner(learner).values_list("resource__slug", "status")
+    )
+    assert statuses == {"keras": "completed"}
+    [unknown] = report.unknown
+    assert (unknown.slug, unknown.curricula) == ("not-here", ("calculus-list",))
+
+
+@pytest.mark.parametrize(
+    ("curricula", "message"),
+    [
+        ("ml-math", "progress[0].resource.curricula must be a list of curriculum slugs."),
+        ([1], "progress[0].resource.curricula[0] must be a curriculum slug"),
+        (["x" * 81], "progress[0].resource.curricula[0] must be a curriculum slug"),
+        (["c"] * 101, "progress[0].resource.curricula names 101 curricula; the limit is 100."),
+    ],
+)
+def test_a_version_2_rows_curricula_are_checked(curricula, message):
+    item = v2_row("https://example.org/x")
+    item["resource"]["curricula"] = curricula
+    data = json.dumps({**document(item), "version": 2}).encode()
+
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        parse_import(data)
+
+
+@pytest.mark.parametrize("version", [0, 3, "2", True, None])
+def test_only_versions_1_and_2_are_read(version):
+    data = json.dumps({**document(row()), "version": version}).encode()
+
+    with pytest.raises(ImportFileError, match="this site reads version 1 or 2"):
+        parse_import(data)
