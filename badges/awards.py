@@ -33,7 +33,7 @@ def shared_award_or_404(public_id, *, signable=False):
     `signable`: a 404 too once its learner deleted their account (there is no one to sign a
     credential for).
     """
-    awards = DegreeAward.objects.shared().select_related("degree", "learner__profile")
+    awards = DegreeAward.objects.shared().select_related("degree__curriculum", "learner__profile")
     if signable:
         awards = awards.filter(learner__isnull=False)
     try:

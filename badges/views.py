@@ -71,7 +71,7 @@ def issuer(request):
 
 @require_safe
 def badge_class(request, public_id):
-    degree = get_object_or_404(Degree, public_id=public_id)
+    degree = get_object_or_404(Degree.objects.select_related("curriculum"), public_id=public_id)
     urls = degree_urls(request, degree)
     document = ob2.badge_class_document(
         badge_class_url=urls["badge_class"],

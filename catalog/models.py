@@ -184,9 +184,7 @@ class Curriculum(CatalogEntry):
         verbose_name_plural = "curricula"
 
     def get_absolute_url(self):
-        if self.slug == default_curriculum_slug():
-            return reverse("catalog:index")
-        return f"/{self.slug}/"  # where the other curricula are to live (issue 19)
+        return curriculum_url(self.slug, "index")
 
 
 def default_curriculum_slug():
@@ -201,6 +199,45 @@ def default_curriculum():
     return cached_for_catalog_version(
         f"default-curriculum:{slug}", lambda: Curriculum.objects.filter(slug=slug).first()
     )
+
+
+def published_curriculum(slug):
+    """The published curriculum with this slug, or None; read once per catalog version and
+    process. Learners and visitors see only published curricula (curators preview theirs in
+    the admin)."""
+    return (
+        cached_for_catalog_version(
+            f"published-curriculum:{slug}",
+            lambda: Curriculum.objects.published().filter(slug=slug).first() or False,
+        )
+        or None
+    )
+
+
+def curriculum_slugs():
+    """Every curriculum's slug by its id, read once per catalog version and process: what
+    `get_absolute_url` of a curriculum's rows needs, without a query per row."""
+    return cached_for_catalog_version(
+        "curriculum-slugs", lambda: dict(Curriculum.objects.values_list("pk", "slug"))
+    )
+
+
+def curriculum_slug_of(row):
+    """The slug of the curriculum of `row` (a topic, degree or milestone), read from the
+    curriculum if it is loaded, else from `curriculum_slugs()`."""
+    if type(row).curriculum.is_cached(row):
+        return row.curriculum.slug
+    slug = curriculum_slugs().get(row.curriculum_id)
+    return slug if slug is not None else row.curriculum.slug
+
+
+def curriculum_url(curriculum_slug, name, **kwargs):
+    """The URL of one of a curriculum's pages (`name`: index, topic_detail, degree_list,
+    degree_detail): the default curriculum's at the root (`/topics/<slug>/`), every other
+    curriculum's under its slug (`/<curriculum>/topics/<slug>/`)."""
+    if curriculum_slug == default_curriculum_slug():
+        return reverse(f"catalog:{name}", kwargs=kwargs)
+    return reverse(f"catalog:curriculum_{name}", kwargs={"curriculum": curriculum_slug, **kwargs})
 
 
 def topic_shown_to_learners(topic="pk"):
@@ -281,13 +318,14 @@ class Topic(CurriculumEntry):
         ]
 
     def get_absolute_url(self):
-        return reverse("catalog:topic_detail", kwargs={"slug": self.slug})
+        return curriculum_url(curriculum_slug_of(self), "topic_detail", slug=self.slug)
 
     def neighbours(self):
         """The previous and next topics learners see, in curriculum order (either may be None)."""
         ordered = (
             Topic.objects.in_curriculum(self.curriculum_id)
             .shown_to_learners()
+            .select_related("curriculum")
             .order_by("position", "title", "pk")
         )
         previous_topic = (
@@ -813,7 +851,9 @@ class DegreeQuerySet(CurriculumRowQuerySet):
             resource=OuterRef("resource_id"), topic__curriculum=OuterRef("degree__curriculum_id")
         ).values("topic__slug")[:1]
         requirements = (
-            Requirement.objects.select_related("resource", "topic", "milestone")
+            Requirement.objects.select_related(
+                "resource", "topic__curriculum", "milestone__curriculum"
+            )
             .annotate(
                 topic_is_shown=topic_shown_to_learners("topic"),
                 resource_topic_slug=Subquery(resource_topic),
@@ -866,7 +906,7 @@ class Degree(CurriculumEntry):
         ]
 
     def get_absolute_url(self):
-        return reverse("catalog:degree_detail", kwargs={"slug": self.slug})
+        return curriculum_url(curriculum_slug_of(self), "degree_detail", slug=self.slug)
 
 
 class Milestone(CurriculumEntry):
@@ -895,7 +935,8 @@ class Milestone(CurriculumEntry):
         ]
 
     def get_absolute_url(self):
-        return reverse("catalog:degree_list") + f"#milestone-{self.slug}"
+        degree_list = curriculum_url(curriculum_slug_of(self), "degree_list")
+        return f"{degree_list}#milestone-{self.slug}"
 
 
 class RequirementWording(NamedTuple):
@@ -1025,7 +1066,9 @@ class Requirement(models.Model):
             )
         if self.resource_topic_slug is None:
             return self.resource.get_absolute_url()
-        topic_url = reverse("catalog:topic_detail", kwargs={"slug": self.resource_topic_slug})
+        topic_url = curriculum_url(
+            curriculum_slug_of(self.degree), "topic_detail", slug=self.resource_topic_slug
+        )
         return f"{topic_url}#resource-{self.resource.slug}"
 
     def wording(self):

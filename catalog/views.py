@@ -1,23 +1,30 @@
-"""Public catalog pages: the curriculum, one topic, the degrees, and search.
+"""Public catalog pages: the curricula, a curriculum, one topic, the degrees, and search.
 
-Each shows the default curriculum (`DEFAULT_CURRICULUM`): its topics, degrees and listings,
-scoped by `in_default_curriculum()` in the query that reads them; search covers every
-published curriculum."""
+A curriculum's pages show the curriculum their URL names (`curriculum_page`): the default one
+(`DEFAULT_CURRICULUM`) at the root, every other published one under `/<curriculum>/`; search
+covers every published curriculum."""
 
+from functools import wraps
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Window
-from django.http import Http404
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from catalog.forms import SearchForm
 from catalog.models import (
+    Curriculum,
     Degree,
     Listing,
     Requirement,
     Topic,
+    curriculum_url,
+    default_curriculum,
+    default_curriculum_slug,
+    published_curriculum,
     resource_placements,
     search_lexicon,
     searchable_topics,
@@ -70,25 +77,75 @@ class WindowCountPaginator(Paginator):
         return super().get_page(number)
 
 
-def topic_for_page(slug):
+class ShownCurriculum(NamedTuple):
+    """The curriculum a page shows, by its slug: `curriculum` reads it (once per catalog
+    version), None while the default one does not exist yet (a database not loaded)."""
+
+    slug: str
+
+    @property
+    def curriculum(self):
+        return default_curriculum() if self.is_default else published_curriculum(self.slug)
+
+    @property
+    def is_default(self):
+        return self.slug == default_curriculum_slug()
+
+    @property
+    def index_url(self):
+        return curriculum_url(self.slug, "index")
+
+    @property
+    def degree_list_url(self):
+        return curriculum_url(self.slug, "degree_list")
+
+
+def curriculum_page(view):
+    """Give the view the curriculum its URL names, as `shown` (a ShownCurriculum).
+
+    Unprefixed URLs are the default curriculum's; `/<default>/...` answers 301 to the
+    unprefixed URL, and a curriculum that does not exist or is unpublished is not found.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, curriculum=None, **kwargs):
+        if curriculum is None:
+            curriculum = default_curriculum_slug()
+        elif curriculum == default_curriculum_slug():
+            name = request.resolver_match.url_name.removeprefix("curriculum_")
+            url = curriculum_url(curriculum, name, **kwargs)
+            if request.META.get("QUERY_STRING"):
+                url += "?" + request.META["QUERY_STRING"]
+            return HttpResponsePermanentRedirect(url)
+        elif published_curriculum(curriculum) is None:
+            raise Http404("No curriculum here.")
+        return view(request, *args, shown=ShownCurriculum(curriculum), **kwargs)
+
+    return wrapper
+
+
+def topic_for_page(curriculum_slug, slug):
     """The topic with `published_resource_count`, the prerequisites learners see and its
     neighbours in the curriculum, read once per catalog version and process. A topic hidden
     from learners (`Topic.objects.shown_to_learners`) is not found."""
 
     def read():
         topic = (
-            Topic.objects.in_default_curriculum()
+            Topic.objects.filter(curriculum__slug=curriculum_slug)
+            .select_related("curriculum")
             .with_published_counts()
             .shown_to_learners()
             .filter(slug=slug)
             .first()
         )
         if topic is not None:
-            topic.shown_prerequisites = list(topic.prerequisites.shown_to_learners())
+            topic.shown_prerequisites = list(
+                topic.prerequisites.shown_to_learners().select_related("curriculum")
+            )
             topic.previous_topic, topic.next_topic = topic.neighbours()
         return topic
 
-    topic = cached_for_catalog_version(f"topic:{slug}", read)
+    topic = cached_for_catalog_version(f"{curriculum_slug}:topic:{slug}", read)
     if topic is None:
         raise Http404("No topic here.")
     return topic
@@ -96,8 +153,9 @@ def topic_for_page(slug):
 
 @require_safe
 @cache_page
-def catalog_index(request):
-    topics_shown = Topic.objects.in_default_curriculum().shown_to_learners()
+@curriculum_page
+def catalog_index(request, *, shown):
+    topics_shown = Topic.objects.filter(curriculum__slug=shown.slug).shown_to_learners()
 
     def topics():
         preview = (
@@ -107,6 +165,7 @@ def catalog_index(request):
         )
         return (
             topics_shown.with_published_counts()
+            .select_related("curriculum")
             .order_by("position", "title")
             .prefetch_related(
                 Prefetch(
@@ -118,24 +177,32 @@ def catalog_index(request):
         )
 
     page = cached_page(
-        "topics",
+        f"{shown.slug}:topics",
         topics,
         TOPICS_PER_PAGE,
-        count=cached_for_catalog_version("topic-count", topics_shown.count),
+        count=cached_for_catalog_version(f"{shown.slug}:topic-count", topics_shown.count),
         number=request.GET.get("page"),
     )
     degrees = cached_for_catalog_version(
-        "degrees", lambda: list(Degree.objects.in_default_curriculum())
+        f"{shown.slug}:degrees",
+        lambda: list(
+            Degree.objects.filter(curriculum__slug=shown.slug).select_related("curriculum")
+        ),
     )
-    return render(request, "catalog/index.html", {"page": page, "degrees": degrees})
+    return render(
+        request,
+        "catalog/index.html",
+        {"page": page, "degrees": degrees, "shown": shown},
+    )
 
 
 @require_safe
 @cache_page
-def topic_detail(request, slug):
-    topic = topic_for_page(slug)
+@curriculum_page
+def topic_detail(request, slug, *, shown):
+    topic = topic_for_page(shown.slug, slug)
     page = cached_page(
-        f"topic:{slug}:resources",
+        f"{shown.slug}:topic:{slug}:resources",
         lambda: (
             topic.listings.published()
             .select_related("resource")
@@ -145,21 +212,25 @@ def topic_detail(request, slug):
         count=topic.published_resource_count,
         number=request.GET.get("page"),
     )
-    return render(request, "catalog/topic_detail.html", {"topic": topic, "page": page})
+    return render(
+        request,
+        "catalog/topic_detail.html",
+        {"topic": topic, "page": page, "shown": shown},
+    )
 
 
-def degrees_with_requirements():
+def degrees_with_requirements(curriculum_slug):
     """Every degree in rank order with its requirements, each knowing the degree below it
     (`includes_degree`) and above it (`higher_degree`); read once per catalog version."""
 
     def read():
-        degrees = list(Degree.objects.in_default_curriculum().with_requirements())
+        degrees = list(Degree.objects.filter(curriculum__slug=curriculum_slug).with_requirements())
         lower_degrees, higher_degrees = [None, *degrees][:-1], [*degrees[1:], None][: len(degrees)]
         for lower, degree, higher in zip(lower_degrees, degrees, higher_degrees, strict=True):
             degree.includes_degree, degree.higher_degree = lower, higher
         return degrees
 
-    return cached_for_catalog_version("degrees-with-requirements", read)
+    return cached_for_catalog_version(f"{curriculum_slug}:degrees-with-requirements", read)
 
 
 def required_listings(degree):
@@ -185,14 +256,21 @@ def required_listings(degree):
 
 @require_safe
 @cache_page
-def degree_list(request):
-    return render(request, "catalog/degree_list.html", {"degrees": degrees_with_requirements()})
+@curriculum_page
+def degree_list(request, *, shown):
+    return render(
+        request,
+        "catalog/degree_list.html",
+        {"degrees": degrees_with_requirements(shown.slug), "shown": shown},
+    )
 
 
 @require_safe
 @cache_page
-def degree_detail(request, slug):
-    degree = next((d for d in degrees_with_requirements() if d.slug == slug), None)
+@curriculum_page
+def degree_detail(request, slug, *, shown):
+    degrees = degrees_with_requirements(shown.slug)
+    degree = next((d for d in degrees if d.slug == slug), None)
     if degree is None:
         raise Http404("No degree here.")
     requirements = degree.requirements.all()
@@ -200,6 +278,7 @@ def degree_detail(request, slug):
         request,
         "catalog/degree_detail.html",
         {
+            "shown": shown,
             "degree": degree,
             "requirements": requirements,
             "milestones": [r.milestone for r in requirements if r.milestone],
@@ -264,3 +343,38 @@ def search(request):
         template,
         {"form": form, "page": page, "terms": form.terms, "suggestions": suggestions},
     )
+
+
+def published_curricula():
+    """The published curricula in order, each with its size: `topic_count` (topics learners
+    see) and `resource_count` (published resources listed); read once per catalog version."""
+
+    def count_of(rows, curriculum_field):
+        """How many of `rows` are the outer curriculum's, as a subquery (a resource is listed
+        once per curriculum at most, so its listings count its resources)."""
+        counted = (
+            rows.filter(**{curriculum_field: OuterRef("pk")})
+            .order_by()
+            .values(curriculum_field)
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return Coalesce(Subquery(counted), 0)
+
+    def read():
+        return list(
+            Curriculum.objects.published()
+            .annotate(
+                topic_count=count_of(Topic.objects.shown_to_learners(), "curriculum"),
+                resource_count=count_of(Listing.objects.published(), "topic__curriculum"),
+            )
+            .order_by("position", "title")
+        )
+
+    return cached_for_catalog_version("published-curricula", read)
+
+
+@require_safe
+@cache_page
+def curriculum_list(request):
+    return render(request, "catalog/curriculum_list.html", {"curricula": published_curricula()})

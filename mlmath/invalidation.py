@@ -7,7 +7,7 @@ learner's. A change replaces the token of what it changed:
   saved or deleted, by anyone (the admin, the importer, `loaddata`'s raw saves, the shell):
   the catalog's (`catalog_row_changed`);
 - a topic's prerequisites added, removed or cleared: the catalog's (`prerequisites_changed`);
-- a learner's progress, activity or evidence saved or deleted: that learner's
+- a learner's progress, activity, evidence or following saved or deleted: that learner's
   (`learner_row_changed`), and so is their account or profile saved (`account_changed`,
   `profile_changed`); an award saved or deleted: theirs and their awards' (`award_changed`);
 - a bulk write (`update`, `bulk_create`, `bulk_update`), which sends no signals: the writer
@@ -85,7 +85,12 @@ CATALOG_MODELS = (
     "catalog.Requirement",
     "catalog.SearchSynonym",
 )
-LEARNER_ROW_MODELS = ("progress.ResourceProgress", "progress.Activity", "progress.Evidence")
+LEARNER_ROW_MODELS = (
+    "progress.ResourceProgress",
+    "progress.Activity",
+    "progress.Evidence",
+    "progress.Following",
+)
 
 
 def connect():

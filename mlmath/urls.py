@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("progress/", include("progress.urls")),
+    path("curricula/<slug:slug>/", include("progress.following_urls")),
     path("", include("accounts.urls")),
     path("", include("badges.urls")),
     path("", include("catalog.urls")),

@@ -1,12 +1,12 @@
-"""Everything the learner's dashboard shows, gathered in a fixed number of queries: the
-default curriculum's topics, degrees and next up (`in_default_curriculum()`), and the
-learner's activity."""
+"""Everything the learner's dashboard shows, gathered in a fixed number of queries: for each
+curriculum they follow (the default first, `progress.following`), its topics, degrees and next
+up; and the learner's activity."""
 
 from typing import NamedTuple
 
 from django.db.models import OuterRef, Subquery
 
-from catalog.models import Listing, Milestone, Topic, default_curriculum_slug
+from catalog.models import Curriculum, Listing, Milestone, Topic, default_curriculum_slug
 from progress.curriculum import CurriculumItem, NextStep, next_up
 from progress.degrees import (
     DegreeResult,
@@ -17,6 +17,7 @@ from progress.degrees import (
     percent_done,
     specs_in_curriculum,
 )
+from progress.following import followed_curricula
 from progress.learner import TopicProgress
 from progress.models import Activity, DegreeAward, ResourceProgress, Status
 
@@ -41,100 +42,148 @@ class DegreeRow(NamedTuple):
     standing: Standing | None  # for a held award
 
 
+class CurriculumSection(NamedTuple):
+    """One followed curriculum on the dashboard: its topics' bars, its degrees and next up."""
+
+    curriculum: Curriculum | None  # None while the default one does not exist yet
+    topic_progress: list[TopicProgress]
+    degree_results: list[DegreeResult]
+    degree_rows: list[DegreeRow]
+    next_degree_slug: str | None
+    next_up: list[NextUpItem]
+    milestones: list[Milestone]
+    published_count: int
+    done_count: int
+
+    @property
+    def percent(self):
+        return percent_done(self.done_count, self.published_count)
+
+
 def build_dashboard(learner_progress):
-    """The dashboard's context for the learner of `learner_progress` (a LearnerProgress)."""
+    """The dashboard's context for the learner of `learner_progress` (a LearnerProgress): the
+    default curriculum's section as the page always showed it, then a section per other
+    curriculum they follow (`other_sections`); the same queries however many they follow."""
     learner = learner_progress.learner
     credit = learner_progress.credit
+    default_slug = default_curriculum_slug()
+    followed = followed_curricula(learner)
+    slugs = list(dict.fromkeys([default_slug, *(c.slug for c in followed)]))
 
     topics = list(
         learner_progress.with_done_counts(
-            Topic.objects.in_default_curriculum().with_published_counts()
+            Topic.objects.filter(curriculum__slug__in=slugs)
+            .select_related("curriculum")
+            .with_published_counts()
         )
         .order_by("position", "title")
         .prefetch_related("prerequisites")
     )
-    # Only topics with something to complete: a hidden topic, or a reading topic without
-    # resources, has no progress to show.
-    topic_progress = [
-        TopicProgress(topic, topic.done_count, topic.published_resource_count)
-        for topic in topics
-        if topic.published_resource_count
-    ]
-
     learner_status = ResourceProgress.objects.for_learner(learner).filter(
         resource=OuterRef("resource")
     )
-    curriculum = list(
-        Listing.objects.in_default_curriculum()
+    listed = list(
+        Listing.objects.filter(topic__curriculum__slug__in=slugs)
         .published()
         .annotate(status=Subquery(learner_status.values("status")[:1]))
         .in_curriculum_order()
-        .values_list("resource_id", "topic_id", "status")
+        .values_list("resource_id", "topic_id", "topic__curriculum__slug", "status")
     )
-    in_progress_ids = {rid for rid, _, status in curriculum if status == Status.IN_PROGRESS}
-    degree_results = credit.evaluate(
-        specs_in_curriculum(load_degree_specs(), default_curriculum_slug())
-    )
-    next_steps = next_up(
-        [CurriculumItem(resource_id, topic_id) for resource_id, topic_id, _ in curriculum],
-        {topic.pk: {p.pk for p in topic.prerequisites.all()} for topic in topics},
-        done_ids=credit.done_resource_ids,
-        in_progress_ids=in_progress_ids,
-        degree_results=degree_results,
-        limit=NEXT_UP_COUNT,
-    )
-    next_listings = {
-        listing.resource_id: listing
-        for listing in Listing.objects.in_default_curriculum()
-        .filter(resource_id__in=[s.resource_id for s in next_steps if s.resource_id is not None])
-        .select_related("resource", "topic")
-    }
-    milestones = list(Milestone.objects.in_default_curriculum())
-    milestone_by_id = {milestone.pk: milestone for milestone in milestones}
+    in_progress_ids = {row[0] for row in listed if row[3] == Status.IN_PROGRESS}
+    specs = load_degree_specs()
+    held_awards = learner_progress.awards
 
+    plans = {}
+    for slug in slugs:
+        own_topics = [topic for topic in topics if topic.curriculum.slug == slug]
+        degree_results = credit.evaluate(specs_in_curriculum(specs, slug))
+        next_steps = next_up(
+            [CurriculumItem(rid, tid) for rid, tid, in_slug, _ in listed if in_slug == slug],
+            {topic.pk: {p.pk for p in topic.prerequisites.all()} for topic in own_topics},
+            done_ids=credit.done_resource_ids,
+            in_progress_ids=in_progress_ids,
+            degree_results=degree_results,
+            limit=NEXT_UP_COUNT,
+        )
+        plans[slug] = (own_topics, degree_results, next_steps)
+
+    wanted_ids = {s.resource_id for *_, steps in plans.values() for s in steps if s.resource_id}
+    next_listings = {
+        (listing.topic.curriculum.slug, listing.resource_id): listing
+        for listing in Listing.objects.filter(
+            topic__curriculum__slug__in=slugs, resource_id__in=wanted_ids
+        ).select_related("resource", "topic__curriculum")
+    }
+    milestones = list(
+        Milestone.objects.filter(curriculum__slug__in=slugs).select_related("curriculum")
+    )
+    milestone_by_id = {milestone.pk: milestone for milestone in milestones}
     evidence_states = {
         milestone_id: evidence.state
         for milestone_id, evidence in learner_progress.evidence_by_milestone_id.items()
     }
-    shown_degree_ids = {result.degree.id for result in degree_results}
-    awards = {
-        award.degree.slug: award
-        for award in learner_progress.awards
-        if award.degree_id in shown_degree_ids
-    }
-    degree_rows = []
-    for result in degree_results:
-        award = awards.get(result.degree.slug)
-        standing = (
-            award_standing(evidence_states.get(mid) for mid in result.milestone_ids)
-            if award
-            else None
-        )
-        degree_rows.append(DegreeRow(result, award, standing))
-    highest_award = learner_progress.highest_award
-    next_result = next_degree(degree_results, awards)
+    curriculum_by_slug = {curriculum.slug: curriculum for curriculum in followed}
 
-    published_count = sum(topic.published_resource_count for topic in topics)
+    def section(slug):
+        own_topics, degree_results, next_steps = plans[slug]
+        shown_degree_ids = {result.degree.id for result in degree_results}
+        awards = {
+            award.degree.slug: award for award in held_awards if award.degree_id in shown_degree_ids
+        }
+        degree_rows = []
+        for result in degree_results:
+            award = awards.get(result.degree.slug)
+            standing = (
+                award_standing(evidence_states.get(mid) for mid in result.milestone_ids)
+                if award
+                else None
+            )
+            degree_rows.append(DegreeRow(result, award, standing))
+        next_result = next_degree(degree_results, awards)
+        topic_progress = [
+            # Only topics with something to complete: a hidden topic, or a reading topic
+            # without resources, has no progress to show.
+            TopicProgress(topic, topic.done_count, topic.published_resource_count)
+            for topic in own_topics
+            if topic.published_resource_count
+        ]
+        return CurriculumSection(
+            curriculum=curriculum_by_slug.get(slug),
+            topic_progress=topic_progress,
+            degree_results=degree_results,
+            degree_rows=degree_rows,
+            next_degree_slug=next_result.degree.slug if next_result else None,
+            next_up=[
+                NextUpItem(
+                    step,
+                    next_listings.get((slug, step.resource_id)),
+                    milestone_by_id.get(step.milestone_id),
+                )
+                for step in next_steps
+            ],
+            milestones=[m for m in milestones if m.curriculum.slug == slug],
+            published_count=sum(topic.published_resource_count for topic in own_topics),
+            # A resource is listed once per curriculum at most: its topics' counts add up.
+            done_count=sum(row.done for row in topic_progress),
+        )
+
+    default = section(default_slug)
     return {
         "learner_progress": learner_progress,
         "completed_count": len(credit.completed_resource_ids),
         "known_count": len(credit.known_resource_ids),
         "in_progress_count": len(in_progress_ids),
-        "published_count": published_count,
-        "overall_percent": percent_done(len(credit.done_resource_ids), published_count),
-        "topic_progress": topic_progress,
-        "degree_results": degree_results,
-        "degree_rows": degree_rows,
-        "highest_award": highest_award,
+        "published_count": default.published_count,
+        "overall_percent": percent_done(len(credit.done_resource_ids), default.published_count),
+        "topic_progress": default.topic_progress,
+        "degree_results": default.degree_results,
+        "degree_rows": default.degree_rows,
+        "highest_award": learner_progress.highest_award,
         # The dashboard shows the next degree to earn first, with only what remains for it.
-        "next_degree_slug": next_result.degree.slug if next_result else None,
-        "milestones": milestones,
-        "next_up": [
-            NextUpItem(
-                step, next_listings.get(step.resource_id), milestone_by_id.get(step.milestone_id)
-            )
-            for step in next_steps
-        ],
+        "next_degree_slug": default.next_degree_slug,
+        "milestones": default.milestones,
+        "next_up": default.next_up,
+        "other_sections": [section(slug) for slug in slugs if slug != default_slug],
         "recent_activity": Activity.objects.for_learner(learner).select_related("resource")[
             :RECENT_ACTIVITY_COUNT
         ],

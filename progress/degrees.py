@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 from django.db import models
 
-from catalog.models import Degree, Listing, resource_placements
+from catalog.models import (
+    Degree,
+    Listing,
+    curriculum_url,
+    default_curriculum_slug,
+    resource_placements,
+)
 from mlmath.caching import cached_for_catalog_version
 from progress.models import Evidence, Status, is_accepted, is_done
 from progress.statements import learner_credit_values
@@ -52,6 +58,11 @@ class DegreeSpec:
     id: int | None = None  # the Degree's
     curriculum_id: int | None = None
     curriculum_slug: str = ""
+
+    def get_absolute_url(self):
+        return curriculum_url(
+            self.curriculum_slug or default_curriculum_slug(), "degree_detail", slug=self.slug
+        )
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from catalog.models import Topic, resource_placements
-from mlmath.caching import cached_for_versions
+from mlmath.caching import cached_for_catalog_version, cached_for_versions
 from mlmath.versions import learner_awards_key
 from progress.degrees import credit_from_rows, degree_credit, percent_done
+from progress.following import followed_curriculum_ids
 from progress.models import DegreeAward, Evidence, ResourceProgress, is_done
 from progress.statements import ROW_FIELDS, learner_rows
 
@@ -32,6 +33,13 @@ class TopicProgress:
     @property
     def percent(self):
         return percent_done(self.done, self.published)
+
+
+def topic_curricula():
+    """Every topic's curriculum id, by topic id; read once per catalog version and process."""
+    return cached_for_catalog_version(
+        "topic-curricula", lambda: dict(Topic.objects.values_list("pk", "curriculum_id"))
+    )
 
 
 class LearnerProgress:
@@ -101,6 +109,22 @@ class LearnerProgress:
             if placement is not None and is_done(status, placement.is_published):
                 done.update(placement.topic_ids)
         return dict(done)
+
+    @cached_property
+    def done_by_curriculum_id(self):
+        """Resources that count (completed or already known, and published), per curriculum
+        that lists them: a resource listed in two curricula counts in both."""
+        placements, curriculum_of, done = resource_placements(), topic_curricula(), Counter()
+        for resource_id, status in self.statuses.items():
+            placement = placements.get(resource_id)
+            if placement is not None and is_done(status, placement.is_published):
+                done.update({curriculum_of[t] for t in placement.topic_ids if t in curriculum_of})
+        return dict(done)
+
+    @cached_property
+    def followed_curriculum_ids(self):
+        """The curricula the learner follows with a row (the default needs none)."""
+        return followed_curriculum_ids(self.learner)
 
     def done_in_topic(self, topic):
         return self.done_in_topic_id(topic.pk)

@@ -414,3 +414,41 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.learner} · {self.milestone}: {self.get_state_display()}"
+
+
+class FollowingQuerySet(LearnerRowsQuerySet):
+    def curriculum_ids(self):
+        return self.values_list("curriculum_id", flat=True)
+
+
+class Following(models.Model):
+    """A curriculum a learner follows: it gets a section of their dashboard. The default
+    curriculum needs no row: it is on everyone's dashboard (`followed_curricula`)."""
+
+    learner = learner_key("followings")
+    curriculum = models.ForeignKey(
+        "catalog.Curriculum",
+        on_delete=models.CASCADE,
+        related_name="followings",
+        help_text="The curriculum the learner studies.",
+    )
+    followed_at = models.DateTimeField(default=timezone.now)
+
+    objects = FollowingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["curriculum__position", "curriculum__title"]
+        verbose_name = "following"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "curriculum"],
+                name="following_once_per_curriculum",
+                violation_error_message="The learner follows this curriculum already.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} follows {self.curriculum}"
+
+    def get_absolute_url(self):
+        return self.curriculum.get_absolute_url()

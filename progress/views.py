@@ -1,19 +1,26 @@
 """The learner's dashboard, and the POST endpoints that change a learner's own progress."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from catalog.models import Listing, Milestone, main_first_key
+from catalog.models import (
+    Listing,
+    Milestone,
+    default_curriculum_slug,
+    main_first_key,
+    published_curriculum,
+)
 from mlmath.caching import cache_page, cached_for_catalog_version
-from progress import services
+from progress import following, services
 from progress.context_processors import EARNED_MESSAGE_TAG, first_safe_url, with_fragment
 from progress.dashboard import build_dashboard
 from progress.forms import AwardSharingForm, EvidenceForm, NoteForm, StatusForm
@@ -53,33 +60,47 @@ def dashboard(request):
     return render(request, "progress/dashboard.html", context)
 
 
-def published_listing(slug):
-    """Where the published resource `slug` is marked from: its main listing (in the default
-    curriculum, else the first that lists it), knowing its topic's published resources' ids;
-    read once per catalog version and process, as every learner marks the same resources."""
-    listing = cached_for_catalog_version(f"published-listing:{slug}", lambda: read_listing(slug))
-    if listing is None:
+def published_listing(request, slug):
+    """Where the published resource `slug` is marked from: its listing in the curriculum of the
+    page the learner is on (the form's `next`, or HTMX's current URL), else its main listing (in
+    the default curriculum, else the first that lists it); knowing its topic's published
+    resources' ids. Read once per catalog version and process, as every learner marks the same
+    resources."""
+    listings = cached_for_catalog_version(f"published-listings:{slug}", lambda: read_listings(slug))
+    if not listings:
         raise Http404("No published resource here.")
-    return listing
+    on_page = listings.get(curriculum_of_path(safe_next_url(request)))
+    return on_page or min(listings.values(), key=main_first_key)
 
 
-def read_listing(slug):
-    """In one query, every published listing of the topics that list `slug`: the main one of
-    `slug` is returned, knowing its topic's published resources (`topic_published_ids`, so a
-    completion's topic bar is counted from the credit the award check read)."""
+def curriculum_of_path(path):
+    """The slug of the curriculum whose page `path` is (the default for any other page)."""
+    try:
+        match = resolve(urlsplit(path or "/").path)
+    except Resolver404:
+        return default_curriculum_slug()
+    return match.kwargs.get("curriculum") or default_curriculum_slug()
+
+
+def read_listings(slug):
+    """In one query, every published listing of the topics that list `slug`: the listings of
+    `slug`, by their curriculum's slug, each knowing its topic's published resources
+    (`topic_published_ids`, so a completion's topic bar is counted from the credit the award
+    check read)."""
     in_same_topics = list(
         Listing.objects.published()
         .select_related("resource", "topic__curriculum")
         .filter(topic__listings__resource__slug=slug, topic__listings__resource__is_published=True)
     )
-    own = [listing for listing in in_same_topics if listing.resource.slug == slug]
-    if not own:
-        return None
-    listing = min(own, key=main_first_key)
-    same_topic = [other for other in in_same_topics if other.topic_id == listing.topic_id]
-    listing.topic_published_ids = frozenset(other.resource_id for other in same_topic)
-    listing.topic_published_count = len(same_topic)
-    return listing
+    listings = {}
+    for listing in in_same_topics:
+        if listing.resource.slug != slug:
+            continue
+        same_topic = [other for other in in_same_topics if other.topic_id == listing.topic_id]
+        listing.topic_published_ids = frozenset(other.resource_id for other in same_topic)
+        listing.topic_published_count = len(same_topic)
+        listings[listing.topic.curriculum.slug] = listing
+    return listings
 
 
 def highest_new_award(written):
@@ -130,7 +151,7 @@ def resource_response(request, listing, written, confirmation):
 @require_POST
 @learner_required
 def set_status(request, slug):
-    listing = published_listing(slug)
+    listing = published_listing(request, slug)
     resource = listing.resource
     form = StatusForm(request.POST)
     if not form.is_valid():
@@ -149,7 +170,7 @@ def set_status(request, slug):
 @require_POST
 @learner_required
 def update_note(request, slug):
-    listing = published_listing(slug)
+    listing = published_listing(request, slug)
     resource = listing.resource
     form = NoteForm(request.POST, resource=resource)
     if not form.is_valid():
@@ -168,6 +189,13 @@ def update_note(request, slug):
     )
     confirmation = f"Your note on {resource.title} is {'saved' if written.row.note else 'removed'}."
     return resource_response(request, listing, written, confirmation)
+
+
+def milestone_on_page(request, slug):
+    """The milestone `slug` of the curriculum whose page the learner is on (a degree page
+    under `/<curriculum>/`), else of the default curriculum: slugs are unique per curriculum."""
+    curriculum_slug = curriculum_of_path(safe_next_url(request))
+    return get_object_or_404(Milestone.objects.filter(curriculum__slug=curriculum_slug), slug=slug)
 
 
 def milestone_response(request, milestone, written, confirmation):
@@ -195,7 +223,7 @@ def milestone_response(request, milestone, written, confirmation):
 @require_POST
 @learner_required
 def submit_evidence(request, slug):
-    milestone = get_object_or_404(Milestone.objects.in_default_curriculum(), slug=slug)
+    milestone = milestone_on_page(request, slug)
     form = EvidenceForm(request.POST, milestone=milestone)
     if not form.is_valid():
         context = {
@@ -217,7 +245,7 @@ def submit_evidence(request, slug):
 @require_POST
 @learner_required
 def withdraw_evidence(request, slug):
-    milestone = get_object_or_404(Milestone.objects.in_default_curriculum(), slug=slug)
+    milestone = milestone_on_page(request, slug)
     services.withdraw_evidence(learner=request.user, milestone=milestone)
     withdrawn = services.WriteResult(row=None, credit_changed=True)
     return milestone_response(
@@ -250,3 +278,40 @@ def set_award_sharing(request, public_id):
     # goes on to the share page).
     back_to_badge = reverse("progress:dashboard") + f"#badge-{award.degree.slug}"
     return redirect(safe_next_url(request) or back_to_badge)
+
+
+def following_changed(request, slug, write):
+    """Follow or unfollow the published curriculum `slug` (`write`), then show the learner its
+    button again (HTMX), or take them back where they were with a message."""
+    curriculum = published_curriculum(slug)
+    if curriculum is None:
+        raise Http404("No curriculum here.")
+    is_following = write(learner=request.user, curriculum=curriculum)
+    context = {
+        "curriculum": curriculum,
+        "is_following": is_following,
+        "everyone_follows": following.is_followed_by_everyone(curriculum),
+    }
+    if request.htmx:
+        return render(request, "progress/includes/follow_button.html#follow-button", context)
+    if is_following:
+        messages.success(
+            request, f"You follow {curriculum.title}: it has a section on your dashboard."
+        )
+    else:
+        messages.success(
+            request, f"You no longer follow {curriculum.title}; your progress in it stays."
+        )
+    return redirect(safe_next_url(request) or reverse("catalog:curriculum_list"))
+
+
+@require_POST
+@learner_required
+def follow_curriculum(request, slug):
+    return following_changed(request, slug, following.follow)
+
+
+@require_POST
+@learner_required
+def unfollow_curriculum(request, slug):
+    return following_changed(request, slug, following.unfollow)

@@ -166,11 +166,12 @@ def test_dashboard_queries_do_not_grow_with_a_year_of_activity(
         for day in range(365)
         for moment in (first_of_today, second_of_today)
     )
-    # session, user, the catalog's and the learner's versions, the dashboard's own 12,
+    # session, user, the catalog's and the learner's versions, the dashboard's own 13 (the
+    # curricula followed among them),
     # profile, activity, study plan estimates, ...; and, this first time, the database cache
     # making the learner's awards token (a count, a savepoint, a read, an insert, a release)
     # and where each resource is (once per catalog version).
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(25):
         response = learner_client.get("/progress/")
     assert list_items(response, "Streaks")[1] == "365 days longest streak"
     # Seen again with nothing changed, the page is the one just rendered: session, user,

@@ -18,7 +18,7 @@ from catalog.models import (
 from mlmath import versions
 from mlmath.cache import UpsertDatabaseCache
 from mlmath.invalidation import bump_catalog_version, bump_learner
-from progress.models import Activity, Evidence, ResourceProgress, Status
+from progress.models import Activity, Evidence, Following, ResourceProgress, Status
 from tests.factories import at
 from tests.html import elements, text
 
@@ -117,14 +117,15 @@ def query_counts(client):
 # awards. Search reads its page of results and their number in one query (a window count). A
 # degree page shows where the learner stands on each requirement: the list from their credit
 # (one query), a degree's page from their rows (its cards' one query) and the evidence it
-# already read for its milestones.
+# already read for its milestones. The dashboard reads which curricula the learner follows (one
+# query, however many).
 RENDERED_PAGE_QUERIES = {
     "/": 4,
     "/topics/calculus/": 4,
     "/degrees/": 4,
     "/degrees/developer/": 5,
     "/search/?q=course": 6,
-    "/progress/": 15,
+    "/progress/": 16,
 }
 
 
@@ -141,7 +142,7 @@ FIRST_AFTER_A_CATALOG_CHANGE_QUERIES = {
     "/degrees/": 9,
     "/degrees/developer/": 6,
     "/search/?q=course": 7,
-    "/progress/": 14,
+    "/progress/": 15,
 }
 
 
@@ -325,3 +326,18 @@ def test_one_htmx_evidence_submission_runs_a_fixed_number_of_queries(
         )
     assert response.status_code == 200
     assert elements(response, "a", href="https://example.org/mlp")
+
+
+def test_the_dashboard_costs_the_same_following_1_or_5_curricula(
+    seed_catalog, learner_client, learner
+):
+    add_curricula(5, learner)
+    curricula = list(Curriculum.objects.filter(slug__startswith="curriculum-"))
+    Following.objects.create(learner=learner, curriculum=curricula[0])
+    one = query_counts(learner_client)["/progress/"]
+
+    Following.objects.bulk_create(Following(learner=learner, curriculum=c) for c in curricula[1:])
+    bump_learner(learner.pk)  # a bulk write sends no signals
+    page = learner_client.get("/progress/")
+    assert len(elements(page, "section", class_="curriculum-section")) == 5
+    assert query_counts(learner_client)["/progress/"] == one
