@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 ROWS_OF_HEADER = """() => {
-  const items = [document.querySelector('.brand'), ...document.querySelectorAll('.nav > li')];
+  const items = [document.querySelector('.brand'), ...document.querySelectorAll('.nav > li')]
+    .filter(item => item.getClientRects().length);  // not those the phone layout hides
   const middles = items.map(item => {
     const box = item.getBoundingClientRect();
     return box.top + box.height / 2;
