@@ -1,10 +1,7 @@
 """The learner pages run the same number of queries with one curriculum as with five (issue 19)."""
 
 import pytest
-from django.core.cache import caches
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalog.models import (
@@ -19,24 +16,12 @@ from catalog.models import (
 from mlmath.invalidation import bump_catalog_version, bump_learner
 from progress.models import Evidence, ResourceProgress, Status
 from tests.factories import at
-from tests.progress.test_query_counts import PAGES
+from tests.progress.test_query_counts import PAGES, query_counts
 
 # As in test_query_counts: a page read across midnight could change what it reads.
 pytestmark = pytest.mark.frozen_at(at("2026-12-31T23:59:50"))
 
 ANONYMOUS_PAGES = [url for url in PAGES if url != "/progress/"]
-
-
-def counts_without_page_cache(client, urls):
-    """Queries per page, the catalog's fragments cached, the learner's page not."""
-    counts = {}
-    for url in urls:
-        assert client.get(url).status_code == 200
-        caches["learner_pages"].clear()
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        counts[url] = len(queries)
-    return counts
 
 
 def set_progress(learner, resources, status):
@@ -104,8 +89,8 @@ def test_learner_pages_run_the_same_queries_with_one_curriculum_and_with_five(
     set_progress(learner, default_resources[3:4], Status.IN_PROGRESS)
     bump_learner(learner.pk)  # bulk writes send no signals
     anonymous = Client()
-    one = counts_without_page_cache(learner_client, PAGES)
-    one_anonymous = counts_without_page_cache(anonymous, ANONYMOUS_PAGES)
+    one = query_counts(learner_client, PAGES)
+    one_anonymous = query_counts(anonymous, ANONYMOUS_PAGES)
 
     for number in range(1, 5):
         add_curriculum(number, learner, shared)
@@ -114,5 +99,5 @@ def test_learner_pages_run_the_same_queries_with_one_curriculum_and_with_five(
     assert Curriculum.objects.published().count() == 5
     assert Listing.objects.filter(resource=shared).count() == 5
 
-    assert counts_without_page_cache(learner_client, PAGES) == one
-    assert counts_without_page_cache(anonymous, ANONYMOUS_PAGES) == one_anonymous
+    assert query_counts(learner_client, PAGES) == one
+    assert query_counts(anonymous, ANONYMOUS_PAGES) == one_anonymous

@@ -94,12 +94,12 @@ def complete_many(learner, count):
     bump_learner(learner.pk)  # a bulk write sends no signals
 
 
-def query_counts(client):
+def query_counts(client, urls=PAGES):
     """Queries per page rendered for the learner, not served from their page cache: the
     catalog's fragments are cached (every request but the first after a catalog change), the
     learner's whole page is not (every first view after a write of theirs)."""
     counts = {}
-    for url in PAGES:
+    for url in urls:
         assert client.get(url).status_code == 200
         caches["learner_pages"].clear()
         with CaptureQueriesContext(connection) as queries:
