@@ -8,12 +8,13 @@ it shows.
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from catalog.models import Topic, resource_placements
-from mlmath.caching import cached_for_catalog_version, cached_for_versions
+from mlmath.caching import cached_for_versions
 from mlmath.versions import learner_awards_key
 from progress.degrees import credit_from_rows, degree_credit, percent_done
 from progress.following import followed_curriculum_ids
@@ -33,13 +34,6 @@ class TopicProgress:
     @property
     def percent(self):
         return percent_done(self.done, self.published)
-
-
-def topic_curricula():
-    """Every topic's curriculum id, by topic id; read once per catalog version and process."""
-    return cached_for_catalog_version(
-        "topic-curricula", lambda: dict(Topic.objects.values_list("pk", "curriculum_id"))
-    )
 
 
 class LearnerProgress:
@@ -101,25 +95,27 @@ class LearnerProgress:
         )
 
     @cached_property
+    def done_placements(self):
+        """Where each of the learner's resources that count is (completed or already known, and
+        published): the topic bars and curriculum bars are counted from these."""
+        placements = resource_placements()
+        return [
+            placement
+            for resource_id, status in self.statuses.items()
+            if (placement := placements.get(resource_id)) is not None
+            and is_done(status, placement.is_published)
+        ]
+
+    @cached_property
     def done_by_topic_id(self):
         """Resources that count (completed or already known, and published), per topic."""
-        placements, done = resource_placements(), Counter()
-        for resource_id, status in self.statuses.items():
-            placement = placements.get(resource_id)
-            if placement is not None and is_done(status, placement.is_published):
-                done.update(placement.topic_ids)
-        return dict(done)
+        return dict(Counter(chain.from_iterable(p.topic_ids for p in self.done_placements)))
 
     @cached_property
     def done_by_curriculum_id(self):
         """Resources that count (completed or already known, and published), per curriculum
         that lists them: a resource listed in two curricula counts in both."""
-        placements, curriculum_of, done = resource_placements(), topic_curricula(), Counter()
-        for resource_id, status in self.statuses.items():
-            placement = placements.get(resource_id)
-            if placement is not None and is_done(status, placement.is_published):
-                done.update({curriculum_of[t] for t in placement.topic_ids if t in curriculum_of})
-        return dict(done)
+        return dict(Counter(chain.from_iterable(p.curriculum_ids for p in self.done_placements)))
 
     @cached_property
     def followed_curriculum_ids(self):
