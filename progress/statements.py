@@ -35,8 +35,17 @@ def rows_sql():
     shown = ", ".join(column(ResourceProgress, name) for name in ("id", "note", "completed_at"))
     return (
         f"SELECT {resource}, {status}, NULL, NULL, NULL FROM {table} WHERE {learner} = %s",
-        f"SELECT {resource}, {status}, {shown} FROM {table} WHERE {learner} = %s AND {resource} IN",
+        f"SELECT {resource}, {status}, {shown} FROM {table} WHERE {learner} = %s AND {resource}",
     )
+
+
+def among(values):
+    """The SQL (after a column) and parameters of "is one of `values`". On PostgreSQL one array
+    parameter: psycopg re-parses a statement of more than 50 parameters on every call (it caches
+    only smaller ones), about a millisecond for the home page's hundred cards."""
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [list(values)]
+    return f"IN ({', '.join(['%s'] * len(values)) or 'NULL'})", list(values)
 
 
 def learner_rows(learner_id, resource_ids, *, with_statuses=True):
@@ -44,8 +53,8 @@ def learner_rows(learner_id, resource_ids, *, with_statuses=True):
     `with_statuses` is false, then None) the status of every row of theirs, by resource id: in
     one statement, whose cost is the rows shown plus a number and a word per row of history."""
     statuses_select, shown_select = rows_sql()
-    placeholders = ", ".join(["%s"] * len(resource_ids)) or "NULL"
-    sql, params = f"{shown_select} ({placeholders})", [learner_id, *resource_ids]
+    is_among, among_params = among(resource_ids)
+    sql, params = f"{shown_select} {is_among}", [learner_id, *among_params]
     if with_statuses and not resource_ids:
         sql, params = statuses_select, [learner_id]
     elif with_statuses:
