@@ -8,13 +8,13 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run migrate seed demo test lint docs docs-check format clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
+.PHONY: help install interop run migrate seed demo test lint docs docs-check format clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
 	@echo "make run PORT=8080 HOST=0.0.0.0   the same on another port or address"
 	@echo "make demo    add two more curricula (fixtures/sources/) to the make run database, published"
-	@echo "make test    install and run the whole test suite"
+	@echo "make test    install (npm ci in tests/interop too) and run the whole test suite"
 	@echo "make lint    ruff check, ruff format --check and the docs' strict build (make docs-check)"
 	@echo "make docs    serve the manual (docs/, MkDocs) on http://127.0.0.1:8001/ as you edit it"
 	@echo "make bench   measure pages against the floor under gunicorn (PostgreSQL, Redis, SQLite); see docs/performance.md"
@@ -32,6 +32,19 @@ $(INSTALLED): requirements.lock | $(BIN)/python
 	@cp requirements.lock $(INSTALLED)
 
 install: $(INSTALLED)
+
+# The independent Node verifier's packages, from its lockfile, again when the lockfile changes
+# (see docs/credentials.md, "The independent verifier"). Without npm its tests skip (and fail
+# under CI).
+INTEROP := tests/interop
+$(INTEROP)/node_modules/.package-lock.json: $(INTEROP)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd $(INTEROP) && npm ci --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the Node verifier's tests ($(INTEROP)) will skip"; \
+	fi
+
+interop: $(INTEROP)/node_modules/.package-lock.json
 
 migrate: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
@@ -56,7 +69,7 @@ clearsessions: install
 screenshots: install
 	MLMATH_SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser/test_layout.py -k screenshots
 
-test: install
+test: install interop
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install docs-check
@@ -97,4 +110,4 @@ loadtest-short: install
 	$(BIN)/python -m deploy.loadtest --short $(LOADTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles site .pytest_cache
+	rm -rf $(VENV) staticfiles site .pytest_cache $(INTEROP)/node_modules
