@@ -155,7 +155,9 @@ def topic_for_page(curriculum_slug, slug):
 @cache_page
 @curriculum_page
 def catalog_index(request, *, shown):
-    topics_shown = Topic.objects.filter(curriculum__slug=shown.slug).shown_to_learners()
+    # Querysets are built only on a miss: building this one costs more than the page's hit.
+    def topics_shown():
+        return Topic.objects.filter(curriculum__slug=shown.slug).shown_to_learners()
 
     def topics():
         preview = (
@@ -164,7 +166,8 @@ def catalog_index(request, *, shown):
             .order_by("position", "resource__title")
         )
         return (
-            topics_shown.with_published_counts()
+            topics_shown()
+            .with_published_counts()
             .select_related("curriculum")
             .order_by("position", "title")
             .prefetch_related(
@@ -180,7 +183,9 @@ def catalog_index(request, *, shown):
         f"{shown.slug}:topics",
         topics,
         TOPICS_PER_PAGE,
-        count=cached_for_catalog_version(f"{shown.slug}:topic-count", topics_shown.count),
+        count=cached_for_catalog_version(
+            f"{shown.slug}:topic-count", lambda: topics_shown().count()
+        ),
         number=request.GET.get("page"),
     )
     degrees = cached_for_catalog_version(
