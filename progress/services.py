@@ -9,7 +9,7 @@ from catalog.models import Degree, resource_placements
 from mlmath.invalidation import bump_learner, bump_learners
 from progress.degrees import DegreeCredit, degree_credit, load_degree_specs
 from progress.models import DONE_STATUSES, Activity, DegreeAward, Evidence, ResourceProgress
-from progress.statements import learner_resource_row, lock_learner_row
+from progress.statements import learner_resource_row, lock_learner_writes
 
 
 def record_new_awards(*, learner, now=None, credit=None, curriculum_ids=None):
@@ -51,7 +51,7 @@ def lock_learner(learner):
     """
     if not connection.features.has_select_for_update:
         return
-    lock_learner_row(learner.pk)
+    lock_learner_writes(learner.pk)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, models
 from django.utils.dateparse import parse_datetime
 
 from progress.models import DONE_STATUSES, Evidence, ResourceProgress
@@ -99,19 +99,36 @@ def learner_credit_values(learner_id):
 
 def learner_resource_row(learner_id, resource_id):
     """The learner's ResourceProgress for the resource, or None: what a mark reads first."""
-    columns = ", ".join(field.column for field in ResourceProgress._meta.concrete_fields)
+    fields = ResourceProgress._meta.concrete_fields
     sql = (
-        f"SELECT {columns} FROM {ResourceProgress._meta.db_table} "
+        f"SELECT {', '.join(field.column for field in fields)} "
+        f"FROM {ResourceProgress._meta.db_table} "
         f"WHERE {column(ResourceProgress, 'learner')} = %s "
         f"AND {column(ResourceProgress, 'resource')} = %s"
     )
-    return next(iter(ResourceProgress.objects.raw(sql, [learner_id, resource_id])), None)
-
-
-def lock_learner_row(learner_id):
-    """Lock the learner's account row until the transaction ends (PostgreSQL, MySQL...)."""
-    user = get_user_model()._meta
     with connection.cursor() as cursor:
+        cursor.execute(sql, [learner_id, resource_id])
+        values = cursor.fetchone()
+    if values is None:
+        return None
+    values = [
+        aware(value) if isinstance(field, models.DateTimeField) else value
+        for field, value in zip(fields, values, strict=True)
+    ]
+    return ResourceProgress.from_db(
+        ResourceProgress.objects.db, [field.attname for field in fields], values
+    )
+
+
+def lock_learner_writes(learner_id):
+    """Hold the learner's lock until the transaction ends. On PostgreSQL an advisory lock keyed
+    by the learner's id (the only advisory locks mlmath takes): unlike locking their account row,
+    it writes nothing, so it costs no WAL. Elsewhere (MySQL...) the account row, FOR UPDATE."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [learner_id])
+            return
+        user = get_user_model()._meta
         cursor.execute(
             f"SELECT 1 FROM {user.db_table} WHERE {user.pk.column} = %s FOR UPDATE", [learner_id]
         )
