@@ -159,22 +159,42 @@ def plan_next_degree(
 def load_plan_resources(learner, degree_results):
     """The published resources the next degree's unmet requirements name, in curriculum order,
     with whether each counts for the learner already (completed or known): one query."""
-    result = next_degree(degree_results)
-    ids = set()
-    for requirement in result.requirements if result else ():
-        if not requirement.met:
-            ids.update(requirement.spec.topic_resource_ids)
-            if requirement.spec.resource_id is not None:
-                ids.add(requirement.spec.resource_id)
-    if not ids:
-        return {}
-    done = ResourceProgress.objects.for_learner(learner).done()
-    rows = (
-        Listing.objects.filter(topic__curriculum_id=result.degree.curriculum_id)
-        .published()
-        .filter(resource_id__in=ids)
-        .annotate(done=Exists(done.filter(resource=OuterRef("resource"))))
-        .in_curriculum_order()
-        .values_list("resource_id", "resource__estimated_hours", "done")
-    )
-    return {pk: PlanResource(pk, hours, done) for pk, hours, done in rows}
+    return load_plans_resources(learner, [degree_results])[0]
+
+
+def load_plans_resources(learner, degree_results_lists):
+    """`load_plan_resources` for several curricula at once (a list of degree results for each):
+    a list of their resources in the same order, in one query however many curricula, none
+    when no next degree has a resource left to plan."""
+    wanted = []  # (curriculum id, resource ids) per list of results
+    for degree_results in degree_results_lists:
+        result = next_degree(degree_results)
+        ids = set()
+        for requirement in result.requirements if result else ():
+            if not requirement.met:
+                ids.update(requirement.spec.topic_resource_ids)
+                if requirement.spec.resource_id is not None:
+                    ids.add(requirement.spec.resource_id)
+        wanted.append((result.degree.curriculum_id if ids else None, ids))
+    ids_by_curriculum = {}
+    for curriculum_id, ids in wanted:
+        if curriculum_id is not None:
+            ids_by_curriculum.setdefault(curriculum_id, set()).update(ids)
+    found = {curriculum_id: {} for curriculum_id in ids_by_curriculum}
+    if ids_by_curriculum:
+        done = ResourceProgress.objects.for_learner(learner).done()
+        rows = (
+            Listing.objects.filter(topic__curriculum_id__in=ids_by_curriculum)
+            .published()
+            .filter(resource_id__in=set().union(*ids_by_curriculum.values()))
+            .annotate(done=Exists(done.filter(resource=OuterRef("resource"))))
+            .in_curriculum_order()
+            .values_list("topic__curriculum_id", "resource_id", "resource__estimated_hours", "done")
+        )
+        for curriculum_id, pk, hours, is_done in rows:
+            if pk in ids_by_curriculum[curriculum_id]:
+                found[curriculum_id][pk] = PlanResource(pk, hours, is_done)
+    return [
+        {pk: row for pk, row in found.get(curriculum_id, {}).items() if pk in ids}
+        for curriculum_id, ids in wanted
+    ]

@@ -4,20 +4,30 @@ import csv
 import datetime
 import io
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Case, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import profile_for
 from accounts.transfer.base import FORMAT, VERSION
 from catalog.canonical import canonical_url
-from catalog.models import Listing
+from catalog.models import Listing, default_curriculum_slug
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 
 # A progress row's own fields, in the JSON document and in the CSV alike.
 PROGRESS_FIELDS = ["status", "started_at", "completed_at", "updated_at", "note"]
 EVIDENCE_FIELDS = ["url", "description", "state", "submitted_at", "reviewed_at", "curator_note"]
-CSV_COLUMNS = ["resource_url", "resource_slug", "resource_title", "topic", *PROGRESS_FIELDS]
+# The columns of version 1 first, in their order and meaning; `curriculum` (the slug of the
+# curriculum whose `topic` it is) and `canonical_url` came with curricula, at the end.
+CSV_COLUMNS = [
+    "resource_url",
+    "resource_slug",
+    "resource_title",
+    "topic",
+    *PROGRESS_FIELDS,
+    "curriculum",
+    "canonical_url",
+]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -144,32 +154,70 @@ def spreadsheet_safe(value):
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def export_progress_csv(learner):
-    """The learner's progress, one row per resource, as UTF-8 text (with a byte-order mark, so
-    spreadsheets read the accents right) with a header row."""
-    main_listing = Listing.objects.filter(resource=OuterRef("resource")).main_first()
-    rows = (
-        ResourceProgress.objects.for_learner(learner)
-        .select_related("resource")
-        .annotate(
-            topic_title=Subquery(main_listing.values("topic__title")[:1]),
-            topic_position=Subquery(main_listing.values("topic__position")[:1]),
-            listing_position=Subquery(main_listing.values("position")[:1]),
-        )
-        .order_by(
-            F("topic_position").asc(nulls_last=True),
-            F("listing_position").asc(nulls_last=True),
-            "resource__slug",
-        )
+def published_places(resource_ids):
+    """{resource id: [(rank, curriculum slug, topic title), ...]}: where the published curricula
+    list these resources, ranked in one order over all of them: the default curriculum first,
+    then the others in curriculum order, each topic by topic and in the curators' order within a
+    topic; one query."""
+    in_default = Case(
+        When(topic__curriculum__slug=default_curriculum_slug(), then=Value(0)), default=Value(1)
     )
+    listings = (
+        Listing.objects.filter(resource__in=resource_ids)
+        .in_published_curricula()
+        .order_by(
+            in_default,
+            "topic__curriculum__position",
+            "topic__curriculum__title",
+            "topic__curriculum_id",
+            "topic__position",
+            "topic__title",
+            "topic_id",
+            "position",
+            "pk",
+        )
+        .values_list("resource_id", "topic__curriculum__slug", "topic__title")
+    )
+    places = {}
+    for rank, (resource_id, curriculum_slug, topic_title) in enumerate(listings):
+        places.setdefault(resource_id, []).append((rank, curriculum_slug, topic_title))
+    return places
+
+
+def csv_rows(progress, places):
+    """The CSV's rows after its header: one per resource and published curriculum listing it
+    (the same progress in each: a resource two curricula list counts once, and shows twice), in
+    curriculum order, then topic order; a resource no published curriculum lists has one row,
+    without topic or curriculum, at the end."""
+    unlisted = [(None, "", "")]
+    ranked = []
+    for row in progress:
+        resource = row.resource
+        own_fields = list(fields(row, *PROGRESS_FIELDS).values())
+        for rank, curriculum_slug, topic_title in places.get(row.resource_id) or unlisted:
+            cells = [
+                resource.url,
+                resource.slug,
+                resource.title,
+                topic_title,
+                *own_fields,
+                curriculum_slug,
+                canonical_url(resource.url),
+            ]
+            ranked.append(((rank is None, rank or 0, resource.slug), cells))
+    return [cells for _, cells in sorted(ranked, key=lambda pair: pair[0])]
+
+
+def export_progress_csv(learner):
+    """The learner's progress as UTF-8 text (with a byte-order mark, so spreadsheets read the
+    accents right) with a header row and a row per resource and curriculum (`csv_rows`); two
+    queries."""
+    progress = list(ResourceProgress.objects.for_learner(learner).select_related("resource"))
+    places = published_places([row.resource_id for row in progress])
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        resource = row.resource
-        own_fields = fields(row, *PROGRESS_FIELDS).values()
-        # Its topic where the site lists it (the default curriculum first).
-        cells = [resource.url, resource.slug, resource.title, row.topic_title or "", *own_fields]
+    for cells in csv_rows(progress, places):
         writer.writerow(spreadsheet_safe(value) for value in cells)
     return out.getvalue()

@@ -145,11 +145,59 @@ def test_csv_export_is_utf8_with_a_header_and_no_formulas(histories, learner_cli
         "completed_at",
         "updated_at",
         "note",
+        "curriculum",
+        "canonical_url",
     ]
     by_slug = {row["resource_slug"]: row for row in rows}
     assert set(by_slug) == {"keras", "xgboost"}
     assert by_slug["keras"]["note"] == '\'=HYPERLINK("http://evil")'
     assert by_slug["keras"]["status"] == "completed"
+    assert by_slug["keras"]["curriculum"] == "ml-math"
+    assert by_slug["keras"]["canonical_url"] == by_slug["keras"]["resource_url"]
+
+
+def csv_export(client):
+    text = client.get("/account/export/progress.csv").content.decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+
+
+def test_csv_export_has_a_row_per_curriculum_listing_the_resource(
+    learner, learner_client, django_assert_max_num_queries
+):
+    """A work two curricula list shows once in each, with its topic there and the same
+    progress; drafts are never named; a work listed nowhere keeps its row, at the end."""
+    calculus_list = make_curriculum(slug="calculus-list", position=1)
+    draft = make_curriculum(slug="draft-list", is_published=False)
+    limits = make_topic(title="Limits")
+    strang = make_resource(
+        limits, slug="strang", url="https://WWW.Example.org/strang/?utm_source=x"
+    )
+    list_resource(strang, make_topic(curriculum=calculus_list, title="Derivatives"))
+    list_resource(strang, make_topic(curriculum=draft, title="Secret draft topic"))
+    own = make_resource(make_topic(curriculum=calculus_list, title="Integrals"), slug="own")
+    unlisted = make_resource(False, slug="unlisted")
+    complete(learner, strang, unlisted)
+    complete(learner, own, status="in_progress")
+
+    with django_assert_max_num_queries(12) as few:
+        rows = csv_export(learner_client)
+    assert [(r["resource_slug"], r["curriculum"], r["topic"], r["status"]) for r in rows] == [
+        ("strang", "ml-math", "Limits", "completed"),
+        ("strang", "calculus-list", "Derivatives", "completed"),
+        ("own", "calculus-list", "Integrals", "in_progress"),
+        ("unlisted", "", "", "completed"),
+    ]
+    assert {r["canonical_url"] for r in rows if r["resource_slug"] == "strang"} == {
+        "https://example.org/strang"
+    }
+
+    for _ in range(5):
+        extra = make_resource(make_topic(curriculum=make_curriculum()))
+        list_resource(extra, make_topic(curriculum=make_curriculum()))
+        complete(learner, extra)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        rows = csv_export(learner_client)
+    assert len(rows) == 4 + 5 * 2
 
 
 @pytest.mark.parametrize(
