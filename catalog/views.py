@@ -125,9 +125,10 @@ def curriculum_page(view):
 
 
 def topic_for_page(curriculum_slug, slug):
-    """The topic with `published_resource_count`, the prerequisites learners see and its
-    neighbours in the curriculum, read once per catalog version and process. A topic hidden
-    from learners (`Topic.objects.shown_to_learners`) is not found."""
+    """The topic with `published_resource_count` and `published_resource_ids`, the
+    prerequisites learners see and its neighbours in the curriculum, read once per catalog
+    version and process. A topic hidden from learners (`Topic.objects.shown_to_learners`) is
+    not found."""
 
     def read():
         topic = (
@@ -143,6 +144,9 @@ def topic_for_page(curriculum_slug, slug):
                 topic.prerequisites.shown_to_learners().select_related("curriculum")
             )
             topic.previous_topic, topic.next_topic = topic.neighbours()
+            topic.published_resource_ids = frozenset(
+                topic.listings.published().values_list("resource_id", flat=True)
+            )
         return topic
 
     topic = cached_for_catalog_version(f"{curriculum_slug}:topic:{slug}", read)

@@ -53,14 +53,15 @@ class LearnerProgress:
     def _rows_by_resource_id(self):
         return {}
 
-    def for_resource_ids(self, resource_ids):
+    def for_resource_ids(self, resource_ids, *, with_statuses=True):
         """The learner's rows (ResourceProgress, or None) for these resources: read for the
-        resources a page shows, with `statuses` in the same statement, so that a page costs
-        about the same however long the learner's history."""
+        resources a page shows, with `statuses` in the same statement (unless `with_statuses`
+        is false: a page that counts nothing beyond these rows), so that a page costs about the
+        same however long the learner's history."""
         rows = self._rows_by_resource_id
         missing = [resource_id for resource_id in resource_ids if resource_id not in rows]
         if missing:
-            if "statuses" in self.__dict__:
+            if "statuses" in self.__dict__ or not with_statuses:
                 _, found = learner_rows(self.learner.pk, missing, with_statuses=False)
             else:
                 self.statuses, found = learner_rows(self.learner.pk, missing)
@@ -123,14 +124,20 @@ class LearnerProgress:
         return followed_curriculum_ids(self.learner)
 
     def done_in_topic(self, topic):
-        return self.done_in_topic_id(topic.pk)
+        """A topic's bar: from every status, where the page read them (the home page's bars), or
+        else from the learner's rows for the topic's resources alone (a topic page, which read
+        most or all of them for its cards), so that it costs the same however long their history."""
+        published_resource_ids = getattr(topic, "published_resource_ids", None)
+        if "statuses" in self.__dict__ or published_resource_ids is None:
+            return self.done_in_topic_id(topic.pk)
+        return self.done_among(published_resource_ids)
 
     def done_among(self, published_resource_ids):
-        """How many of these published resources count: a topic's bar after a write that read
-        no credit, from the learner's rows for these resources alone."""
-        _, rows = learner_rows(self.learner.pk, list(published_resource_ids), with_statuses=False)
-        status = ROW_FIELDS.index("status")
-        return sum(is_done(row[status], resource_is_published=True) for row in rows.values())
+        """How many of these published resources count, from the learner's rows for these
+        resources alone (those the page read already, and the others in one query): a topic's
+        bar on its page, or after a write that read no credit."""
+        rows = self.for_resource_ids(list(published_resource_ids), with_statuses=False)
+        return sum(is_done(row.status, resource_is_published=True) for row in rows.values() if row)
 
     def done_in_topic_id(self, topic_id):
         return self.done_by_topic_id.get(topic_id, 0)

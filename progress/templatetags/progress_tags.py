@@ -58,24 +58,26 @@ def card_key(context):
     )
 
 
-def learner_rows(context, resource_ids):
+def learner_rows(context, resource_ids, with_statuses=True):
     """The learner's rows for these resources (none for a visitor), and whether signed in."""
     learner_progress = context.get("learner_progress")
     if learner_progress is None:
         return {}, False
-    return learner_progress.for_resource_ids(resource_ids), True
+    return learner_progress.for_resource_ids(resource_ids, with_statuses=with_statuses), True
 
 
 @register.simple_tag(takes_context=True)
-def resource_cards(context, listings, show_topic=False, terms=()):
+def resource_cards(context, listings, show_topic=False, terms=(), with_statuses=True):
     """The cards (`<li>`s) of these listings' resources, with the learner's state on each from
     the page's one `LearnerProgress` query; `show_topic` says which topic lists each (and where
-    a listing has `places`, search's `catalog.views.name_places`, every place). A card is
+    a listing has `places`, search's `catalog.views.name_places`, every place);
+    `with_statuses=False` for a page that counts nothing but its own topic's bar. A card is
     rendered from `card_context` alone, so it is cached under exactly what it shows: most
     learners' cards look alike, and after a write only the card whose state changed is rendered
     again."""
     listings = list(listings)
-    rows, signed_in = learner_rows(context, [listing.resource_id for listing in listings])
+    resource_ids = [listing.resource_id for listing in listings]
+    rows, signed_in = learner_rows(context, resource_ids, with_statuses)
     cards = [
         card_context(
             listing.resource,
