@@ -778,6 +778,21 @@ def resource_placements():
     return cached_for_catalog_version("resource-placements", read)
 
 
+def published_resources_by_topic():
+    """Every topic's published resources' ids, by topic id: from `resource_placements`, once per
+    catalog version and process."""
+
+    def read():
+        by_topic = {}
+        for resource_id, placement in resource_placements().items():
+            if placement.is_published:
+                for topic_id in placement.topic_ids:
+                    by_topic.setdefault(topic_id, set()).add(resource_id)
+        return {topic_id: frozenset(ids) for topic_id, ids in by_topic.items()}
+
+    return cached_for_catalog_version("published-resources-by-topic", read)
+
+
 def search_lexicon():
     """What search knows of the catalog's words (`catalog.search.SearchLexicon`): the synonyms,
     and the vocabulary of the published resources and their topics in the published curricula;

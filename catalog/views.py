@@ -25,6 +25,7 @@ from catalog.models import (
     default_curriculum,
     default_curriculum_slug,
     published_curriculum,
+    published_resources_by_topic,
     resource_placements,
     search_lexicon,
     searchable_topics,
@@ -144,9 +145,7 @@ def topic_for_page(curriculum_slug, slug):
                 topic.prerequisites.shown_to_learners().select_related("curriculum")
             )
             topic.previous_topic, topic.next_topic = topic.neighbours()
-            topic.published_resource_ids = frozenset(
-                topic.listings.published().values_list("resource_id", flat=True)
-            )
+            topic.published_resource_ids = published_resources_by_topic().get(topic.pk, frozenset())
         return topic
 
     topic = cached_for_catalog_version(f"{curriculum_slug}:topic:{slug}", read)

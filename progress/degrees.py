@@ -23,6 +23,7 @@ from catalog.models import (
     Listing,
     curriculum_url,
     default_curriculum_slug,
+    published_resources_by_topic,
     resource_placements,
 )
 from mlmath.caching import cached_for_catalog_version
@@ -192,8 +193,10 @@ class DegreeCredit:
         )
 
 
-def degree_credit(learner):
-    """What counts toward a degree for `learner`, in one query.
+def degree_credit(learner, among=None):
+    """What counts toward a degree for `learner`, in one query; of the resources `among` only,
+    unless None (a completion reads only those it can change anything for:
+    `credit_after_completing`).
 
     Resources count while they are published, completed or already known (`is_done`);
     milestone evidence counts unless a curator rejected it (`is_accepted`). Everything that
@@ -201,7 +204,7 @@ def degree_credit(learner):
     written out (`progress.statements`), and whether a resource is published is read where the
     degree rules are, once per catalog version (`resource_placements`, `load_degree_specs`).
     """
-    resource_statuses, evidence_states = learner_credit_values(learner.pk)
+    resource_statuses, evidence_states = learner_credit_values(learner.pk, among)
     placements = resource_placements()
     return credit_from_rows(
         (
@@ -211,6 +214,21 @@ def degree_credit(learner):
         ),
         evidence_states,
     )
+
+
+def credit_after_completing(learner, placement):
+    """The learner's `degree_credit` over the resources a completion at `placement` (a catalog
+    Placement) can change anything for: those the degrees of its curricula count (what the
+    award check evaluates, and what the panel that celebrates an award shows) and those of its
+    topics (the bars the write's answer shows). However long the learner's history, a
+    completion reads only these rows."""
+    curriculum_ids = placement.curriculum_ids if placement else ()
+    specs = [spec for spec in load_degree_specs() if spec.curriculum_id in curriculum_ids]
+    among = requirement_resource_ids(spec for degree in specs for spec in degree.requirements)
+    by_topic = published_resources_by_topic()
+    for topic_id in placement.topic_ids if placement else ():
+        among.update(by_topic.get(topic_id, ()))
+    return degree_credit(learner, among)
 
 
 def credit_from_rows(resource_rows, evidence_states):

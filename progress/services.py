@@ -7,7 +7,12 @@ from django.utils import timezone
 
 from catalog.models import Degree, resource_placements
 from mlmath.invalidation import bump_learner, bump_learners
-from progress.degrees import DegreeCredit, degree_credit, load_degree_specs
+from progress.degrees import (
+    DegreeCredit,
+    credit_after_completing,
+    degree_credit,
+    load_degree_specs,
+)
 from progress.models import DONE_STATUSES, Activity, DegreeAward, Evidence, ResourceProgress
 from progress.statements import learner_resource_row, lock_learner_writes
 
@@ -63,7 +68,9 @@ class WriteResult:
     row: models.Model
     credit_changed: bool = False
     new_awards: list[DegreeAward] = field(default_factory=list)
-    credit: DegreeCredit | None = None  # the learner's credit after the write, if it was read
+    # The learner's credit after the write, if it was read: over the resources the write can
+    # change anything for (`credit_after_completing`), what its answer shows.
+    credit: DegreeCredit | None = None
 
 
 def set_resource_status(*, learner, resource, status, now=None):
@@ -87,8 +94,8 @@ def set_resource_status(*, learner, resource, status, now=None):
                 learner=learner, resource=resource, status=status, created_at=now
             )
             if status in DONE_STATUSES:
-                credit = degree_credit(learner)
                 placement = resource_placements().get(resource.pk)
+                credit = credit_after_completing(learner, placement)
                 new_awards = record_new_awards(
                     learner=learner,
                     now=now,

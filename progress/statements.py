@@ -79,18 +79,25 @@ def credit_sql():
     return (
         f"SELECT {column(ResourceProgress, 'resource')}, {column(ResourceProgress, 'status')}, 1 "
         f"FROM {progress} WHERE {column(ResourceProgress, 'learner')} = %s "
-        f"AND {column(ResourceProgress, 'status')} IN ({statuses}) "
-        f"UNION ALL SELECT {column(Evidence, 'milestone')}, {column(Evidence, 'state')}, 0 "
-        f"FROM {evidence} WHERE {column(Evidence, 'learner')} = %s"
+        f"AND {column(ResourceProgress, 'status')} IN ({statuses})",
+        f"SELECT {column(Evidence, 'milestone')}, {column(Evidence, 'state')}, 0 "
+        f"FROM {evidence} WHERE {column(Evidence, 'learner')} = %s",
     )
 
 
-def learner_credit_values(learner_id):
+def learner_credit_values(learner_id, resource_ids=None):
     """What may count toward the learner's degrees, in one statement (two tables, no join):
-    their rows with a status that counts, as (resource id, status), and their evidence's
-    states by milestone id (`progress.degrees` applies the rules)."""
+    their rows with a status that counts, as (resource id, status), of `resource_ids` only
+    unless None, and their evidence's states by milestone id (`progress.degrees` applies the
+    rules)."""
+    resources_sql, evidence_sql = credit_sql()
+    params = [learner_id, *DONE_STATUSES]
+    if resource_ids is not None:
+        is_among, among_params = among(resource_ids)
+        resources_sql = f"{resources_sql} AND {column(ResourceProgress, 'resource')} {is_among}"
+        params += among_params
     with connection.cursor() as cursor:
-        cursor.execute(credit_sql(), [learner_id, *DONE_STATUSES, learner_id])
+        cursor.execute(f"{resources_sql} UNION ALL {evidence_sql}", [*params, learner_id])
         rows = cursor.fetchall()
     resources = [(pk, status) for pk, status, is_resource in rows if is_resource]
     evidence_states = {pk: state for pk, state, is_resource in rows if not is_resource}

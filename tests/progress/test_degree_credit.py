@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from catalog.models import Resource
-from progress.degrees import degree_credit
+from catalog.models import Resource, published_resources_by_topic, resource_placements
+from progress.degrees import credit_after_completing, degree_credit, load_degree_specs
 from progress.learner import LearnerProgress
 from progress.models import DegreeAward, Evidence, ResourceProgress, Status
 from progress.services import record_new_awards
@@ -141,3 +141,36 @@ def test_a_page_counts_the_same_credit_from_the_rows_it_loaded(
     assert (resource.pk in from_rows.done_resource_ids) == (
         resource_published and status != Status.IN_PROGRESS
     )
+
+
+def test_a_completion_reads_only_what_it_can_change_and_judges_as_the_whole_history(
+    seed_catalog, learner
+):
+    """A completion's credit (`credit_after_completing`) covers only the resources its
+    curricula's degrees and its topics count, yet every degree of those curricula and the bar
+    of each of its topics come out exactly as from the learner's whole history."""
+    resources = list(Resource.objects.order_by("pk"))
+    for index, resource in enumerate(resources):
+        if index % 3:  # two thirds of the catalog, some of it already known
+            known = index % 5 == 0
+            ResourceProgress.objects.create(
+                learner=learner,
+                resource=resource,
+                status=Status.KNOWN if known else Status.COMPLETED,
+                completed_at=None if known else timezone.now(),
+            )
+    Resource.objects.filter(pk=resources[1].pk).update(is_published=False)
+    whole = degree_credit(learner)
+    specs = load_degree_specs()
+    placements, by_topic = resource_placements(), published_resources_by_topic()
+    counted_less = 0
+    for resource in resources:
+        placement = placements[resource.pk]
+        credit = credit_after_completing(learner, placement)
+        counted_less += credit.done_resource_ids < whole.done_resource_ids
+        assert credit.done_resource_ids <= whole.done_resource_ids
+        mine = [spec for spec in specs if spec.curriculum_id in placement.curriculum_ids]
+        assert credit.evaluate(mine) == whole.evaluate(mine)
+        for topic_id in placement.topic_ids:
+            assert credit.done_among(by_topic[topic_id]) == whole.done_among(by_topic[topic_id])
+    assert counted_less  # the seed's degrees do not count every resource: less was read
