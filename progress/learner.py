@@ -19,7 +19,7 @@ from mlmath.versions import learner_awards_key
 from progress.degrees import credit_from_rows, degree_credit, percent_done
 from progress.following import followed_curriculum_ids
 from progress.models import DegreeAward, Evidence, ResourceProgress, is_done
-from progress.statements import ROW_FIELDS, learner_rows
+from progress.statements import learner_rows
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class LearnerProgress:
         return {}
 
     def for_resource_ids(self, resource_ids, *, with_statuses=True):
-        """The learner's rows (ResourceProgress, or None) for these resources: read for the
+        """The learner's rows (`ShownRow`s, or None) for these resources: read for the
         resources a page shows, with `statuses` in the same statement (unless `with_statuses`
         is false: a page that counts nothing beyond these rows), so that a page costs about the
         same however long the learner's history."""
@@ -66,10 +66,7 @@ class LearnerProgress:
             else:
                 self.statuses, found = learner_rows(self.learner.pk, missing)
             for resource_id in missing:
-                values = found.get(resource_id)
-                rows[resource_id] = values and ResourceProgress.from_db(
-                    ResourceProgress.objects.db, ROW_FIELDS, values
-                )
+                rows[resource_id] = found.get(resource_id)
         return {resource_id: rows[resource_id] for resource_id in resource_ids}
 
     def for_resource(self, resource):

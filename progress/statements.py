@@ -9,6 +9,7 @@ from the models' `_meta`.
 
 from datetime import UTC, datetime
 from functools import cache
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import connection, models
@@ -16,7 +17,20 @@ from django.utils.dateparse import parse_datetime
 
 from progress.models import DONE_STATUSES, Evidence, ResourceProgress
 
-ROW_FIELDS = ("id", "learner_id", "resource_id", "status", "note", "completed_at")
+
+class ShownRow(NamedTuple):
+    """A learner's row as a page shows it (a card: its status, note and completion): plain
+    values, which cost a page of a hundred cards far less than as many model instances."""
+
+    id: int
+    learner_id: int
+    resource_id: int
+    status: str
+    note: str
+    completed_at: datetime | None
+
+
+ROW_FIELDS = ShownRow._fields
 
 
 def column(model, name):
@@ -49,7 +63,7 @@ def among(values):
 
 
 def learner_rows(learner_id, resource_ids, *, with_statuses=True):
-    """The learner's rows for `resource_ids` as `ROW_FIELDS` values, by resource id, and (unless
+    """The learner's rows for `resource_ids` as `ShownRow`s, by resource id, and (unless
     `with_statuses` is false, then None) the status of every row of theirs, by resource id: in
     one statement, whose cost is the rows shown plus a number and a word per row of history."""
     statuses_select, shown_select = rows_sql()
@@ -68,7 +82,9 @@ def learner_rows(learner_id, resource_ids, *, with_statuses=True):
         if pk is None:
             statuses[resource_id] = status
         else:
-            rows[resource_id] = (pk, learner_id, resource_id, status, note, aware(completed_at))
+            rows[resource_id] = ShownRow(
+                pk, learner_id, resource_id, status, note, aware(completed_at)
+            )
     return statuses, rows
 
 
