@@ -194,7 +194,7 @@ class ResourceAdmin(LinksToImport, CurriculumScopedAdmin, CatalogAdmin):
         "level",
         LinkStatusFilter,
     ]
-    search_fields = ["title", "provider", "note", "people", "keywords", "url"]
+    search_fields = ["title", "provider", "note", "people", "keywords", "url", "canonical_url"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     inlines = [ResourceListingInline]
     actions = ["publish", "unpublish", "check_links_now"]
@@ -202,6 +202,7 @@ class ResourceAdmin(LinksToImport, CurriculumScopedAdmin, CatalogAdmin):
     link_check_timeout = 10.0
     link_check_limit = 100
     readonly_fields = [
+        "canonical_url",
         "link_checked_at",
         "link_status_code",
         "link_is_broken",

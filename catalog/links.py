@@ -283,9 +283,9 @@ def check_urls(urls, *, timeout=DEFAULT_TIMEOUT, concurrency=DEFAULT_CONCURRENCY
 
 
 def same_work(check):
-    """The check, without a permanent redirect to the URL's own canonical spelling (its `www.`,
-    its trailing slash: `canonical_url`): a resource's URL is stored canonical, so updating it
-    to where such a redirect leads would change nothing."""
+    """The check, without a permanent redirect to another spelling of the same URL (its `www.`,
+    its trailing slash: `canonical_url`): the link works, and leads to the same work, so it
+    has not moved (a curator who updated it would change only its spelling)."""
     if check.redirect_url and canonical_url(check.redirect_url) == canonical_url(check.url):
         return dataclasses.replace(check, redirect_url="")
     return check

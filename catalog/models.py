@@ -436,6 +436,13 @@ def prerequisites_error(topic, prerequisite_ids):
 
 
 class ResourceQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # A bulk write skips save(): each resource's identity is computed here instead.
+        objs = list(objs)
+        for resource in objs:
+            resource.set_canonical_url()
+        return super().bulk_create(objs, *args, **kwargs)
+
     def published(self):
         return self.filter(is_published=True)
 
@@ -480,10 +487,20 @@ class Resource(CatalogEntry):
     url = models.URLField(
         "URL",
         max_length=500,
-        unique=True,
         help_text=(
-            "Kept in one spelling (catalog/canonical.py): host in lower case, without www., a "
-            "trailing slash, a fragment or tracking parameters, so the same work is one resource."
+            "The link as written, the one learners open. The same work spelled otherwise "
+            "(www., a trailing slash, tracking parameters...) is this resource: see the "
+            "canonical URL."
+        ),
+    )
+    canonical_url = models.CharField(
+        "canonical URL",
+        max_length=500,
+        unique=True,
+        editable=False,
+        help_text=(
+            "The URL in one spelling (catalog/canonical.py): host in lower case, without www., "
+            "a trailing slash, a fragment or tracking parameters. One resource per work."
         ),
     )
     provider = models.CharField(
@@ -528,7 +545,10 @@ class Resource(CatalogEntry):
         ordering = ["title"]
 
     def save(self, *args, **kwargs):
-        self.url = canonical_url(self.url)
+        self.set_canonical_url()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "canonical_url"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -536,8 +556,30 @@ class Resource(CatalogEntry):
         return listing.get_absolute_url() if listing else reverse("catalog:index")
 
     def clean(self):
-        # Before the uniqueness check, so a second spelling of a known URL is refused.
-        self.url = canonical_url(self.url)
+        self.set_canonical_url()
+        # canonical_url is no form field, so its uniqueness is checked here: a second
+        # spelling of a known work is refused, naming the resource it is.
+        known = (
+            Resource.objects.filter(canonical_url=self.canonical_url)
+            .exclude(pk=self.pk)
+            .only("title", "url")
+            .first()
+        )
+        if known is not None:
+            raise ValidationError(
+                {
+                    "url": ValidationError(
+                        "This is the URL of a resource the catalog has already: “%(title)s” "
+                        "(%(url)s). Edit that resource, or list it in this topic.",
+                        code="unique",
+                        params={"title": known.title, "url": known.url},
+                    )
+                }
+            )
+
+    def set_canonical_url(self):
+        """The resource's identity, from its URL as written (`catalog.canonical.canonical_url`)."""
+        self.canonical_url = canonical_url(self.url)
 
     @cached_property
     def main_listing(self):

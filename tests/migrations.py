@@ -13,8 +13,12 @@ def migrate(targets):
 
 
 def migrate_to_latest():
-    """Back to the newest schema, for the tests that follow (call it in a `finally`)."""
+    """Back to the newest schema, with the search index `migrate` installs after migrating, for
+    the tests that follow (call it in a `finally`)."""
+    from catalog.search import install_index
+
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    install_index(connection)
 
 
 def practitioner_awards(apps, awarded_at):

@@ -86,16 +86,19 @@ def state_of(progress):
 
 
 def match_resources(rows):
-    """{row index: Resource}, matching by URL first, then by slug.
+    """{row index: Resource}, matching by canonical URL first, then by slug.
 
     Only published resources match: an unpublished one is invisible to learners, so a file
     naming it must neither reveal it nor record progress on it (it is reported as unknown).
     """
-    # A URL in any spelling: a file exported before URLs were stored canonical says "www.".
+    # A URL in any spelling is the resource whose canonical URL it has: a file exported before
+    # version 2 gives the link ("www." before links were stored canonical, and since they are
+    # kept as written). The URL itself first, for a second spelling of a work not merged yet
+    # (catalog.0013).
     urls = {url for row in rows if row.url for url in (row.url, canonical_url(row.url))}
     slugs = {row.slug for row in rows if row.slug}
     published = Resource.objects.published()
-    by_url = {r.url: r for r in published.filter(url__in=urls)}
+    by_url = {r.canonical_url: r for r in published.filter(canonical_url__in=urls)}
     by_slug = {r.slug: r for r in published.filter(slug__in=slugs)}
 
     def match(row):

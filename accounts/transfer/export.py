@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from accounts.models import profile_for
 from accounts.transfer.base import FORMAT, VERSION
-from catalog.canonical import canonical_url
 from catalog.models import Listing, default_curriculum_slug
 from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
 
@@ -74,7 +73,7 @@ def resource_ref(resource, curricula):
     canonical URL, then its slug) and where this site lists it."""
     return {
         **fields(resource, "url", "slug", "title"),
-        "canonical_url": canonical_url(resource.url),
+        "canonical_url": resource.canonical_url,
         "curricula": curricula.get(resource.pk, []),
     }
 
@@ -202,7 +201,7 @@ def csv_rows(progress, places):
                 topic_title,
                 *own_fields,
                 curriculum_slug,
-                canonical_url(resource.url),
+                resource.canonical_url,
             ]
             ranked.append(((rank is None, rank or 0, resource.slug), cells))
     return [cells for _, cells in sorted(ranked, key=lambda pair: pair[0])]

@@ -57,17 +57,18 @@ def import_awesome_list(
     ValidationError before anything is written), created in the same transaction (a dry run
     rolls it back too) with `curator`, if given, as its first curator, and reported.
 
-    Topics are matched, within the curriculum, by title, then by slug; resources by URL (in any
-    of its spellings: `canonical_url`), in the whole catalog, so a work another curriculum lists
-    already is listed here too, the same resource. The file decides the order and which topic a
-    resource is listed in: a resource has one listing per curriculum, moved if the file moves
-    it. Titles, guidance, notes, and people and keywords where the file states them, follow
-    `imported_text`: the file fills what the catalog leaves empty, never erases, and replaces a
-    curator's text only with `replace_text`. Provider, kind, level and publication are set only
-    on new resources: curators own them afterwards. With `publish_new` false new resources are
-    unpublished, so a new topic stays hidden from learners until one of its resources is
-    published. Nothing is deleted. With dry_run everything is rolled back, and the report says
-    what would have changed.
+    Topics are matched, within the curriculum, by title, then by slug; resources by URL (in any of
+    its spellings: `canonical_url`), in the whole catalog, so a work another curriculum lists
+    already is listed here too, the same resource. A new resource's link is the file's spelling; an
+    existing one's stays, unless `restored_link` gives it back its spelling. The file decides the
+    order and which topic a resource is listed in: a resource has one listing per curriculum, moved
+    if the file moves it. Titles, guidance, notes, and people and keywords where the file states
+    them, follow `imported_text`: the file fills what the catalog leaves empty, never erases, and
+    replaces a curator's text only with `replace_text`. Provider, kind, level and publication are
+    set only on new resources: curators own them afterwards. With `publish_new` false new resources
+    are unpublished, so a new topic stays hidden from learners until one of its resources is
+    published. Nothing is deleted. With dry_run everything is rolled back, and the report says what
+    would have changed.
     """
     if curriculum is None:
         raise ValueError("An awesome list is imported into a curriculum; there is none.")
@@ -148,22 +149,25 @@ def _match_topics(parsed_topics, curriculum):
 def _import_resources(report, topic, parsed_resources, *, publish_new, replace_text, new_slug):
     urls = {}
     for parsed in parsed_resources:
-        # Match what the file says, the same URL written without percent-encoding, and both
-        # in their canonical spelling (how URLs are stored).
+        # A resource is its canonical URL: that of what the file says, and of the same URL
+        # written without percent-encoding.
         for url in (parsed.url, mdurl.decode(parsed.url)):
-            urls.setdefault(url, parsed)
             urls.setdefault(canonical_url(url), parsed)
     existing = {}
-    for resource in Resource.objects.filter(url__in=list(urls)):
-        existing.setdefault(urls[resource.url].url, resource)
+    for resource in Resource.objects.filter(canonical_url__in=list(urls)):
+        existing.setdefault(urls[resource.canonical_url].url, resource)
     resources = [existing.get(parsed.url) for parsed in parsed_resources]
-    # Where the curriculum lists them already (at most once each).
-    listings = {
-        listing.resource_id: listing
-        for listing in Listing.objects.in_curriculum(topic.curriculum_id)
-        .filter(resource__in=[r for r in resources if r is not None])
+    # Where the curriculum lists them already (at most once each), and which curriculum listed
+    # each first (whose list's spelling is its link).
+    listings, first_listed_in = {}, {}
+    for listing in (
+        Listing.objects.filter(resource__in=[r for r in resources if r is not None])
         .select_related("topic")
-    }
+        .order_by("pk")
+    ):
+        first_listed_in.setdefault(listing.resource_id, listing.topic.curriculum_id)
+        if listing.topic.curriculum_id == topic.curriculum_id:
+            listings[listing.resource_id] = listing
     listed = [listings.get(r.pk) if r is not None else None for r in resources]
     in_this_topic = [
         listing if listing and listing.topic_id == topic.pk else None for listing in listed
@@ -183,10 +187,15 @@ def _import_resources(report, topic, parsed_resources, *, publish_new, replace_t
             report,
             resource,
             listing,
-            {"title": parsed.title, "note": parsed.note, **details},
+            {
+                "title": parsed.title,
+                "note": parsed.note,
+                **details,
+                **_link(resource, first_listed_in, topic.curriculum_id, parsed),
+            },
             {"topic": topic, "position": position},
             new=lambda parsed=parsed: {
-                "url": canonical_url(parsed.url),
+                "url": parsed.url,
                 "slug": new_slug(Resource, parsed.title, "resource"),
                 "provider": guess_provider(parsed.url)[:PROVIDER_MAX_LENGTH],
                 "kind": parsed.kind or Resource.Kind.OTHER,
@@ -198,10 +207,30 @@ def _import_resources(report, topic, parsed_resources, *, publish_new, replace_t
     imported_ids = [r.pk for r in resources if r is not None]
     report.not_in_file.extend(
         topic.listings.exclude(resource_id__in=imported_ids)
-        .exclude(resource__url__in=list(urls))
+        .exclude(resource__canonical_url__in=list(urls))
         .order_by("position", "resource__title", "pk")
         .values_list("resource__title", flat=True)
     )
+
+
+def _link(resource, first_listed_in, curriculum_id, parsed):
+    """{"url": the file's spelling} where it gives the resource back its link as written (see
+    `restored_link`), else {}: only a list of the curriculum that listed the resource first."""
+    if resource is None or first_listed_in.get(resource.pk) != curriculum_id:
+        return {}
+    url = restored_link(resource.url, parsed.url)
+    return {"url": url} if url != resource.url else {}
+
+
+def restored_link(current, listed):
+    """The link a re-import of the list that first listed a resource keeps: the file's spelling
+    (`listed`) where the catalog's is the bare canonical one (as every link was stored before
+    links were kept as written, which lost their `www.` or trailing slash) and the file's is the
+    same work, else the catalog's. So a list read again restores the links it writes, and a link
+    a curator edited stays."""
+    if current == canonical_url(current) == canonical_url(listed) and listed != current:
+        return listed
+    return current
 
 
 def _save(report, model, instance, values, *, new, replace_text, detail=""):

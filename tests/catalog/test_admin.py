@@ -282,8 +282,9 @@ def test_curator_adds_a_resource_listed_in_a_topic_and_a_bare_url_becomes_https(
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     resource = Resource.objects.get(slug="convex-optimization")
-    # Stored canonical: https:// added, the trailing slash dropped.
-    assert resource.url == "https://web.stanford.edu/~boyd/cvxbook"
+    # The link as written, https:// added; its identity without the trailing slash.
+    assert resource.url == "https://web.stanford.edu/~boyd/cvxbook/"
+    assert resource.canonical_url == "https://web.stanford.edu/~boyd/cvxbook"
     assert resource.main_listing.topic == topic
 
 
@@ -331,7 +332,7 @@ def test_admin_refuses_a_second_listing_of_a_resource_in_one_curriculum(
 def test_curator_adds_a_resource_url_that_is_another_spelling_of_a_known_one_and_is_refused(
     curator_client, management_form
 ):
-    make_resource(url="https://khanacademy.org/math")
+    make_resource(url="https://khanacademy.org/math", title="Khan Academy Math")
     data = {
         "title": "Khan again",
         "slug": "khan-again",
@@ -345,7 +346,11 @@ def test_curator_adds_a_resource_url_that_is_another_spelling_of_a_known_one_and
     response = curator_client.post("/admin/catalog/resource/add/", data)
 
     assert response.status_code == 200
-    assert "Resource with this URL already exists." in text(response)
+    [error] = elements(response, "ul", class_="errorlist")
+    assert text(error) == (
+        "This is the URL of a resource the catalog has already: “Khan Academy Math” "
+        "(https://khanacademy.org/math). Edit that resource, or list it in this topic."
+    )
     assert not Resource.objects.filter(slug="khan-again").exists()
 
 

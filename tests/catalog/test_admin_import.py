@@ -126,7 +126,7 @@ def test_after_a_dry_run_import_applies_the_kept_file_with_its_choices(
     optimisation = Topic.objects.get(slug="optimisation")
     assert not optimisation.listings.published().exists()
     assert not Topic.objects.shown_to_learners().filter(pk=optimisation.pk).exists()
-    assert Resource.objects.get(url="https://immersivemath.com/ila").is_published is False
+    assert Resource.objects.get(canonical_url="https://immersivemath.com/ila").is_published is False
 
 
 def test_replacing_the_catalogs_text_is_a_choice_the_dry_run_shows_first(
@@ -164,7 +164,10 @@ def test_a_file_chosen_again_replaces_the_kept_one(curator_client, seed_catalog)
 
     curator_client.post(IMPORT_URL, {"previewed": token, "file": upload(other, "other.md")})
 
-    assert Resource.objects.filter(url="https://gutenberg.org/ebooks/33283").exists()
+    # The link as the file writes it, the work by its canonical URL.
+    assert Resource.objects.get(canonical_url="https://gutenberg.org/ebooks/33283").url == (
+        "https://www.gutenberg.org/ebooks/33283"
+    )
     assert not Topic.objects.filter(slug="optimisation").exists()
 
 

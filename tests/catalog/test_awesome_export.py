@@ -63,7 +63,7 @@ def test_export_has_the_title_contents_topics_resources_and_degrees(seed_catalog
     )
     assert (
         "- [An exploration of Random Processes for Engineers]"
-        "(http://ifp.illinois.edu/~hajek/Papers/randomprocDec11.pdf)"
+        "(http://www.ifp.illinois.edu/~hajek/Papers/randomprocDec11.pdf)"
         " - this is an advanced course but one of my favorites.\n"
     ) in markdown
     assert "### Practitioner\n\nUses Keras and XGBoost for Kaggle competitions." in markdown
@@ -75,7 +75,7 @@ def test_export_writes_a_resources_people_and_keywords_under_it(seed_catalog):
 
     assert (
         "- [Linear Algebra MIT](http://ocw.mit.edu/courses/mathematics/18-06-linear-algebra-"
-        "spring-2010/video-lectures/lecture-21-eigenvalues-and-eigenvectors)\n"
+        "spring-2010/video-lectures/lecture-21-eigenvalues-and-eigenvectors/)\n"
         "  - People: Gilbert Strang\n"
         "  - Keywords: 18.06, elimination, LU factorization,"
     ) in markdown

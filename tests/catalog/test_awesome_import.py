@@ -84,8 +84,8 @@ def listed_titles(topic):
 
 
 def resources_by_url():
-    """{URL: resource}; the URL as stored, canonical (`canonical_url`)."""
-    return {r.url: r for r in Resource.objects.all()}
+    """{canonical URL: resource} (`canonical_url`: the resource's identity)."""
+    return {r.canonical_url: r for r in Resource.objects.all()}
 
 
 # The seed list

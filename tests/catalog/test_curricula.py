@@ -108,21 +108,42 @@ def test_degree_rank_and_slugs_are_unique_within_a_curriculum_only():
 # Resources and listings
 
 
-def test_a_resource_url_is_stored_in_its_canonical_spelling():
+def test_a_resource_keeps_its_link_as_written_and_is_known_by_its_canonical_url():
     resource = make_resource(url="HTTPS://WWW.Example.org/Course/?utm_source=x#part-2")
 
     resource.refresh_from_db()
-    assert resource.url == "https://example.org/Course"
+    assert resource.url == "HTTPS://WWW.Example.org/Course/?utm_source=x#part-2"
+    assert resource.canonical_url == "https://example.org/Course"
+
+    # Edited, the link is the resource's new identity too.
+    resource.url = "https://example.org/course-2/"
+    resource.save(update_fields=["url"])
+    resource.refresh_from_db()
+    assert resource.canonical_url == "https://example.org/course-2"
 
 
-def test_another_spelling_of_a_known_url_is_refused_by_validation():
+def test_two_spellings_of_one_work_cannot_both_be_stored():
     make_resource(url="https://example.org/course")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_resource(url="https://www.example.org/course/")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Resource.objects.bulk_create(
+            [Resource(slug="bulk", title="Bulk", url="https://example.org/course#x")]
+        )
+
+
+def test_another_spelling_of_a_known_url_is_refused_by_validation_naming_the_resource():
+    make_resource(url="https://example.org/course", title="Strang's course")
     again = Resource(slug="again", title="Again", url="https://www.example.org/course/")
 
     with pytest.raises(ValidationError) as raised:
         again.full_clean()
 
-    assert raised.value.message_dict["url"] == ["Resource with this URL already exists."]
+    assert raised.value.message_dict["url"] == [
+        "This is the URL of a resource the catalog has already: “Strang's course” "
+        "(https://example.org/course). Edit that resource, or list it in this topic."
+    ]
 
 
 def test_a_resource_is_listed_at_most_once_per_curriculum():

@@ -51,7 +51,7 @@ def test_catalog_shows_guidance_and_resource_details(client, seed_catalog):
     (book,) = elements(
         page,
         "a",
-        href="http://ifp.illinois.edu/~hajek/Papers/randomprocDec11.pdf",
+        href="http://www.ifp.illinois.edu/~hajek/Papers/randomprocDec11.pdf",
         target="_blank",
         rel="noopener noreferrer",
     )
