@@ -35,7 +35,8 @@ def shared_award_or_404(public_id, *, signable=False):
     """
     awards = DegreeAward.objects.shared().select_related("degree__curriculum", "learner__profile")
     if signable:
-        awards = awards.filter(learner__isnull=False)
+        # With its status list index, if it has one, which its Data Integrity form names.
+        awards = awards.filter(learner__isnull=False).select_related("status_list_entry")
     try:
         return awards.get(public_id=public_id)
     except DegreeAward.DoesNotExist:

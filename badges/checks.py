@@ -1,5 +1,5 @@
-"""System checks: production must have a usable badge signing key and an https SITE_URL
-(`check --deploy`)."""
+"""System checks: production must have usable badge signing keys (RSA for VC-JWTs, Ed25519
+for Data Integrity proofs) and an https SITE_URL (`check --deploy`)."""
 
 from urllib.parse import urlsplit
 
@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
 
+from badges.did import load_did_key_ring
 from badges.signing import load_key_ring
 
 
@@ -22,6 +23,24 @@ def badge_signing_key_check(app_configs, **kwargs):
                 str(error),
                 hint="Badges cannot be signed. See docs/credentials.md, 'The signing key'.",
                 id="badges.E001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def badge_did_key_check(app_configs, **kwargs):
+    if settings.DEBUG:
+        return []
+    try:
+        load_did_key_ring()
+    except ImproperlyConfigured as error:
+        return [
+            Error(
+                str(error),
+                hint="Data Integrity proofs cannot be signed and /.well-known/did.json has no "
+                "key. See docs/credentials.md, 'The DID keys'.",
+                id="badges.E003",
             )
         ]
     return []

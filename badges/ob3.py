@@ -1,8 +1,11 @@
-"""Open Badges 3.0: an award as an OpenBadgeCredential, signed as a VC-JWT, and the revocation list.
+"""Open Badges 3.0: an award as an OpenBadgeCredential, signed as a VC-JWT and with a Data
+Integrity proof, and the revocation list.
 
 Plain functions over plain values: the views gather the facts of an award and its degree
-(`CredentialFacts`), these functions build the documents. Signing uses joserfc (RS256, the
-algorithm 1EdTech's validator accepts); the key comes from `badges.signing`.
+(`CredentialFacts`), these functions build the documents. The VC-JWT uses joserfc (RS256, the
+algorithm 1EdTech's validator accepts; keys from `badges.signing`); the Data Integrity form is
+the same credential issued by the site's did:web with an `eddsa-rdfc-2022` proof
+(`badges.dataintegrity`; keys from `badges.did`).
 """
 
 import hashlib
@@ -14,6 +17,8 @@ from urllib.parse import urlsplit
 from django.urls import Resolver404, resolve, reverse
 from joserfc import jwt
 
+from badges.dataintegrity import sign_document
+from badges.did import verification_method_id
 from badges.signing import SIGNING_ALGORITHM
 from progress.models import PUBLIC_REVOCATION_REASON
 
@@ -28,6 +33,8 @@ ACHIEVEMENT_CREDENTIAL_SCHEMA = {
 }
 REVOCATION_LIST_TYPE = "1EdTechRevocationList"
 VC_JWT_CONTENT_TYPE = "application/vc+jwt"
+# VC 2.0's media type of a credential secured with an embedded proof (JSON-LD).
+VC_CONTENT_TYPE = "application/vc"
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,39 @@ def sign_credential(credential, signing_key, kid_url):
     return jwt.encode(header, jwt_claims(credential), signing_key, algorithms=[SIGNING_ALGORITHM])
 
 
+# Entries whose `type` no JSON-LD context defines (1EdTech names them, but its context does
+# not): canonicalization cannot cover them, and safe-mode verifiers refuse the credential.
+UNDEFINED_IN_JSON_LD = ("credentialSchema", "credentialStatus")
+
+
+def data_integrity_form(credential, issuer_id, credential_status=None):
+    """The credential as secured by a Data Integrity proof: issued under the issuer's DID (the
+    same Profile otherwise), without the entries JSON-LD cannot express (UNDEFINED_IN_JSON_LD;
+    the OB 3.0 schema requires neither), and with `credential_status` (a
+    BitstringStatusListEntry, which the VC 2.0 context defines) when given."""
+    kept = {key: value for key, value in credential.items() if key not in UNDEFINED_IN_JSON_LD}
+    if credential_status is not None:
+        kept["credentialStatus"] = credential_status
+    return {**kept, "issuer": {**credential["issuer"], "id": issuer_id}}
+
+
+def sign_credential_data_integrity(credential, signing_key, did, key_id, credential_status=None):
+    """The credential, issued by `did` (`data_integrity_form`), with an eddsa-rdfc-2022
+    DataIntegrityProof.
+
+    The proof's `created` is the credential's `validFrom` (when the award was earned): Ed25519
+    signatures are deterministic, so an award always gives the same bytes until the key rotates.
+    """
+    signed = sign_document(
+        data_integrity_form(credential, did, credential_status),
+        signing_key,
+        verification_method_id(did, key_id),
+        created=credential["validFrom"],
+    )
+    # The OB 3.0 schema wants `proof` as an array; a set of one proof signs the same bytes.
+    return {**signed, "proof": [signed["proof"]]}
+
+
 def revocation_list(*, list_url, issuer_id, revoked_credential_ids):
     """The 1EdTech revocation list of these credentials, each with the public reason."""
     return {
@@ -158,7 +198,13 @@ def subject_id_for(award_public_id):
 
 
 def credential_url(origin, award_public_id):
+    """The credential's id, in both its forms (the VC-JWT's URL, which came first)."""
     return origin + reverse("badges:credential_jwt", kwargs={"public_id": award_public_id})
+
+
+def data_integrity_credential_url(origin, award_public_id):
+    """Where the credential with its Data Integrity proof is served (its id stays the VC-JWT's)."""
+    return origin + reverse("badges:credential_json", kwargs={"public_id": award_public_id})
 
 
 def signing_key_url(origin, wanted_key_id):

@@ -1,4 +1,5 @@
-"""Open Badges 3.0 over HTTP: the signed credential, the public keys and the revocation list."""
+"""Open Badges 3.0 over HTTP: the signed credential (VC-JWT and Data Integrity), the public keys
+(JWKS and the DID document) and the revocation list."""
 
 import json
 
@@ -12,18 +13,22 @@ from badges.awards import (
     shared_award_or_404,
 )
 from badges.baking import OB3_CREDENTIAL, bake_png, bake_svg
+from badges.did import did_document, issuer_did, load_did_key_ring
 from badges.images import badge_png, badge_svg
 from badges.ob3 import (
+    VC_CONTENT_TYPE,
     VC_JWT_CONTENT_TYPE,
     build_credential,
     credential_facts,
     credential_url,
     revocation_list,
     sign_credential,
+    sign_credential_data_integrity,
     signing_key_url,
 )
 from badges.signing import load_key_ring, public_jwk
 from badges.site import site_issuer, site_origin
+from badges.status_views import credential_status_of
 from badges.views import image_response
 from progress.models import DegreeAward
 
@@ -34,19 +39,37 @@ def json_response(document, content_type):
     return response
 
 
-def signed_credential(request, award):
-    """The award (degree and learner loaded) as a VC-JWT signed with the current key."""
-    origin = site_origin(request)
+def unsigned_credential(request, award):
+    """The award (degree and learner loaded) as an unsigned OpenBadgeCredential."""
     facts = credential_facts(
         award,
-        origin=origin,
+        origin=site_origin(request),
         issuer=site_issuer(request),
         criteria_narrative=degree_criteria_narrative(award.degree),
         subject_narrative=award_resources_narrative(award),
     )
+    return build_credential(facts)
+
+
+def signed_credential(request, award):
+    """The award (degree and learner loaded) as a VC-JWT signed with the current key."""
     key_ring = load_key_ring()
-    kid = signing_key_url(origin, key_ring.signing_key_id)
-    return sign_credential(build_credential(facts), key_ring.signing_key, kid)
+    kid = signing_key_url(site_origin(request), key_ring.signing_key_id)
+    return sign_credential(unsigned_credential(request, award), key_ring.signing_key, kid)
+
+
+def data_integrity_credential(request, award):
+    """The award (degree and learner loaded) issued by the site's did:web, with its revocation
+    status list entry and a Data Integrity proof made with the current Ed25519 key."""
+    ring = load_did_key_ring()
+    origin = site_origin(request)
+    return sign_credential_data_integrity(
+        unsigned_credential(request, award),
+        ring.signing_key,
+        issuer_did(origin),
+        ring.signing_key_id,
+        credential_status=credential_status_of(award, origin),
+    )
 
 
 @require_safe
@@ -54,6 +77,15 @@ def credential_jwt(request, public_id):
     award = shared_award_or_404(public_id, signable=True)
     response = HttpResponse(signed_credential(request, award), content_type=VC_JWT_CONTENT_TYPE)
     response["Access-Control-Allow-Origin"] = "*"
+    # Sharing, revocation and key rotation change the answer: caches must check back.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+@require_safe
+def credential_json(request, public_id):
+    award = shared_award_or_404(public_id, signable=True)
+    response = json_response(data_integrity_credential(request, award), VC_CONTENT_TYPE)
     # Sharing, revocation and key rotation change the answer: caches must check back.
     patch_cache_control(response, no_cache=True)
     return response
@@ -82,6 +114,13 @@ def jwks(request):
     newest_first = reversed(load_key_ring().public_keys)
     keys = [public_jwk(key, signing_key_url(origin, key.thumbprint())) for key in newest_first]
     return json_response({"keys": keys}, "application/jwk-set+json")
+
+
+@require_safe
+def did_json(request):
+    """The site's DID document: every Ed25519 key ever used, newest first (`badges.did`)."""
+    document = did_document(issuer_did(site_origin(request)), load_did_key_ring())
+    return json_response(document, "application/did+ld+json")
 
 
 @require_safe

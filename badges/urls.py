@@ -6,18 +6,20 @@ degree's; both ids are UUIDs that never change, so links in old badges keep work
 
 from django.urls import include, path, re_path
 
-from badges import ob3_views, verify_views, views
+from badges import ob3_views, status_views, verify_views, views
 
 app_name = "badges"
 
 # What a learner's award is, at /badges/<award's public id>/...: its share page, the Open
-# Badges 2.0 assertion and baked images, and the signed Open Badges 3.0 credential.
+# Badges 2.0 assertion and baked images, and the signed Open Badges 3.0 credential (VC-JWT and
+# Data Integrity).
 award_documents = [
     path("", views.award_detail, name="share"),
     path("assertion.json", views.assertion, name="assertion"),
     path("badge.png", views.baked_png, name="baked_png"),
     path("badge.svg", views.baked_svg, name="baked_svg"),
     path("credential.jwt", ob3_views.credential_jwt, name="credential_jwt"),
+    path("credential.json", ob3_views.credential_json, name="credential_json"),
     path("credential.png", ob3_views.baked_credential_png, name="credential_png"),
     path("credential.svg", ob3_views.baked_credential_svg, name="credential_svg"),
 ]
@@ -33,11 +35,18 @@ issuer_documents = [
         r"^keys/(?P<key_id>[A-Za-z0-9_-]{43})\.json$", ob3_views.signing_key, name="signing_key"
     ),
     path("revocations.json", ob3_views.revocation_list_view, name="revocation_list"),
+    # Bitstring Status Lists, numbered from 1 (no leading zero: one URL per list).
+    re_path(
+        r"^status/revocation/(?P<number>[1-9][0-9]{0,5})$",
+        status_views.status_list,
+        name="status_list",
+    ),
 ]
 
 urlpatterns = [
     path("badges/", include(issuer_documents)),
     path("badges/<uuid:public_id>/", include(award_documents)),
     path(".well-known/jwks.json", ob3_views.jwks, name="jwks"),
+    path(".well-known/did.json", ob3_views.did_json, name="did"),
     path("verify/", verify_views.verify, name="verify"),
 ]

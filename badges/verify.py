@@ -1,7 +1,9 @@
 """Checking a badge someone shows us: what was given, whether we signed it, and the verdict.
 
-Plain functions: `read_submission` says what a pasted text is (a VC-JWT or a link), and
-`verify_credential_jwt` checks a VC-JWT against this site's published keys and issuer. The
+Plain functions: `read_submission` says what a pasted text is (a VC-JWT, a JSON credential or
+a link), `verify_credential_jwt` checks a VC-JWT against this site's published keys and issuer,
+and `verify_data_integrity_credential` checks a credential with a Data Integrity proof, offline:
+this site's did:web from its key ring, any did:key from the DID itself, nothing else. The
 `/verify/` view adds what only the database knows (revocation) and renders a `Verdict`.
 """
 
@@ -14,10 +16,25 @@ from urllib.parse import urlsplit
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 
+from badges.dataintegrity import (
+    DataIntegrityError,
+    SignatureMismatch,
+    UnresolvableKey,
+    document_proof,
+    verify_document,
+)
 from badges.ob3 import recipient_matches
 from badges.signing import SIGNING_ALGORITHM
 
 COMPACT_JWT = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$")
+# A JSON credential from a stranger is canonicalized, whose cost grows with its blank nodes and
+# with identical siblings among them (RDFC-1.0 tries their permutations): our credentials are
+# ~4 KB, 5 levels deep, with at most one object per list; these bounds leave ample room.
+MAX_JSON_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 16
+MAX_JSON_OBJECTS = 200
+MAX_ALIKE_SIBLINGS = 4
+REFUSED_KEYWORDS = {"@graph", "@reverse", "@included", "@nest"}
 
 
 class VerificationProblem(Exception):
@@ -40,9 +57,9 @@ class VerificationProblem(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    """What a person gave us to check: a VC-JWT or a URL."""
+    """What a person gave us to check: a VC-JWT, a JSON credential or a URL."""
 
-    kind: str  # "jwt" or "url"
+    kind: str  # "jwt", "json" or "url"
     value: str
 
 
@@ -55,12 +72,123 @@ def read_submission(text):
     if COMPACT_JWT.match(without_spaces):
         return Submission("jwt", without_spaces)
     text = text.strip()
+    if text.startswith("{"):
+        return Submission("json", text)
     parts = urlsplit(text)
     if parts.scheme in ("http", "https") and parts.netloc:
         return Submission("url", text)
     raise VerificationProblem(
-        "This is neither a link (https://...) nor a VC-JWT (three parts separated by dots)."
+        "This is neither a link (https://...), a VC-JWT (three parts separated by dots) nor a "
+        "JSON credential ({...})."
     )
+
+
+def shape(value):
+    """A JSON value with every nested object's contents left out: objects alike in this shape
+    look alike to canonicalization."""
+    if isinstance(value, dict):
+        return {key: "{}" if isinstance(item, dict) else shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(item) for item in value]
+    return value
+
+
+def check_json_bounds(value, depth=0, counted=None):
+    """Raise VerificationProblem when a submitted JSON document is too large to canonicalize
+    safely (see MAX_JSON_*) or uses JSON-LD features no credential of ours needs."""
+    counted = counted if counted is not None else [0]
+    if depth > MAX_JSON_DEPTH:
+        raise VerificationProblem(f"This credential nests deeper than {MAX_JSON_DEPTH} levels.")
+    if isinstance(value, dict):
+        counted[0] += 1
+        if counted[0] > MAX_JSON_OBJECTS:
+            raise VerificationProblem(f"This credential has more than {MAX_JSON_OBJECTS} objects.")
+        refused = REFUSED_KEYWORDS & set(value)
+        if refused:
+            raise VerificationProblem(
+                f"This credential uses {', '.join(sorted(refused))}, which badge credentials "
+                "never need; it is not checked."
+            )
+        for key, item in value.items():
+            if key in ("id", "@id") and isinstance(item, str) and item.startswith("_:"):
+                raise VerificationProblem(
+                    "This credential names blank nodes (_:…), which badge credentials never do."
+                )
+            check_json_bounds(item, depth + 1, counted)
+    elif isinstance(value, list):
+        shapes = [
+            json.dumps(shape(item), sort_keys=True) for item in value if isinstance(item, dict)
+        ]
+        if shapes and max(map(shapes.count, set(shapes))) > MAX_ALIKE_SIBLINGS:
+            raise VerificationProblem(
+                f"This credential lists more than {MAX_ALIKE_SIBLINGS} alike objects together."
+            )
+        for item in value:
+            check_json_bounds(item, depth + 1, counted)
+
+
+def read_json_credential(text):
+    """A submitted JSON credential as a dict, within bounds; else a VerificationProblem."""
+    if len(text.encode("utf-8")) > MAX_JSON_BYTES:
+        raise VerificationProblem(
+            f"This JSON credential is larger than {MAX_JSON_BYTES // 1024} KB; badge "
+            "credentials are a few KB."
+        )
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise VerificationProblem(
+            "This is not readable JSON: paste the whole credential, from { to }."
+        ) from error
+    if not isinstance(document, dict):
+        raise VerificationProblem("A credential is a JSON object, from { to }.")
+    check_json_bounds(document)
+    return document
+
+
+def issuer_id_of(document):
+    issuer = document.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def verify_data_integrity_credential(document, *, resolve_key, issuer_did):
+    """(credential, issued_here) once its proof verifies (`badges.dataintegrity`); else a
+    VerificationProblem.
+
+    `resolve_key` answers this site's did:web keys and did:key keys offline and raises
+    UnresolvableKey for any other (`badges.did.key_resolver`). The proof's key must belong to
+    the credential's issuer. `issued_here` says whether the issuer is `issuer_did`.
+    """
+    try:
+        proof = document_proof(document)
+        resolve_key(proof["verificationMethod"])  # an issuer we cannot resolve is said first
+        controller = proof["verificationMethod"].partition("#")[0]
+        issuer = issuer_id_of(document)
+        if not isinstance(issuer, str) or issuer != controller:
+            raise VerificationProblem(
+                f"The proof is made with a key of {controller!r}, but the credential says it "
+                f"was issued by {issuer!r}: only the issuer's own key can sign its credential.",
+                issued_here=False,
+                signature_valid=False,
+            )
+        verify_document(document, resolve_key)
+    except UnresolvableKey as error:
+        raise VerificationProblem(
+            f"Issuer not resolvable offline: {error}", issued_here=False
+        ) from error
+    except SignatureMismatch as error:
+        raise VerificationProblem(
+            "The signature does not match: the credential was changed after it was signed, "
+            "or it was not signed with the key it names.",
+            # Like a changed VC-JWT: whoever the issuer claims to be, nothing says who signed.
+            issued_here=None,
+            signature_valid=False,
+        ) from error
+    except DataIntegrityError as error:  # UnknownContext, UndefinedTerm, a malformed proof
+        raise VerificationProblem(str(error)) from error
+    except RecursionError as error:
+        raise VerificationProblem("This credential nests too deeply to be checked.") from error
+    return document, issuer == issuer_did
 
 
 def read_jwt_header(token):
@@ -136,6 +264,7 @@ class Verdict:
     """The answer shown on `/verify/`: each check, and what the badge says."""
 
     source: str
+    signer: str = ""  # the DID that signed a credential not issued here, when it verified
     issued_here: bool | None = None
     signature_valid: bool | None = None
     revoked: bool | None = None
@@ -143,6 +272,11 @@ class Verdict:
     degree_name: str = ""
     awarded_at: datetime | None = None
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid_elsewhere(self):
+        """A valid signature by another issuer (a did:key): true to its signer, and no more."""
+        return bool(self.signer) and self.signature_valid is True and not self.problems
 
     @property
     def is_valid(self):
@@ -174,6 +308,31 @@ def verdict_for_claims(claims, *, source, revoked, email=""):
         recipient=recipient,
         degree_name=claims["credentialSubject"]["achievement"]["name"],
         awarded_at=datetime.strptime(claims["validFrom"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC),
+    )
+
+
+def badge_facts(document):
+    """The degree's name and the award's date a credential states, or None when it is not an
+    Open Badges credential of the shape this site issues."""
+    try:
+        name = document["credentialSubject"]["achievement"]["name"]
+        awarded_at = datetime.strptime(document["validFrom"], "%Y-%m-%dT%H:%M:%SZ")
+    except (KeyError, TypeError, ValueError):
+        return None
+    return (name, awarded_at.replace(tzinfo=UTC)) if isinstance(name, str) else None
+
+
+def verdict_for_foreign_credential(document, *, source):
+    """The verdict on a credential whose proof verified with another issuer's key (a did:key):
+    its signature holds, but this site knows nothing of its revocation or its recipient."""
+    name, awarded_at = badge_facts(document) or ("", None)
+    return Verdict(
+        source=source,
+        signer=issuer_id_of(document),
+        issued_here=False,
+        signature_valid=True,
+        degree_name=name,
+        awarded_at=awarded_at,
     )
 
 

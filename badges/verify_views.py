@@ -1,4 +1,5 @@
-"""/verify/: anyone checks a badge link, a VC-JWT or a baked badge image against this site.
+"""/verify/: anyone checks a badge link, a VC-JWT, a JSON credential with a Data Integrity proof
+or a baked badge image against this site.
 
 Links to this site are resolved inside the application (nothing is fetched over the network);
 links elsewhere are refused with an explanation.
@@ -18,22 +19,30 @@ from badges.baking import (
     unbake_png,
     unbake_svg,
 )
+from badges.did import issuer_did, key_resolver, load_did_key_ring
 from badges.forms import VerifyBadgeForm
 from badges.ob3 import key_id_for_kid, same_origin
 from badges.ob3_views import signed_credential
 from badges.signing import load_key_ring
 from badges.site import site_issuer, site_origin
+from badges.status_views import revoked_in_list
 from badges.verify import (
     Submission,
     Verdict,
     VerificationProblem,
+    badge_facts,
+    read_json_credential,
     read_submission,
     verdict_for_claims,
+    verdict_for_foreign_credential,
     verify_credential_jwt,
+    verify_data_integrity_credential,
 )
 from progress.models import PUBLIC_REVOCATION_REASON, DegreeAward
 
 PASTED_JWT = "A signed credential (VC-JWT)"
+PASTED_JSON = "A signed credential (JSON-LD, Data Integrity)"
+UPLOADED_JSON = "An uploaded credential (JSON-LD, Data Integrity)"
 LINK = "A badge link"
 
 
@@ -60,6 +69,11 @@ def badge_route(url, origin):
 def read_baked_image(upload):
     """What a baked PNG or SVG carries, with words for its source; else a VerificationProblem."""
     content = upload.read()
+    if content.lstrip()[:1] == b"{":
+        try:
+            return Submission("json", content.decode("utf-8")), UPLOADED_JSON
+        except UnicodeDecodeError as error:
+            raise VerificationProblem("This JSON file is not UTF-8 text.") from error
     if content.startswith(PNG_SIGNATURE):
         kind, unbake = "PNG", unbake_png
     elif b"<svg" in content[:4096].lower():
@@ -115,6 +129,55 @@ def check_jwt(request, token, *, email, source):
     return verdict_for_claims(claims, source=source, revoked=revoked, email=email)
 
 
+def check_json(request, text, *, email, source):
+    """The verdict on a credential with a Data Integrity proof, checked offline."""
+    origin = site_origin(request)
+    our_did = issuer_did(origin)
+    document, issued_here = verify_data_integrity_credential(
+        read_json_credential(text),
+        resolve_key=key_resolver(our_did, load_did_key_ring()),
+        issuer_did=our_did,
+    )
+    if not issued_here:
+        return verdict_for_foreign_credential(document, source=source)
+    if badge_facts(document) is None or not isinstance(document.get("id"), str):
+        raise VerificationProblem(
+            "This credential is signed by this site but is not an Open Badges credential.",
+            issued_here=True,
+            signature_valid=True,
+        )
+    revoked = award_is_revoked(document["id"], origin)
+    if "credentialStatus" in document:
+        # Both say the same (a list's bits are its revoked awards'); either is enough.
+        revoked = listed_as_revoked(document["credentialStatus"], origin) or revoked
+    return verdict_for_claims(document, source=source, revoked=revoked, email=email)
+
+
+def listed_as_revoked(credential_status, origin):
+    """Whether this site's status list sets the bit a credential's status entry names; a
+    VerificationProblem for an entry that names no list of this site."""
+    try:
+        index = int(credential_status["statusListIndex"])
+        match = resolve(urlsplit(credential_status["statusListCredential"]).path)
+        is_ours = (
+            credential_status["type"] == "BitstringStatusListEntry"
+            and credential_status["statusPurpose"] == "revocation"
+            and same_origin(credential_status["statusListCredential"], origin)
+            and match.view_name == "badges:status_list"
+            and index >= 0
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, Resolver404):
+        is_ours = False
+    if not is_ours:
+        raise VerificationProblem(
+            "The signature is this site's, but its revocation status names no status list of "
+            "this site.",
+            issued_here=True,
+            signature_valid=True,
+        )
+    return revoked_in_list(int(match.kwargs["number"]), index)
+
+
 def check_link(request, url, *, email, source):
     public_id = badge_route(url, site_origin(request))
     award = (
@@ -149,9 +212,11 @@ def check_submission(request, *, text, image, email):
             submission, source = read_baked_image(image)
         else:
             submission = read_submission(text)
-            source = PASTED_JWT if submission.kind == "jwt" else LINK
+            source = {"jwt": PASTED_JWT, "json": PASTED_JSON}.get(submission.kind, LINK)
         if submission.kind == "jwt":
             return check_jwt(request, submission.value, email=email, source=source)
+        if submission.kind == "json":
+            return check_json(request, submission.value, email=email, source=source)
         return check_link(request, submission.value, email=email, source=source)
     except VerificationProblem as problem:
         return problem.verdict(source)

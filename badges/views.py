@@ -155,10 +155,11 @@ def linkedin_url(fields):
     return f"{LINKEDIN_ADD_TO_PROFILE}?{urlencode(fields, quote_via=quote)}"
 
 
-def credential_url(request, award):
-    """The Open Badges 3.0 credential's URL (served by `badges.ob3`'s view), if there is one."""
+def credential_url(request, award, view_name="badges:credential_jwt"):
+    """The Open Badges 3.0 credential's URL (served by `badges.ob3`'s view), if there is one;
+    `badges:credential_json` for its Data Integrity form."""
     try:
-        return absolute_url(request, reverse("badges:credential_jwt", args=[award.public_id]))
+        return absolute_url(request, reverse(view_name, args=[award.public_id]))
     except NoReverseMatch:
         return None
 
@@ -193,6 +194,7 @@ def award_detail(request, public_id):
         "image_alt": image_alt,
         "preview": preview,
         "credential_url": credential_url(request, award),
+        "credential_json_url": credential_url(request, award, "badges:credential_json"),
         "linkedin_url": linkedin_url(fields),
         "linkedin_fields": fields,
         "public_revocation_reason": PUBLIC_REVOCATION_REASON,

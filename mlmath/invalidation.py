@@ -10,6 +10,9 @@ learner's. A change replaces the token of what it changed:
 - a learner's progress, activity, evidence or following saved or deleted: that learner's
   (`learner_row_changed`), and so is their account or profile saved (`account_changed`,
   `profile_changed`); an award saved or deleted: theirs and their awards' (`award_changed`);
+- a revocation (`DegreeAward.revoke`, `DegreeAwardQuerySet.revoke`), a revoked award saved or
+  deleted, a status list entry saved or deleted: the status lists' (`bump_status_lists`), since
+  a list's bits are those of its revoked awards' entries;
 - a bulk write (`update`, `bulk_create`, `bulk_update`), which sends no signals: the writer
   calls `bump_catalog_version`, `bump_learner` or `bump_learners` itself, right after it. They
   are the admin's publish and unpublish actions (`catalog.admin`), a curator's review of
@@ -48,6 +51,11 @@ def bump_learners(learner_ids, *, awards=False):
         bump_learner(learner_id, awards=awards)
 
 
+def bump_status_lists():
+    """Make the published revocation status lists stale, on every app server."""
+    versions.bump(versions.STATUS_LISTS)
+
+
 def catalog_row_changed(sender, **kwargs):
     bump_catalog_version()
 
@@ -63,6 +71,12 @@ def learner_row_changed(sender, instance, **kwargs):
 
 def award_changed(sender, instance, **kwargs):
     bump_learner(instance.learner_id, awards=True)
+    if instance.revoked_at is not None:  # its bit, if it has one, is set
+        bump_status_lists()
+
+
+def status_list_entry_changed(sender, **kwargs):
+    bump_status_lists()
 
 
 def account_changed(sender, instance, **kwargs):
@@ -105,5 +119,9 @@ def connect():
         post_delete.connect(learner_row_changed, sender=label, dispatch_uid="learner-row-deleted")
     post_save.connect(award_changed, sender="progress.DegreeAward", dispatch_uid="award-saved")
     post_delete.connect(award_changed, sender="progress.DegreeAward", dispatch_uid="award-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            status_list_entry_changed, sender="badges.StatusListEntry", dispatch_uid="status-entry"
+        )
     post_save.connect(account_changed, sender=settings.AUTH_USER_MODEL, dispatch_uid="account")
     post_save.connect(profile_changed, sender="accounts.Profile", dispatch_uid="profile")

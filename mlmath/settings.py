@@ -294,6 +294,12 @@ BADGES_SIGNING_KEY = os.environ.get("BADGES_SIGNING_KEY", "")
 BADGES_SIGNING_KEY_FILE = os.environ.get("BADGES_SIGNING_KEY_FILE", "") or (
     str(BASE_DIR / "var" / "badges-signing-keys.pem") if DEBUG else ""
 )
+# Ed25519 keys of the site's did:web (badges/did.py; docs/credentials.md, "The DID keys"): they
+# sign the Data Integrity proofs. Same pattern: PEM text in BADGES_DID_KEY, else the file.
+BADGES_DID_KEY = os.environ.get("BADGES_DID_KEY", "")
+BADGES_DID_KEY_FILE = os.environ.get("BADGES_DID_KEY_FILE", "") or (
+    str(BASE_DIR / "var" / "badges-did-keys.pem") if DEBUG else ""
+)
 
 # The curriculum the site shows at `/` (its topics, degrees and search), by slug; the
 # migration that introduced curricula placed the existing catalog in it (docs/curators.md).

@@ -6,7 +6,9 @@ under the old token becomes unreachable on every app server at once:
 - the catalog's token (`CATALOG`), replaced on any change to the catalog;
 - each learner's token (`learner_key`), replaced on any change to what that learner's own
   pages show: progress, activity, evidence, awards, profile, account; and their awards'
-  token (`learner_awards_key`), replaced with it on a change to their awards.
+  token (`learner_awards_key`), replaced with it on a change to their awards;
+- the status lists' token (`STATUS_LISTS`), replaced on a revocation, which sets a bit in the
+  published Bitstring Status Lists (`badges.status_views`).
 
 What replaces them, and when, is all in `mlmath.invalidation`; `bump` here is how.
 
@@ -41,6 +43,7 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 CATALOG = "mlmath:catalog-version"
+STATUS_LISTS = "mlmath:status-lists-version"
 
 
 def learner_key(learner_id):

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from mlmath.invalidation import bump_learner, bump_learners
+from mlmath.invalidation import bump_learner, bump_learners, bump_status_lists
 
 NOTE_MAX_LENGTH = 1000
 EVIDENCE_DESCRIPTION_MAX_LENGTH = 500
@@ -207,7 +207,11 @@ class DegreeAwardQuerySet(LearnerRowsQuerySet):
         awards = self.valid()
         learner_ids = set(awards.values_list("learner_id", flat=True))
         revoked = awards.update(revoked_at=now or timezone.now(), revocation_reason=reason)
-        bump_learners(learner_ids, awards=True)  # an update sends no signals
+        # An update sends no signals. The status lists' bits are read from revoked_at, so they
+        # are set in this very statement; only their cached renders must go.
+        bump_learners(learner_ids, awards=True)
+        if revoked:
+            bump_status_lists()
         return revoked
 
 
@@ -338,6 +342,7 @@ class DegreeAward(models.Model):
             revoked_at=self.revoked_at, revocation_reason=reason
         )
         bump_learner(self.learner_id, awards=True)  # an update sends no signals
+        bump_status_lists()  # its bit is read from revoked_at: set with it
         return True
 
 

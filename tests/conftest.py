@@ -189,9 +189,19 @@ def _badge_signing_keys(tmp_path_factory):
     """Badge credentials are signed with a key generated into a temporary directory."""
     from django.test import override_settings
 
-    key_file = tmp_path_factory.mktemp("badge-keys") / "badges-signing-keys.pem"
+    from badges.did import generate_did_key_pem
+
+    key_dir = tmp_path_factory.mktemp("badge-keys")
+    key_file = key_dir / "badges-signing-keys.pem"
     key_file.write_text(generate_private_key_pem(), encoding="ascii")
-    with override_settings(BADGES_SIGNING_KEY="", BADGES_SIGNING_KEY_FILE=str(key_file)):
+    did_key_file = key_dir / "badges-did-keys.pem"
+    did_key_file.write_text(generate_did_key_pem(), encoding="ascii")
+    with override_settings(
+        BADGES_SIGNING_KEY="",
+        BADGES_SIGNING_KEY_FILE=str(key_file),
+        BADGES_DID_KEY="",
+        BADGES_DID_KEY_FILE=str(did_key_file),
+    ):
         yield key_file
 
 

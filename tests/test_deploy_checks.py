@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from badges.checks import site_url_check
 from mlmath.checks import email_is_sent_in_production
-from tests.badges.keys import private_key_pem
+from tests.badges.keys import did_private_key_pem, private_key_pem
 from tests.processes import production_secret_key, run_python
 
 
@@ -18,6 +18,7 @@ def production(**environment):
         "SECRET_KEY": production_secret_key(),
         "ALLOWED_HOSTS": "mlmath.example.org",
         "BADGES_SIGNING_KEY": private_key_pem(1),
+        "BADGES_DID_KEY": did_private_key_pem(1),
         "EMAIL_HOST": "smtp.example.org",
         **environment,
     }

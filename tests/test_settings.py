@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from tests.badges.keys import private_key_pem
+from tests.badges.keys import did_private_key_pem, private_key_pem
 from tests.processes import (
     DUMP_SETTINGS,
     PROJECT_DIR,
@@ -21,6 +21,7 @@ def test_production_settings_pass_the_deployment_checks():
         SECRET_KEY=production_secret_key(),
         ALLOWED_HOSTS="mlmath.example.org",
         BADGES_SIGNING_KEY=private_key_pem(1),
+        BADGES_DID_KEY=did_private_key_pem(1),
         EMAIL_HOST="smtp.example.org",
         SITE_URL="https://mlmath.example.org",
     )

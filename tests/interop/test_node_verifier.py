@@ -9,8 +9,8 @@ resolved in process, did:web and status lists are fetched from the server under 
 - W3C's eddsa-rdfc-2022 test vector verifies and a tampered copy does not.
 - A stand-in did:web issuer (issue.mjs, the same libraries) served from a local HTTP server:
   verified, tampered rejected, revoked reported revoked, other hosts refused.
-- Our live server's credential.json: the same three verdicts (skipped until the server
-  issues Data Integrity credentials).
+- Our live server's credential.json: the same three verdicts, revocation read from our
+  Bitstring Status List (/badges/status/revocation/1).
 """
 
 import copy
@@ -297,8 +297,11 @@ live = pytest.mark.frozen_at(at("2026-03-04T05:06:07"), tick=True)
 @live
 def test_our_fresh_credential_verifies(verifier, di_origin, live_award):
     credential = fetch_credential(di_origin, live_award)
-    assert credential["proof"]["type"] == "DataIntegrityProof"
-    assert credential["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    [proof] = credential["proof"]  # a set of one proof, as the OB 3.0 schema wants
+    assert proof["type"] == "DataIntegrityProof"
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022"
+    status = credential["credentialStatus"]
+    assert status["statusListCredential"] == f"{di_origin}/badges/status/revocation/1"
 
     code, report = verifier.verify(credential, "--server", di_origin)
 

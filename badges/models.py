@@ -1,0 +1,117 @@
+"""Where each award's status is published: its index in a Bitstring Status List.
+
+An award gets an index the first time its Data Integrity credential is issued (or, for awards
+shared before status lists existed, in migration 0002), at random and for good: the credential
+carrying it is a promise that this bit tells its revocation. What a list publishes is derived
+from these rows: the bits of the entries whose award is revoked (`badges.status_list`).
+"""
+
+import secrets
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+
+# W3C Bitstring Status List v1.0: at least 131,072 entries (16 KB), for herd privacy.
+LIST_LENGTH = 131_072
+# A list takes new indexes until half full, then the next list does: drawn at random, an index
+# is then free at the first draw at least half the time, and after MAX_DRAWS draws but once in
+# 2**MAX_DRAWS (a conflict with a concurrent allocation costs a draw too).
+LIST_CAPACITY = LIST_LENGTH // 2
+MAX_DRAWS = 30
+REVOCATION = "revocation"
+
+
+class StatusListEntryQuerySet(models.QuerySet):
+    def in_list(self, number):
+        return self.filter(status_list=number)
+
+    def revoked(self):
+        """Entries whose bit is set: their award is revoked."""
+        return self.filter(award__revoked_at__isnull=False)
+
+
+class StatusListEntry(models.Model):
+    """An award's place in a revocation status list: list number and bit index, never changed."""
+
+    award = models.OneToOneField(
+        "progress.DegreeAward",
+        # An index once issued is never freed: a deleted award's bit would go clear (its
+        # credential would read valid) and its index could be given to another award.
+        on_delete=models.PROTECT,
+        related_name="status_list_entry",
+        help_text="The award whose credential names this index.",
+    )
+    status_list = models.PositiveIntegerField(
+        default=1, help_text="The number of the list, in its URL (/badges/status/revocation/1)."
+    )
+    index = models.PositiveIntegerField(
+        help_text="The bit of the award in that list (statusListIndex), drawn at random."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the index was drawn.")
+
+    objects = StatusListEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "status list entry"
+        verbose_name_plural = "status list entries"
+        ordering = ["status_list", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["status_list", "index"], name="one_award_per_bit"),
+            models.CheckConstraint(
+                condition=Q(index__lt=LIST_LENGTH) & Q(status_list__gte=1),
+                name="status_list_index_in_list",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{REVOCATION} list {self.status_list}, bit {self.index}"
+
+    def get_absolute_url(self):
+        from badges.status_views import status_list_path
+
+        return status_list_path(self.status_list)
+
+
+class StatusListFull(RuntimeError):
+    """No free index was drawn in MAX_DRAWS draws (a list more than half full: should not be)."""
+
+
+def list_taking_new_entries():
+    """The list new indexes go to: the newest, or the next one once it holds LIST_CAPACITY."""
+    newest = (
+        StatusListEntry.objects.values("status_list")
+        .annotate(entries=models.Count("pk"))
+        .order_by("-status_list")
+        .first()
+    )
+    if newest is None:
+        return 1
+    return newest["status_list"] + (newest["entries"] >= LIST_CAPACITY)
+
+
+def status_list_entry_for(award):
+    """The award's status list entry, drawn now (at random) if it has none yet.
+
+    Safe under concurrency: the database refuses a second entry for the award and a second
+    award for an index; after a refusal, an entry made meanwhile for the award is the one
+    (both requests then issue the same index), else another index is drawn.
+    """
+    try:
+        return award.status_list_entry
+    except StatusListEntry.DoesNotExist:
+        pass
+    status_list = list_taking_new_entries()
+    for _ in range(MAX_DRAWS):
+        try:
+            with transaction.atomic():
+                entry = StatusListEntry.objects.create(
+                    award=award, status_list=status_list, index=secrets.randbelow(LIST_LENGTH)
+                )
+        except IntegrityError:
+            entry = StatusListEntry.objects.filter(award=award).first()
+            if entry is not None:
+                award.status_list_entry = entry
+                return entry
+            continue
+        return entry
+    raise StatusListFull(f"No free index in status list {status_list} after {MAX_DRAWS} draws.")
