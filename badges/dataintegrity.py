@@ -180,12 +180,20 @@ def hash_data(document, proof_options):
 
 
 def sign_document(
-    document, private_key, verification_method, created, proof_purpose=ASSERTION_METHOD
+    document,
+    private_key,
+    verification_method,
+    created,
+    proof_purpose=ASSERTION_METHOD,
+    *,
+    challenge=None,
+    domain=None,
 ):
     """A copy of `document` with a DataIntegrityProof (eddsa-rdfc-2022).
 
     `private_key` is an Ed25519 private key (`cryptography`), `verification_method` the id of
-    its public key (a DID URL), `created` an RFC 3339 UTC timestamp string. Ed25519 is
+    its public key (a DID URL), `created` an RFC 3339 UTC timestamp string; `challenge` and
+    `domain`, for a presentation's authentication proof, go in the proof. Ed25519 is
     deterministic: the same document, key and options give the same bytes.
     """
     if "@context" not in document:
@@ -199,6 +207,9 @@ def sign_document(
         "verificationMethod": verification_method,
         "proofPurpose": proof_purpose,
     }
+    proof.update(
+        {name: value for name, value in (("challenge", challenge), ("domain", domain)) if value}
+    )
     unsecured = {key: value for key, value in document.items() if key != "proof"}
     data = hash_data(unsecured, proof_configuration(proof, unsecured["@context"]))
     proof["proofValue"] = multibase_encode(private_key.sign(data))

@@ -4,10 +4,14 @@ An award gets an index the first time its Data Integrity credential is issued (o
 shared before status lists existed, in migration 0002), at random and for good: the credential
 carrying it is a promise that this bit tells its revocation. What a list publishes is derived
 from these rows: the bits of the entries whose award is revoked (`badges.status_list`).
+
+Also the wallet exchanges (`WalletExchange`, "Add to wallet"; the rules in `badges.exchanges`).
 """
 
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
@@ -115,3 +119,90 @@ def status_list_entry_for(award):
             continue
         return entry
     raise StatusListFull(f"No free index in status list {status_list} after {MAX_DRAWS} draws.")
+
+
+# A wallet has this long to complete an exchange once its learner started it.
+EXCHANGE_LIFETIME = timedelta(minutes=15)
+
+
+def new_exchange_token():
+    # 256 random bits: the exchange URL is the only thing that lets a wallet in.
+    return secrets.token_urlsafe(32)
+
+
+def new_challenge():
+    return secrets.token_urlsafe(24)
+
+
+class WalletExchangeQuerySet(models.QuerySet):
+    def open_at(self, moment):
+        """Exchanges a wallet may still complete at `moment`: not used, not expired."""
+        return self.filter(completed_at__isnull=True, expires_at__gt=moment)
+
+
+class WalletExchange(models.Model):
+    """One "Add to wallet" (a VC-API exchange): a learner's request to put one of their
+    awards in a wallet, completed at most once, by the wallet that proves it holds a DID."""
+
+    token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_exchange_token,
+        help_text="The exchange's id in its URL: random, the wallet's only credential.",
+    )
+    award = models.ForeignKey(
+        "progress.DegreeAward",
+        on_delete=models.CASCADE,
+        related_name="wallet_exchanges",
+        help_text="The award whose credential the exchange issues.",
+    )
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="wallet_exchanges",
+        help_text="Who started the exchange: the award's learner.",
+    )
+    challenge = models.CharField(
+        max_length=64,
+        default=new_challenge,
+        help_text="The nonce the wallet's presentation must sign (its proof's challenge).",
+    )
+    created_at = models.DateTimeField(help_text="When the learner started the exchange.")
+    expires_at = models.DateTimeField(help_text="After this, the exchange is refused.")
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a wallet completed it; it is then used up."
+    )
+    holder = models.CharField(
+        max_length=200, blank=True, help_text="The DID the credential was issued to (did:key)."
+    )
+
+    objects = WalletExchangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "wallet exchange"
+        verbose_name_plural = "wallet exchanges"
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="wallet_exchange_expires_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_at__isnull=True, holder="")
+                | Q(completed_at__isnull=False) & ~Q(holder=""),
+                name="wallet_exchange_completed_with_a_holder",
+            ),
+        ]
+
+    def __str__(self):
+        return f"wallet exchange for {self.award_id} ({self.state_at(self.created_at)})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("badges:wallet_exchange", args=[self.token])
+
+    def state_at(self, moment):
+        if self.completed_at is not None:
+            return "completed"
+        return "expired" if moment >= self.expires_at else "open"

@@ -58,13 +58,19 @@ def signed_credential(request, award):
     return sign_credential(unsigned_credential(request, award), key_ring.signing_key, kid)
 
 
-def data_integrity_credential(request, award):
+def data_integrity_credential(request, award, subject_id=None):
     """The award (degree and learner loaded) issued by the site's did:web, with its revocation
-    status list entry and a Data Integrity proof made with the current Ed25519 key."""
+    status list entry and a Data Integrity proof made with the current Ed25519 key.
+
+    `subject_id`: the holder's DID, for a credential issued to a wallet (`badges.exchanges`);
+    else the award's own urn:uuid."""
     ring = load_did_key_ring()
     origin = site_origin(request)
+    credential = unsigned_credential(request, award)
+    if subject_id is not None:
+        credential["credentialSubject"]["id"] = subject_id
     return sign_credential_data_integrity(
-        unsigned_credential(request, award),
+        credential,
         ring.signing_key,
         issuer_did(origin),
         ring.signing_key_id,

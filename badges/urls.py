@@ -6,7 +6,7 @@ degree's; both ids are UUIDs that never change, so links in old badges keep work
 
 from django.urls import include, path, re_path
 
-from badges import ob3_views, status_views, verify_views, views
+from badges import exchange_views, ob3_views, status_views, verify_views, views
 
 app_name = "badges"
 
@@ -22,6 +22,8 @@ award_documents = [
     path("credential.json", ob3_views.credential_json, name="credential_json"),
     path("credential.png", ob3_views.baked_credential_png, name="credential_png"),
     path("credential.svg", ob3_views.baked_credential_svg, name="credential_svg"),
+    # Add to wallet: the learner starts a VC-API exchange for their own badge.
+    path("wallet/", exchange_views.start, name="wallet_start"),
 ]
 
 # What the issuer publishes once for everyone: itself, its degrees' badge classes and images,
@@ -35,6 +37,12 @@ issuer_documents = [
         r"^keys/(?P<key_id>[A-Za-z0-9_-]{43})\.json$", ob3_views.signing_key, name="signing_key"
     ),
     path("revocations.json", ob3_views.revocation_list_view, name="revocation_list"),
+    # A wallet completes an exchange here (VC-API); the token is 43 url-safe characters.
+    re_path(
+        r"^exchanges/(?P<token>[A-Za-z0-9_-]{43})$",
+        exchange_views.exchange,
+        name="wallet_exchange",
+    ),
     # Bitstring Status Lists, numbered from 1 (no leading zero: one URL per list).
     re_path(
         r"^status/revocation/(?P<number>[1-9][0-9]{0,5})$",

@@ -164,9 +164,8 @@ def credential_url(request, award, view_name="badges:credential_jwt"):
         return None
 
 
-@require_safe
-def award_detail(request, public_id):
-    award = shared_award_or_404(public_id)
+def share_page_context(request, award):
+    """Everything the share page shows of a shared award (degree and learner loaded)."""
     badge = load_shared_badge(award)
     share_url = absolute_url(request, reverse("badges:share", args=[award.public_id]))
     issuer = site_issuer(request)
@@ -198,7 +197,15 @@ def award_detail(request, public_id):
         "linkedin_url": linkedin_url(fields),
         "linkedin_fields": fields,
         "public_revocation_reason": PUBLIC_REVOCATION_REASON,
+        # Only the learner may put the badge in their wallet (badges.exchange_views.start).
+        "is_owner": request.user.is_authenticated and award.learner_id == request.user.pk,
     }
-    response = render(request, "badges/award_detail.html", context)
+    return context
+
+
+@require_safe
+def award_detail(request, public_id):
+    award = shared_award_or_404(public_id)
+    response = render(request, "badges/award_detail.html", share_page_context(request, award))
     patch_cache_control(response, no_cache=True)
     return response

@@ -11,6 +11,8 @@ resolved in process, did:web and status lists are fetched from the server under 
   verified, tampered rejected, revoked reported revoked, other hosts refused.
 - Our live server's credential.json: the same three verdicts, revocation read from our
   Bitstring Status List (/badges/status/revocation/1).
+- A credential a wallet received from an "Add to wallet" exchange (bound to its did:key):
+  verified, then reported revoked.
 """
 
 import copy
@@ -26,7 +28,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
+from badges.exchanges import start_exchange
+from tests.badges.wallet import Wallet, complete_exchange_live
 from tests.conftest import skip_or_fail
 from tests.factories import at, earn_seed_practitioner
 
@@ -324,5 +329,24 @@ def test_our_credential_is_reported_revoked_once_revoked(verifier, di_origin, li
 
     code, report = verifier.verify(credential, "--server", di_origin)
 
+    assert code == REVOKED
+    assert (report["verified"], report["revoked"]) == (True, True)
+
+
+@live
+def test_a_credential_issued_to_a_wallet_verifies_and_is_reported_revoked(
+    verifier, di_origin, live_award
+):
+    """Add to wallet: the credential a wallet receives from the exchange, bound to its did:key."""
+    exchange = start_exchange(award=live_award, learner=live_award.learner, now=timezone.now())
+    wallet = Wallet()
+    credential = complete_exchange_live(di_origin + exchange.get_absolute_url(), wallet)
+    assert credential["credentialSubject"]["id"] == wallet.did
+
+    code, report = verifier.verify(credential, "--server", di_origin)
+    assert (code, report["errors"]) == (VERIFIED, [])
+
+    live_award.revoke(reason="Evidence was plagiarised.")
+    code, report = verifier.verify(credential, "--server", di_origin)
     assert code == REVOKED
     assert (report["verified"], report["revoked"]) == (True, True)
