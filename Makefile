@@ -8,13 +8,14 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install interop run migrate seed demo test lint docs docs-check format clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
+.PHONY: help install interop run migrate seed demo test teeth lint docs docs-check format clearsessions screenshots clean bench bench-quick cluster loadtest loadtest-short
 
 help:
 	@echo "make run     create .venv, install, migrate, load the catalog, serve on http://127.0.0.1:8000/"
 	@echo "make run PORT=8080 HOST=0.0.0.0   the same on another port or address"
 	@echo "make demo    add two more curricula (fixtures/sources/) to the make run database, published"
 	@echo "make test    install (npm ci in tests/interop too) and run the whole test suite"
+	@echo "make teeth   break each cache invalidation, rule and query pin in turn; a test must fail (docs/teeth.md)"
 	@echo "make lint    ruff check, ruff format --check and the docs' strict build (make docs-check)"
 	@echo "make docs    serve the manual (docs/, MkDocs) on http://127.0.0.1:8001/ as you edit it"
 	@echo "make bench   measure pages against the floor under gunicorn (PostgreSQL, Redis, SQLite); see docs/performance.md"
@@ -71,6 +72,10 @@ screenshots: install
 
 test: install interop
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Not part of `make test`: each breakage runs a few test files in a scratch copy (docs/teeth.md).
+teeth: install
+	$(BIN)/python tests/teeth.py $(TEETH_ARGS)
 
 lint: install docs-check
 	$(BIN)/ruff check .

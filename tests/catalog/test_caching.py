@@ -10,7 +10,16 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import Curriculum, Degree, Milestone, Requirement, Resource, Topic
+from catalog.models import (
+    Curriculum,
+    Degree,
+    Listing,
+    Milestone,
+    Requirement,
+    Resource,
+    SearchSynonym,
+    Topic,
+)
 from catalog.templatetags import catalog_tags
 from progress.models import ResourceProgress
 from tests.factories import complete
@@ -363,6 +372,38 @@ def calculus_prerequisites(action):
 
 # name: (prepare, change, page, words: shown only after the change, or only before it)
 SHELL_CATALOG_CHANGES = {
+    "a curriculum saved": (
+        None,
+        lambda: edit(Curriculum, {"slug": "ml-math"}, title="Mathematics, renamed"),
+        "/curricula/",
+        "Mathematics, renamed",
+        True,
+    ),
+    "a listing saved": (
+        None,
+        lambda: edit(
+            Listing,
+            {"resource__slug": "mit-linear-algebra"},
+            topic=Topic.objects.get(slug="calculus"),
+        ),
+        "/topics/calculus/",
+        "Linear Algebra MIT",
+        True,
+    ),
+    "a listing deleted": (
+        None,
+        lambda: Listing.objects.get(resource__slug="mit-linear-algebra").delete(),
+        "/topics/linear-algebra/",
+        "Linear Algebra MIT",
+        False,
+    ),
+    "a search synonym saved": (
+        None,
+        lambda: SearchSynonym.objects.create(term="zzgrad", expansions="calculus"),
+        "/search/?q=zzgrad",
+        "Khan Academy Calculus",
+        True,
+    ),
     "a topic saved": (
         None,
         lambda: edit(Topic, {"slug": "calculus"}, title="Calculus, renamed"),

@@ -172,6 +172,17 @@ def test_topic_rows_count_completed_of_published(learner_client, learner, resour
     assert text(elements(algebra, "td")[0]) == "1 / 2"
 
 
+def test_a_completed_resource_unpublished_since_no_longer_counts_in_its_topic_row(
+    learner_client, learner, resources
+):
+    complete(learner, resources.algebra, resources.mit_algebra)
+    resources.mit_algebra.is_published = False
+    resources.mit_algebra.save()
+    rows = elements(learner_client.get("/progress/"), "tr")
+    algebra = next(row for row in rows if text(elements(row, "th")[0]) == "Linear Algebra")
+    assert text(elements(algebra, "td")[0]) == "1 / 1"
+
+
 def test_next_up_respects_prerequisites_and_puts_started_work_first(
     learner_client, learner, resources
 ):

@@ -4,7 +4,15 @@ of one not met yet with their status buttons, which work in place and without Ja
 import pytest
 
 from catalog.models import Resource
-from tests.factories import complete, give_evidence
+from tests.factories import (
+    complete,
+    give_evidence,
+    make_curriculum,
+    make_degree,
+    make_requirement,
+    make_resource,
+    make_topic,
+)
 from tests.html import by_id, elements, main_text, parsed, result_titles, text
 
 pytestmark = pytest.mark.usefixtures("study_catalog")
@@ -173,3 +181,22 @@ def test_the_degree_list_says_how_far_the_learner_is_toward_each_degree(
     visitor_page = main_text(learner_client.get("/degrees/"))
     assert "Complete every Linear Algebra resource" in visitor_page
     assert "You meet" not in visitor_page
+
+
+def test_a_degree_asks_what_the_lower_degrees_of_its_own_curriculum_ask_only(
+    learner_client, learner, resources
+):
+    """The default curriculum's Practitioner is rank 1 too: a Physics degree of rank 1 asks
+    nothing of it."""
+    physics = make_curriculum(slug="physics", title="Physics for ML", is_published=True)
+    mechanics = make_topic(curriculum=physics, slug="mechanics", title="Mechanics")
+    feynman = make_resource(mechanics, slug="feynman", title="Feynman lectures")
+    student = make_degree(curriculum=physics, slug="student", title="Physics student", rank=1)
+    make_requirement(student, resource=feynman)
+    complete(learner, feynman)
+
+    response = learner_client.get("/physics/degrees/student/")
+    assert [text(item) for item in requirement_items(response)] == [
+        "Met: Completed Feynman lectures"
+    ]
+    assert "You meet 1 of 1 requirement." in main_text(response)

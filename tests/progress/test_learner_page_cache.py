@@ -13,12 +13,20 @@ from django.test import Client
 from accounts.models import Profile
 from accounts.transfer.apply import import_activity
 from accounts.transfer.parse import ActivityRow
-from catalog.models import Milestone, Resource, Topic
+from catalog.models import Curriculum, Milestone, Resource, Topic
 from mlmath import versions
 from progress import services
-from progress.models import Activity, DegreeAward, Evidence, ResourceProgress
-from tests.factories import at, complete, earn_seed_practitioner, give_evidence, make_resource
-from tests.html import by_id, elements, list_items, text
+from progress.models import Activity, DegreeAward, Evidence, Following, ResourceProgress
+from tests.factories import (
+    at,
+    complete,
+    earn_seed_practitioner,
+    give_evidence,
+    make_curriculum,
+    make_resource,
+    make_topic,
+)
+from tests.html import by_id, elements, list_items, result_titles, text
 
 # Ten minutes before the new year (UTC), the clock stopped: a learner's cached page is kept per
 # quarter hour (their local date can only change then), so a test that crossed one between two
@@ -89,7 +97,8 @@ def test_a_cached_page_carries_a_csrf_token_of_the_learners_own_secret(seed_cata
     assert response.status_code == 302
     assert "resource--completed" in card_classes(
         client.get("/topics/calculus/"), "khan-academy-calculus"
-    )
+    )  # rendered afresh, with the mark's message
+    client.get("/topics/calculus/")  # cached for this secret
 
     del client.cookies["csrftoken"]  # a browser that lost it: the page is made for a new one
     page = client.get("/topics/calculus/")
@@ -232,6 +241,54 @@ def test_a_curators_review_in_the_admin_shows_at_once(seed_catalog, learner, cur
     assert "Verified by a curator" in words(client.get("/progress/"))
 
 
+def verify_all_evidence(curator_client):
+    evidence = list(Evidence.objects.values_list("pk", flat=True))
+    curator_client.post(
+        "/admin/progress/evidence/", {"action": "mark_verified", "_selected_action": evidence}
+    )
+
+
+def revoke_all_awards(curator_client):
+    awards = list(DegreeAward.objects.values_list("pk", flat=True))
+    curator_client.post(
+        "/admin/progress/degreeaward/",
+        {"action": "revoke", "_selected_action": awards, "apply": "1", "reason": "Copied work."},
+    )
+
+
+# name: (the curator's bulk action, page, (words before, words after) on each learner's page)
+BULK_ACTIONS = {
+    "evidence verified": (
+        verify_all_evidence,
+        "/progress/",
+        words,
+        ("Self-attested", "Verified by a curator"),
+    ),
+    "awards revoked": (revoke_all_awards, "/degrees/", header_badge, ("Practitioner", "No degree")),
+}
+
+
+@pytest.mark.parametrize("action", BULK_ACTIONS)
+def test_a_curators_bulk_action_over_several_learners_shows_to_each_at_once(
+    seed_catalog, make_learner, curator_client, action
+):
+    """One `update()` over several learners' rows (no signals): every one of them sees it."""
+    act, url, shown, (before, after) = BULK_ACTIONS[action]
+    clients = []
+    for username in ("adalovelace8", "bobbybrown8", "gracehopper8"):
+        learner = make_learner(username)
+        earn_seed_practitioner(learner)
+        clients.append(signed_in(learner))
+    for client in clients:
+        assert before in shown(client.get(url))
+        assert before in shown(client.get(url))  # served from the cache
+    act(curator_client)
+    for client in clients:
+        page = shown(client.get(url))
+        assert after in page
+        assert before not in page
+
+
 def test_two_learners_dashboards_interleaved_never_mix(seed_catalog, make_learner):
     ada, bob = make_learner("adalovelace9"), make_learner("bobbybrown9")
     earn_seed_practitioner(ada)
@@ -280,6 +337,16 @@ def keras_topic(learner):
     return Resource.objects.get(slug="keras").main_listing.topic.get_absolute_url()
 
 
+def physics(learner=None):
+    physics = make_curriculum(slug="physics", title="Physics for ML", is_published=True)
+    make_resource(make_topic(curriculum=physics, slug="mechanics", title="Mechanics"))
+    return physics
+
+
+def physics_followed(learner):
+    Following.objects.create(learner=learner, curriculum=physics())
+
+
 EVIDENCE_URL = "https://example.org/{username}/kaggle-keras-xgboost"
 
 # name: (prepare, change, page, words shown only after the change, or only before it)
@@ -324,6 +391,22 @@ ROWS_CHANGED_ALONE = {
         lambda learner: Evidence.objects.get(learner=learner).delete(),
         lambda learner: "/progress/",
         EVIDENCE_URL.format(username="ada"),
+        False,
+    ),
+    "a following saved": (
+        physics,
+        lambda learner: Following.objects.create(
+            learner=learner, curriculum=Curriculum.objects.get(slug="physics")
+        ),
+        lambda learner: "/progress/",
+        "Physics for ML",
+        True,
+    ),
+    "a following deleted": (
+        physics_followed,
+        lambda learner: Following.objects.get(learner=learner).delete(),
+        lambda learner: "/progress/",
+        "Physics for ML",
         False,
     ),
     "an award saved": (
@@ -436,3 +519,13 @@ def test_a_new_day_renders_the_page_afresh_with_nothing_changed(seed_catalog, le
     assert after != before
     assert any("1 January 2027" in day for day in after)
     assert not any("1 January 2027" in day for day in before)
+
+
+def test_a_learners_htmx_request_answers_the_partial_not_their_cached_page(seed_catalog, learner):
+    client = signed_in(learner)
+    whole = [client.get("/search/?q=calculus") for _ in range(2)]  # the second from the cache
+    partial = client.get("/search/?q=calculus", HTTP_HX_REQUEST="true")
+    assert all(elements(page, "html") for page in whole)
+    assert partial.status_code == 200
+    assert not elements(partial, "html")
+    assert result_titles(partial) == result_titles(whole[-1])

@@ -18,9 +18,9 @@ from catalog.models import (
 from mlmath import versions
 from mlmath.cache import UpsertDatabaseCache
 from mlmath.invalidation import bump_catalog_version, bump_learner
-from progress.models import Activity, Evidence, Following, ResourceProgress, Status
+from progress.models import Activity, DegreeAward, Evidence, Following, ResourceProgress, Status
 from tests.factories import at
-from tests.html import elements, text
+from tests.html import elements, result_titles, text
 
 # The clock stopped ten seconds before midnight (UTC): what a page reads can follow the date
 # (streaks, the calendar, a learner's page kept per quarter hour), and a suite that crossed
@@ -341,3 +341,87 @@ def test_the_dashboard_costs_the_same_following_1_or_5_curricula(
     page = learner_client.get("/progress/")
     assert len(elements(page, "section", class_="curriculum-section")) == 5
     assert query_counts(learner_client)["/progress/"] == one
+
+
+def test_pages_cost_the_same_with_one_award_and_with_three(seed_catalog, learner_client, learner):
+    """The header's badge and the dashboard read the learner's awards with their degrees, in one
+    query however many they hold."""
+    degrees = list(Degree.objects.filter(curriculum__slug="ml-math").order_by("rank"))
+    DegreeAward.objects.create(learner=learner, degree=degrees[0], awarded_at=timezone.now())
+    one = query_counts(learner_client)
+    for degree in degrees[1:]:
+        DegreeAward.objects.create(learner=learner, degree=degree, awarded_at=timezone.now())
+    page = learner_client.get("/progress/")
+    assert len(elements(page, "div", class_="badge-card")) == 3
+    three = query_counts(learner_client)
+    # Never more; the dashboard's study plan skips its query when nothing is left to plan.
+    assert {url: min(count, one[url]) for url, count in three.items()} == three
+
+
+def add_listed_resources(topic, count, start):
+    resources = Resource.objects.bulk_create(
+        Resource(slug=f"listed-{i}", title=f"Listed course {i}", url=f"https://example.org/l/{i}")
+        for i in range(start, start + count)
+    )
+    Listing.objects.bulk_create(
+        Listing(resource=resource, topic=topic, position=start + i)
+        for i, resource in enumerate(resources)
+    )
+    bump_catalog_version()  # bulk writes send no signals
+
+
+def first_view_queries(client, url):
+    """Queries of the page's first view after a catalog change (its catalog rows read afresh)."""
+    bump_catalog_version()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response
+
+
+def test_a_degree_page_reads_its_cards_in_a_fixed_number_of_queries(seed_catalog, learner_client):
+    """A requirement not met shows a card per resource it counts: read with their listings."""
+    curriculum = Curriculum.objects.get(slug="ml-math")
+    topic = Topic.objects.create(curriculum=curriculum, slug="many", title="Many", position=99)
+    degree = Degree.objects.create(curriculum=curriculum, slug="many", title="Many", rank=9)
+    Requirement.objects.create(degree=degree, slug="many", topic=topic)
+    add_listed_resources(topic, 3, start=0)
+    learner_client.get("/degrees/many/")  # the degree rules, read once per catalog version
+    few, page = first_view_queries(learner_client, "/degrees/many/")
+    assert len(result_titles(page)) == 3
+    add_listed_resources(topic, 30, start=3)
+    learner_client.get("/degrees/many/")
+    many, page = first_view_queries(learner_client, "/degrees/many/")
+    assert len(result_titles(page)) == 33
+    assert many == few
+
+
+def add_activity(learner, resources):
+    Activity.objects.bulk_create(
+        Activity(
+            learner=learner,
+            resource=resource,
+            status=Status.IN_PROGRESS,
+            created_at=timezone.now(),
+        )
+        for resource in resources
+    )
+    bump_learner(learner.pk)  # a bulk write sends no signals
+
+
+def test_the_dashboard_costs_the_same_with_one_recent_activity_and_with_eight(
+    seed_catalog, learner_client, learner
+):
+    """Recent activity names each resource: read with the rows."""
+    resources = list(Resource.objects.order_by("pk")[:10])
+    add_activity(learner, resources[:1])
+    one = query_counts(learner_client, ["/progress/"])
+    add_activity(learner, resources[1:])
+    page = learner_client.get("/progress/")
+    (recent,) = [
+        section
+        for section in elements(page, "section", class_="panel")
+        if text(section).startswith("Recent activity")
+    ]
+    assert len(elements(recent, "li")) == 8
+    assert query_counts(learner_client, ["/progress/"]) == one

@@ -139,3 +139,17 @@ def test_a_home_topic_bar_follows_a_completion_its_preview_does_not_show(
     assert topic_progress(client.get("/").text) == ["0 of 6 done"]
     set_resource_status(learner=ada, resource=more[-1], status=Status.COMPLETED)
     assert topic_progress(client.get("/").text) == ["1 of 6 done"]
+
+
+def test_the_same_card_with_two_notes_shows_each_learners_own_note(seed_catalog, make_learner):
+    """A card's key holds its learner's note: two learners whose cards differ only in their
+    notes never share one."""
+    ada, bob = make_learner("adalovelace5"), make_learner("bobbybrown5")
+    calculus = Resource.objects.get(slug="khan-academy-calculus")
+    set_resource_note(learner=ada, resource=calculus, note="Ada's own words")
+    set_resource_note(learner=bob, resource=calculus, note="Bob's own words")
+    ada_page = signed_in(ada).get("/topics/calculus/")
+    bob_page = signed_in(bob).get("/topics/calculus/")
+
+    assert "Ada's own words" in card(ada_page.text)[1]
+    assert "Bob's own words" in card(bob_page.text)[1]
