@@ -1,8 +1,8 @@
 """Which degrees a learner has earned: a plain function over plain data, plus its loaders.
 
 `evaluate_degrees` knows nothing of HTTP, templates or the ORM. `degree_credit` reads what of
-a learner's work counts toward a degree (by `ResourceProgress.objects.done()` and
-`Evidence.objects.accepted()`, the rules of what counts), and `load_degree_specs` reads the
+a learner's work counts toward a degree (in one written-out statement, `progress.statements`,
+judged by `is_done` and `is_accepted`, the rules of what counts), and `load_degree_specs` reads the
 catalog into the plain shapes `evaluate_degrees` takes; each runs a fixed number of queries.
 `degree_credit(learner).evaluate(load_degree_specs())` is what the award service and the
 dashboard both ask (`credit_from_rows` counts the same from rows a page loaded already).

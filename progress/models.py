@@ -353,16 +353,9 @@ class EvidenceState(models.TextChoices):
 
 
 def is_accepted(state):
-    """Whether evidence in this state counts: `EvidenceQuerySet.accepted()`, for rows a page has
-    loaded already."""
+    """Whether evidence in this state counts toward degrees: self-attested or verified, not
+    rejected."""
     return state != EvidenceState.REJECTED
-
-
-class EvidenceQuerySet(LearnerRowsQuerySet):
-    def accepted(self):
-        """Evidence that counts toward degrees: self-attested or verified, not rejected
-        (`is_accepted` for one row)."""
-        return self.exclude(state=EvidenceState.REJECTED)
 
 
 class Evidence(models.Model):
@@ -401,7 +394,7 @@ class Evidence(models.Model):
         related_name="reviewed_evidence",
     )
 
-    objects = EvidenceQuerySet.as_manager()
+    objects = LearnerRowsQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "evidence"

@@ -279,3 +279,15 @@ def test_every_percent_on_the_dashboard_is_rounded_the_same_way(learner_client, 
     assert "30% of the catalog done" in text(page)
     bar_labels = {dict(bar.attributes).get("aria-label") for bar in elements(page, "progress")}
     assert "Statistics and probability: 25%" in bar_labels
+
+
+def test_every_id_on_a_busy_dashboard_is_unique(learner_client, learner, resources):
+    """Labels and headings point at ids (aria-labelledby): with recent activity, streaks and
+    the calendar all shown, no two elements share one."""
+    complete(learner, resources.algebra)
+    page = learner_client.get(reverse("progress:dashboard"))
+    assert page.status_code == 200
+    assert by_id(page, "recent-activity-heading") is not None
+    ids = [dict(element.attributes).get("id") for element in elements(page)]
+    ids = [element_id for element_id in ids if element_id]
+    assert sorted(ids) == sorted(set(ids))
