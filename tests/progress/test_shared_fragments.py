@@ -153,3 +153,22 @@ def test_the_same_card_with_two_notes_shows_each_learners_own_note(seed_catalog,
 
     assert "Ada's own words" in card(ada_page.text)[1]
     assert "Bob's own words" in card(bob_page.text)[1]
+
+
+def test_a_visitors_card_and_a_new_learners_card_are_never_one_entry(seed_catalog, make_learner):
+    """A visitor's card and the card of a learner who has not started the resource show the
+    same status (none), but only the learner's has the controls: whoever comes first, the other
+    gets their own card."""
+    visitor_first = card(Client().get("/topics/calculus/").text)[1]
+    learner_next = card(signed_in(make_learner("adalovelace8")).get("/topics/calculus/").text)[1]
+    caches["local"].clear()
+    caches["learner_pages"].clear()
+    learner_first = card(signed_in(make_learner("bobbybrown8")).get("/topics/calculus/").text)[1]
+    visitor_next = card(Client().get("/search/?q=calculus").text)[1]
+
+    for words in (visitor_first, visitor_next):
+        assert "Not started" not in words
+        assert "Start" not in words.split()
+    for words in (learner_next, learner_first):
+        assert "Not started" in words
+        assert "Start" in words.split()
