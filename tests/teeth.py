@@ -755,7 +755,6 @@ BREAKAGES = [
     # kept to `open_resource_ids` at the end as well, so that breakage changes nothing a caller
     # sees (an equivalent mutant); test_resources_to_meet_leave_out_what_is_done_or_not_open
     # holds the rule.
-    ),
     Breakage(
         "rule-apply-status-clears-date",
         "a status other than completed clears the completion date",
