@@ -100,3 +100,18 @@ def test_a_request_after_a_rolled_back_transaction_uses_the_shared_token(token_b
     with transaction.atomic():
         assert versions.current(KEY)[0] == token_before
     request_finished.send(sender=None)
+
+
+def test_a_request_that_read_a_token_then_changed_its_rows_renders_with_the_new_one(
+    token_before,
+):
+    """A request keeps the tokens it read (one read per request); when it commits a change of
+    its own, what it renders after that is under the new token, not the one it read first."""
+    request_started.send(sender=None)
+    try:
+        assert versions.current(KEY)[0] == token_before
+        with transaction.atomic():
+            versions.bump(KEY)
+        assert versions.current(KEY)[0] == stored() != token_before
+    finally:
+        request_finished.send(sender=None)
