@@ -35,7 +35,7 @@ def shared_award_or_404(public_id, *, signable=False):
     """
     awards = DegreeAward.objects.shared().select_related("degree__curriculum", "learner__profile")
     if signable:
-        # With its status list index, if it has one, which its Data Integrity form names.
+        # With its status list index (every award has one), which its Data Integrity form names.
         awards = awards.filter(learner__isnull=False).select_related("status_list_entry")
     try:
         return awards.get(public_id=public_id)
@@ -80,20 +80,23 @@ def resources_narrative(counts):
     return f"Behind this badge: {completed} and {known}."
 
 
-def award_resource_counts(award, requirements):
+def award_resource_counts(award, requirements, credit=None):
     """The learner's resources that count toward these requirements of the award's degree,
-    completed and known (one query); None once the learner deleted their account."""
+    completed and known (one query, none when their `credit` is given); None once the learner
+    deleted their account."""
     if award.learner_id is None:
         return None
-    return degree_credit(award.learner).counts_among(requirement_resource_ids(requirements))
+    credit = credit or degree_credit(award.learner)
+    return credit.counts_among(requirement_resource_ids(requirements))
 
 
-def award_resources_narrative(award):
-    """`resources_narrative` of an award (degree and learner loaded), for its credential."""
+def award_resources_narrative(award, credit=None):
+    """`resources_narrative` of an award (degree and learner loaded), for its credential;
+    `credit`, the learner's `degree_credit` when the caller read it already."""
     requirements = cumulative_requirements(
         load_degree_specs(), award.degree.rank, award.degree.curriculum_id
     )
-    counts = award_resource_counts(award, requirements)
+    counts = award_resource_counts(award, requirements, credit)
     return resources_narrative(counts) if counts is not None else ""
 
 

@@ -38,6 +38,7 @@ LOCAL_CONTEXTS = {
     "https://www.w3.org/ns/credentials/v2": "credentials-v2.json",
     "https://www.w3.org/ns/credentials/examples/v2": "credentials-examples-v2.json",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json": "ob-v3p0-3.0.3.json",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json": "clr-v2p0-2.0.1.json",
     "https://w3id.org/security/data-integrity/v2": "data-integrity-v2.json",
     "https://w3id.org/security/multikey/v1": "multikey-v1.json",
     "https://www.w3.org/ns/did/v1": "did-v1.json",

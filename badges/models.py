@@ -1,8 +1,9 @@
 """Where each award's status is published: its index in a Bitstring Status List.
 
-An award gets an index the first time its Data Integrity credential is issued (or, for awards
-shared before status lists existed, in migration 0002), at random and for good: the credential
-carrying it is a promise that this bit tells its revocation. What a list publishes is derived
+Every award gets an index when it is recorded, in the same transaction (`award_recorded`,
+`awards_recorded`; awards older than that in migrations 0002 and 0003), at random and for good:
+a credential carrying it is a promise that this bit tells its revocation. Reading a credential
+therefore never writes. What a list publishes is derived
 from these rows: the bits of the entries whose award is revoked (`badges.status_list`).
 
 Also the wallet exchanges (`WalletExchange`, "Add to wallet"; the rules in `badges.exchanges`).
@@ -14,6 +15,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+
+from mlmath.invalidation import bump_status_lists
 
 # W3C Bitstring Status List v1.0: at least 131,072 entries (16 KB), for herd privacy.
 LIST_LENGTH = 131_072
@@ -81,7 +84,8 @@ class StatusListFull(RuntimeError):
 
 
 def list_taking_new_entries():
-    """The list new indexes go to: the newest, or the next one once it holds LIST_CAPACITY."""
+    """The list new indexes go to: the newest, or the next one once it holds LIST_CAPACITY;
+    and whether it has no entry yet."""
     newest = (
         StatusListEntry.objects.values("status_list")
         .annotate(entries=models.Count("pk"))
@@ -89,36 +93,73 @@ def list_taking_new_entries():
         .first()
     )
     if newest is None:
-        return 1
-    return newest["status_list"] + (newest["entries"] >= LIST_CAPACITY)
+        return 1, True
+    if newest["entries"] >= LIST_CAPACITY:
+        return newest["status_list"] + 1, True
+    return newest["status_list"], False
 
 
-def status_list_entry_for(award):
-    """The award's status list entry, drawn now (at random) if it has none yet.
+def draw_status_list_entries(awards):
+    """Give each of the new `awards` (saved, without an entry) its index, drawn at random.
 
-    Safe under concurrency: the database refuses a second entry for the award and a second
-    award for an index; after a refusal, an entry made meanwhile for the award is the one
-    (both requests then issue the same index), else another index is drawn.
+    Called in the transaction that records the awards (`award_recorded`, `awards_recorded`),
+    so that an award never exists without its index and no read ever has to draw one. Safe
+    under concurrency: the database refuses two awards for one index (another learner's award
+    drawn at the same moment); then the indexes are drawn again for the awards that have no
+    entry yet. Returns the entries made.
     """
-    try:
-        return award.status_list_entry
-    except StatusListEntry.DoesNotExist:
-        pass
-    status_list = list_taking_new_entries()
+    pending = list(awards)
+    if not pending:
+        return []
+    status_list, opens_list = list_taking_new_entries()
     for _ in range(MAX_DRAWS):
+        entries = [
+            StatusListEntry(award=award, status_list=status_list, index=index)
+            for award, index in zip(pending, distinct_indexes(len(pending)), strict=True)
+        ]
         try:
             with transaction.atomic():
-                entry = StatusListEntry.objects.create(
-                    award=award, status_list=status_list, index=secrets.randbelow(LIST_LENGTH)
-                )
+                StatusListEntry.objects.bulk_create(entries)
         except IntegrityError:
-            entry = StatusListEntry.objects.filter(award=award).first()
-            if entry is not None:
-                award.status_list_entry = entry
-                return entry
+            have = set(
+                StatusListEntry.objects.filter(award__in=pending).values_list("award_id", flat=True)
+            )
+            pending = [award for award in pending if award.pk not in have]
+            if not pending:
+                return []
             continue
-        return entry
+        for award, entry in zip(pending, entries, strict=True):
+            award.status_list_entry = entry
+        # A bulk insert sends no signals. A list changes with a new entry only when it is the
+        # list's first (it answers from then on) or its award is revoked already (its bit).
+        if opens_list or any(award.revoked_at is not None for award in pending):
+            bump_status_lists()
+        return entries
     raise StatusListFull(f"No free index in status list {status_list} after {MAX_DRAWS} draws.")
+
+
+def distinct_indexes(count):
+    """`count` different indexes drawn at random, in the order drawn (a set's order would
+    follow the numbers, and so tell the awards' order)."""
+    indexes = []
+    while len(indexes) < count:
+        index = secrets.randbelow(LIST_LENGTH)
+        if index not in indexes:
+            indexes.append(index)
+    return indexes
+
+
+def award_recorded(sender, instance, created, raw=False, **kwargs):
+    """post_save of an award: a new one (the admin, `objects.create`) gets its index at once.
+
+    A fixture's raw save is left alone: its status list entries are in the fixture too."""
+    if created and not raw:
+        draw_status_list_entries([instance])
+
+
+def awards_recorded(sender, awards, **kwargs):
+    """`progress.signals.awards_recorded`: awards recorded by a bulk insert get their indexes."""
+    draw_status_list_entries(awards)
 
 
 # A wallet has this long to complete an exchange once its learner started it.

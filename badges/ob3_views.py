@@ -2,6 +2,7 @@
 (JWKS and the DID document) and the revocation list."""
 
 import json
+import logging
 
 from django.http import Http404, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -28,9 +29,11 @@ from badges.ob3 import (
 )
 from badges.signing import load_key_ring, public_jwk
 from badges.site import site_issuer, site_origin
-from badges.status_views import credential_status_of
+from badges.status_views import MissingStatusEntry, credential_status_of
 from badges.views import image_response
 from progress.models import DegreeAward
+
+logger = logging.getLogger(__name__)
 
 
 def json_response(document, content_type):
@@ -39,14 +42,15 @@ def json_response(document, content_type):
     return response
 
 
-def unsigned_credential(request, award):
-    """The award (degree and learner loaded) as an unsigned OpenBadgeCredential."""
+def unsigned_credential(request, award, credit=None):
+    """The award (degree and learner loaded) as an unsigned OpenBadgeCredential (`credit`: the
+    learner's `degree_credit`, when the caller read it already)."""
     facts = credential_facts(
         award,
         origin=site_origin(request),
         issuer=site_issuer(request),
         criteria_narrative=degree_criteria_narrative(award.degree),
-        subject_narrative=award_resources_narrative(award),
+        subject_narrative=award_resources_narrative(award, credit),
     )
     return build_credential(facts)
 
@@ -58,15 +62,16 @@ def signed_credential(request, award):
     return sign_credential(unsigned_credential(request, award), key_ring.signing_key, kid)
 
 
-def data_integrity_credential(request, award, subject_id=None):
-    """The award (degree and learner loaded) issued by the site's did:web, with its revocation
-    status list entry and a Data Integrity proof made with the current Ed25519 key.
+def data_integrity_credential(request, award, subject_id=None, credit=None):
+    """The award (degree, learner and status list entry loaded) issued by the site's did:web,
+    with its revocation status list entry and a Data Integrity proof made with the current
+    Ed25519 key (`credit`: the learner's `degree_credit`, when the caller read it already).
 
     `subject_id`: the holder's DID, for a credential issued to a wallet (`badges.exchanges`);
     else the award's own urn:uuid."""
     ring = load_did_key_ring()
     origin = site_origin(request)
-    credential = unsigned_credential(request, award)
+    credential = unsigned_credential(request, award, credit)
     if subject_id is not None:
         credential["credentialSubject"]["id"] = subject_id
     return sign_credential_data_integrity(
@@ -91,7 +96,17 @@ def credential_jwt(request, public_id):
 @require_safe
 def credential_json(request, public_id):
     award = shared_award_or_404(public_id, signable=True)
-    response = json_response(data_integrity_credential(request, award), VC_CONTENT_TYPE)
+    try:
+        credential = data_integrity_credential(request, award)
+    except MissingStatusEntry:
+        # Cannot happen (every award is recorded with its entry); a GET never draws one.
+        logger.error("Award %s has no status list entry: run the badges migrations.", public_id)
+        response = HttpResponse(
+            "This credential cannot be issued right now.", status=503, content_type="text/plain"
+        )
+        patch_cache_control(response, no_cache=True)
+        return response
+    response = json_response(credential, VC_CONTENT_TYPE)
     # Sharing, revocation and key rotation change the answer: caches must check back.
     patch_cache_control(response, no_cache=True)
     return response

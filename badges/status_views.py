@@ -23,7 +23,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.views.decorators.http import require_safe
 
 from badges.did import issuer_did, load_did_key_ring, verification_method_id
-from badges.models import StatusListEntry, status_list_entry_for
+from badges.models import StatusListEntry
 from badges.ob3 import VC_CONTENT_TYPE, format_timestamp
 from badges.site import site_origin
 from badges.status_list import (
@@ -46,9 +46,19 @@ def status_list_url(origin, number):
     return origin + status_list_path(number)
 
 
+class MissingStatusEntry(LookupError):
+    """An award without its status list entry: cannot happen (every award gets one in the
+    transaction that records it), unless rows were written behind the models' back."""
+
+
 def credential_status_of(award, origin):
-    """The award's `credentialStatus` (its index drawn now if it has none yet)."""
-    entry = status_list_entry_for(award)
+    """The award's `credentialStatus`, from the entry drawn when it was recorded. Reads only:
+    MissingStatusEntry if it has none (never a credential without status, which could not be
+    revoked)."""
+    try:
+        entry = award.status_list_entry
+    except StatusListEntry.DoesNotExist:
+        raise MissingStatusEntry(f"Award {award.public_id} has no status list entry.") from None
     return status_entry(status_list_url(origin, entry.status_list), entry.index)
 
 

@@ -6,7 +6,14 @@ degree's; both ids are UUIDs that never change, so links in old badges keep work
 
 from django.urls import include, path, re_path
 
-from badges import exchange_views, ob3_views, status_views, verify_views, views
+from badges import (
+    clr_views,
+    exchange_views,
+    ob3_views,
+    status_views,
+    verify_views,
+    views,
+)
 
 app_name = "badges"
 
@@ -54,6 +61,12 @@ issuer_documents = [
 urlpatterns = [
     path("badges/", include(issuer_documents)),
     path("badges/<uuid:public_id>/", include(award_documents)),
+    # A learner's own record in a curriculum (CLR 2.0), for them only.
+    path(
+        "badges/records/<slug:curriculum_slug>/<str:username>/clr.json",
+        clr_views.learner_record,
+        name="learner_record",
+    ),
     path(".well-known/jwks.json", ob3_views.jwks, name="jwks"),
     path(".well-known/did.json", ob3_views.did_json, name="did"),
     path("verify/", verify_views.verify, name="verify"),

@@ -17,7 +17,8 @@ learner's. A change replaces the token of what it changed:
   calls `bump_catalog_version`, `bump_learner` or `bump_learners` itself, right after it. They
   are the admin's publish and unpublish actions (`catalog.admin`), a curator's review of
   evidence (`progress.services.review_evidence`), revocations (`DegreeAward.revoke`,
-  `DegreeAwardQuerySet.revoke`), new awards (`progress.services.record_new_awards`) and
+  `DegreeAwardQuerySet.revoke`), new awards (`progress.services.record_new_awards`), their
+  status list entries (`badges.models.draw_status_list_entries`, when they open a list) and
   imported activity (`accounts.transfer.apply.import_activity`).
 
 After a bulk write in the shell, or an edit in raw SQL, run `python manage.py

@@ -176,6 +176,8 @@ def build_dashboard(learner_progress):
         "published_count": default.published_count,
         "overall_percent": percent_done(len(credit.done_resource_ids), default.published_count),
         "topic_progress": default.topic_progress,
+        # Whose learner record (CLR) the default curriculum's topics link: once there is one.
+        "record_curriculum_slug": default_slug if default.done_count else None,
         "degree_results": default.degree_results,
         "degree_rows": default.degree_rows,
         "highest_award": learner_progress.highest_award,

@@ -14,6 +14,7 @@ from progress.degrees import (
     load_degree_specs,
 )
 from progress.models import DONE_STATUSES, Activity, DegreeAward, Evidence, ResourceProgress
+from progress.signals import awards_recorded
 from progress.statements import learner_resource_row, lock_learner_writes
 
 
@@ -27,6 +28,10 @@ def record_new_awards(*, learner, now=None, credit=None, curriculum_ids=None):
     there). None looks at every curriculum's.
     Existing awards are never removed: a degree tightened later keeps its earlier holders.
     Only a curator's revocation ends an award.
+
+    The caller holds the learner's lock (`lock_learner`), so no other request records the
+    same award meanwhile. The new awards are announced (`progress.signals.awards_recorded`)
+    in the same transaction: `badges` draws each its status list index then.
     """
     now = now or timezone.now()
     credit = credit or degree_credit(learner)
@@ -40,10 +45,12 @@ def record_new_awards(*, learner, now=None, credit=None, curriculum_ids=None):
     held = set(DegreeAward.objects.for_learner(learner).valid().values_list("degree_id", flat=True))
     new_degrees = Degree.objects.filter(pk__in=met_ids - held)
     awards = [DegreeAward(learner=learner, degree=degree, awarded_at=now) for degree in new_degrees]
-    # ignore_conflicts: a racing request may have recorded the same award a moment ago.
-    DegreeAward.objects.bulk_create(awards, ignore_conflicts=True)
-    if awards:
-        bump_learner(learner.pk, awards=True)  # a bulk write sends no signals
+    if not awards:
+        return []
+    # Under the learner's lock: no conflict, and the awards come back with their pks.
+    DegreeAward.objects.bulk_create(awards)
+    awards_recorded.send(sender=DegreeAward, awards=awards)
+    bump_learner(learner.pk, awards=True)  # a bulk write sends no signals
     return awards
 
 

@@ -14,16 +14,18 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from badges import models as badge_models
 from badges.dataintegrity import SignatureMismatch, verify_document
-from badges.models import LIST_LENGTH, StatusListEntry, status_list_entry_for
+from badges.models import LIST_LENGTH, StatusListEntry, draw_status_list_entries
 from badges.status_list import bit_is_set, bitstring, decode_list, encode_list
 from progress.models import DegreeAward
 from tests.badges.schema import schema_errors
 from tests.badges.test_ob3_data_integrity import fetch_data_integrity, published_resolver
 from tests.badges.test_verify_data_integrity import credential_json
 from tests.badges.test_verify_page import checks, verdict_text
+from tests.badges.writes import no_writes
 from tests.factories import at
 
 ORIGIN = "http://testserver"
@@ -125,37 +127,43 @@ def test_indexes_are_random_not_in_order_of_issue(client, awards):
 
 
 def test_a_drawn_index_already_taken_is_drawn_again(client, awards, monkeypatch):
-    first, second = awards(2)
     draws = iter([7, 7, 7, 12345])
     monkeypatch.setattr(badge_models.secrets, "randbelow", lambda n: next(draws))
+    first, second = awards(2)  # the second draws 7, taken, then 7 again, then 12345
 
     assert index_of(fetch_data_integrity(client, first)) == 7
     assert index_of(fetch_data_integrity(client, second)) == 12345
 
 
-def test_an_index_drawn_meanwhile_by_another_request_is_the_one_issued(shared_award):
-    # This request read the award before another one gave it an index.
-    stale = DegreeAward.objects.select_related("status_list_entry").get(pk=shared_award.pk)
-    other = StatusListEntry.objects.create(award=shared_award, index=4242)
+def test_an_award_given_its_index_meanwhile_keeps_it(shared_award):
+    entry = shared_award.status_list_entry
+    # Another transaction gave it its index a moment ago: the second draw is refused.
+    fresh = DegreeAward.objects.get(pk=shared_award.pk)
 
-    assert status_list_entry_for(stale) == other
-    assert StatusListEntry.objects.count() == 1
+    assert draw_status_list_entries([fresh]) == []
+    assert list(StatusListEntry.objects.all()) == [entry]
 
 
 def test_a_list_half_full_sends_new_indexes_to_the_next_list(awards, monkeypatch):
-    award, other = awards(2)
     monkeypatch.setattr(badge_models, "LIST_CAPACITY", 1)
+    award, other = awards(2)
 
-    assert status_list_entry_for(award).status_list == 1
-    assert status_list_entry_for(other).status_list == 2
+    assert award.status_list_entry.status_list == 1
+    assert other.status_list_entry.status_list == 2
 
 
-def test_private_awards_and_vc_jwts_draw_no_index(client, make_award, make_learner, shared_award):
+def test_every_award_has_its_index_from_the_moment_it_is_recorded(
+    client, make_award, make_learner, shared_award
+):
     private = make_award(is_shared=False, learner=make_learner("grace"))
+
+    entries = dict(StatusListEntry.objects.values_list("award_id", "index"))
+    assert set(entries) == {private.pk, shared_award.pk}
+    # Reading credentials writes nothing: not the private one's (404), nor the VC-JWT.
     client.get(reverse("badges:credential_json", args=[private.public_id]))
     client.get(reverse("badges:credential_jwt", args=[shared_award.public_id]))
-
-    assert StatusListEntry.objects.count() == 0
+    client.get(reverse("badges:credential_json", args=[shared_award.public_id]))
+    assert dict(StatusListEntry.objects.values_list("award_id", "index")) == entries
 
 
 # The list
@@ -190,15 +198,17 @@ def test_the_list_is_a_signed_bitstring_status_list_credential_of_the_same_issue
 def test_the_list_sets_exactly_the_bits_of_revoked_awards(client, awards, make_award, make_learner):
     issued = awards(6)
     indexes = {award.pk: index_of(fetch_data_integrity(client, award)) for award in issued}
-    never_issued = make_award(learner=make_learner("grace"), is_shared=True)
+    private = make_award(learner=make_learner("grace"), is_shared=False)
     issued[1].revoke(reason="Copied.")
-    DegreeAward.objects.filter(pk__in=[issued[3].pk, issued[4].pk, never_issued.pk]).revoke(
+    DegreeAward.objects.filter(pk__in=[issued[3].pk, issued[4].pk, private.pk]).revoke(
         reason="Plagiarised."
     )
 
     bits = bits_of(fetch_list(client))
 
-    assert set_bits(bits) == {indexes[issued[n].pk] for n in (1, 3, 4)}
+    # A private award has its bit too (every award has its index): set once it is revoked.
+    revoked = {indexes[issued[n].pk] for n in (1, 3, 4)} | {private.status_list_entry.index}
+    assert set_bits(bits) == revoked
 
 
 def test_a_revoked_award_issued_for_the_first_time_sets_its_bit_at_once(client, shared_award):
@@ -237,9 +247,9 @@ def test_a_tampered_list_fails_its_proof(client, shared_award):
             verify_document(forged, resolve)
 
 
-def test_lists_with_no_entry_and_other_spellings_are_not_found(client, shared_award):
-    assert client.get(LIST_PATH).status_code == 404  # no credential names it yet
-    fetch_data_integrity(client, shared_award)
+def test_lists_with_no_entry_and_other_spellings_are_not_found(client, make_award):
+    assert client.get(LIST_PATH).status_code == 404  # no award has an index in it yet
+    make_award(is_shared=False)
     assert client.get(LIST_PATH).status_code == 200
     for path in ("/badges/status/revocation/2", "/badges/status/revocation/01",
                  "/badges/status/revocation/0", "/badges/status/suspension/1"):  # fmt: skip
@@ -432,18 +442,19 @@ def test_what_is_not_an_encoded_list_is_refused(encoded):
         decode_list(encoded, max_length=LIST_LENGTH * 8)
 
 
-# Racing first issues, on PostgreSQL (real connections)
+# Awards recorded at once, on PostgreSQL (real connections)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_racing_first_issues_give_one_index_per_award_and_one_award_per_index(awards, monkeypatch):
+def test_awards_recorded_at_once_get_one_index_each_and_one_award_per_index(
+    make_award, make_learner, monkeypatch
+):
     import threading
+    import time
 
-    from django.test import Client
-
-    first, second = awards(2)
-    # Every request draws bit 5 first: the two awards' first draws collide.
+    learners = [make_learner(f"racer{n}") for n in range(2)]
+    # Every transaction draws bit 5 first: the two awards' first draws collide.
     drawn = threading.local()
 
     def draw(n):
@@ -451,26 +462,87 @@ def test_racing_first_issues_give_one_index_per_award_and_one_award_per_index(aw
         return 5 if drawn.count == 1 else badge_models.secrets.SystemRandom().randrange(n)
 
     monkeypatch.setattr(badge_models.secrets, "randbelow", draw)
-    requests = [first, first, second, second]
-    barrier = threading.Barrier(len(requests))
-    answers = []
+    barrier = threading.Barrier(len(learners))
+    recorded, failures = [], []
 
-    def fetch(award):
+    def record(learner):
         try:
             barrier.wait(timeout=10)
-            response = Client().get(reverse("badges:credential_json", args=[award.public_id]))
-            answers.append((award.pk, response.status_code, json.loads(response.content)))
+            with transaction.atomic():
+                award = make_award(learner=learner)
+                time.sleep(0.2)  # the other's insert of bit 5 waits for this commit
+            recorded.append(award.pk)
+        except Exception as error:  # reported below
+            failures.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=fetch, args=[award]) for award in requests]
+    threads = [threading.Thread(target=record, args=[learner]) for learner in learners]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=30)
 
-    assert [status for _, status, _ in answers] == [200] * 4
-    issued = {(pk, index_of(credential)) for pk, _, credential in answers}
-    assert len(issued) == 2  # each award's two requests issued the same index
-    assert dict(StatusListEntry.objects.values_list("award_id", "index")) == dict(issued)
-    assert 5 in dict(issued).values()
+    assert failures == []
+    entries = dict(StatusListEntry.objects.values_list("award_id", "index"))
+    assert len(recorded) == 2
+    assert set(entries) == set(recorded)
+    assert len(set(entries.values())) == 2  # one award per bit
+    assert 5 in entries.values()
+
+
+# Drawn when the award is recorded, never when a credential is read
+
+
+def test_an_award_earned_by_marking_is_recorded_with_its_index(ada_award):
+    entry = StatusListEntry.objects.get(award=ada_award)
+    assert 0 <= entry.index < LIST_LENGTH
+    assert entry.status_list == 1
+
+
+def test_an_award_that_rolls_back_leaves_no_index(seed_catalog, learner):
+    from tests.factories import earn_seed_practitioner
+
+    with transaction.atomic():
+        earn_seed_practitioner(learner)
+        assert StatusListEntry.objects.count() == 1
+        transaction.set_rollback(True)
+
+    assert StatusListEntry.objects.count() == 0
+    assert not DegreeAward.objects.exists()
+
+
+def test_reading_a_new_awards_credential_writes_nothing(client, ada_shared_award):
+    entry = ada_shared_award.status_list_entry
+    for _ in range(2):
+        with no_writes():
+            credential = fetch_data_integrity(client, ada_shared_award)
+        assert index_of(credential) == entry.index
+    assert list(StatusListEntry.objects.all()) == [entry]
+
+
+def test_an_award_without_its_entry_is_answered_without_a_write(client, shared_award, caplog):
+    # Cannot happen through the models; rows written behind their back could do it.
+    StatusListEntry.objects.filter(award=shared_award).delete()
+    url = reverse("badges:credential_json", args=[shared_award.public_id])
+
+    with no_writes():
+        response = client.get(url)
+
+    assert response.status_code == 503
+    assert "status list entry" in caplog.text
+    assert not StatusListEntry.objects.exists()
+
+
+def test_awards_recorded_together_get_an_index_each(degree, make_learner):
+    # As record_new_awards does: one bulk insert (no post_save), then one draw for them all.
+    learners = [make_learner(f"batch{n}") for n in range(3)]
+    awards = DegreeAward.objects.bulk_create(
+        DegreeAward(learner=learner, degree=degree, awarded_at=timezone.now())
+        for learner in learners
+    )
+    entries = draw_status_list_entries(awards)
+
+    assert [entry.award_id for entry in entries] == [award.pk for award in awards]
+    assert len({entry.index for entry in entries}) == 3
+    assert StatusListEntry.objects.count() == 3

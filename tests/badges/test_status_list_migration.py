@@ -1,6 +1,6 @@
 """The migrations that give awards their status list index, tested from the schema before them
-with real rows: which awards get one (those ever shared), at random, and what the list then
-publishes."""
+with real rows: 0002 gives one to the awards ever shared, 0003 to every other award, at random;
+what the list then publishes; and that reading an old award's credential then writes nothing."""
 
 import datetime
 import json
@@ -75,6 +75,53 @@ def test_awards_ever_shared_get_a_random_index_and_revoked_ones_their_bit():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_every_other_award_gets_its_index_and_keeps_the_one_it_had():
+    award = awards_in(before_status_lists())
+    shared = [award(f"learner{n}", is_shared=True, first_shared_at=EARNED) for n in range(10)]
+    private = [award(f"private{n}") for n in range(20)]
+    revoked_never_shared = award("ed", revoked_at=REVOKED, revocation_reason="Copied.")
+    try:
+        shared_apps = migrate([("badges", "0002_status_list_indexes_for_shared_awards")])
+        entries = shared_apps.get_model("badges", "StatusListEntry").objects
+        before = dict(entries.values_list("award_id", "index"))
+        assert set(before) == set(shared)
+
+        new_apps = migrate([("badges", "0004_status_list_indexes_for_every_award")])
+        entries = new_apps.get_model("badges", "StatusListEntry").objects
+        indexes = dict(entries.values_list("award_id", "index"))
+
+        assert set(indexes) == {*shared, *private, revoked_never_shared}
+        assert {pk: indexes[pk] for pk in shared} == before  # kept
+        assert len(set(indexes.values())) == len(indexes)  # one award per bit
+        assert all(0 <= index < 131_072 for index in indexes.values())
+        in_order_of_awards = [indexes[pk] for pk in private]
+        assert in_order_of_awards != sorted(in_order_of_awards)  # drawn at random
+    finally:
+        migrate_to_latest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_migrations_an_old_awards_credential_is_read_without_a_write(client):
+    from progress.models import DegreeAward
+    from tests.badges.test_ob3_data_integrity import fetch_data_integrity
+    from tests.badges.test_status_list import index_of
+    from tests.badges.writes import no_writes
+
+    award = awards_in(before_status_lists())
+    never_shared = award("ada")
+    try:
+        migrate_to_latest()
+        call_command("createcachetable", verbosity=0)
+        old = DegreeAward.objects.get(pk=never_shared)
+        old.set_shared(True)  # shared for the first time after the migrations
+        with no_writes():
+            credential = fetch_data_integrity(client, old)
+        assert index_of(credential) == old.status_list_entry.index
+    finally:
+        migrate_to_latest()
+
+
+@pytest.mark.django_db(transaction=True)
 def test_after_the_migration_the_list_sets_the_bits_of_revoked_shared_awards(client):
     from badges.models import StatusListEntry
     from progress.models import DegreeAward
@@ -87,7 +134,7 @@ def test_after_the_migration_the_list_sets_the_bits_of_revoked_shared_awards(cli
         migrate_to_latest()
         call_command("createcachetable", verbosity=0)
         entries = dict(StatusListEntry.objects.values_list("award_id", "index"))
-        assert set(entries) == {valid, revoked}
+        assert set(entries) == {valid, revoked}  # and from 0003, any other award
 
         assert set_bits(bits_of(fetch_list(client))) == {entries[revoked]}
         # Its next credential names the index the migration drew.

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -350,3 +351,50 @@ def test_a_credential_issued_to_a_wallet_verifies_and_is_reported_revoked(
     code, report = verifier.verify(credential, "--server", di_origin)
     assert code == REVOKED
     assert (report["verified"], report["revoked"]) == (True, True)
+
+
+def fetch_learner_record(award):
+    """The award's learner's record in its curriculum (CLR 2.0), downloaded as they do."""
+    client = Client()
+    client.force_login(award.learner)
+    path = reverse(
+        "badges:learner_record",
+        kwargs={
+            "curriculum_slug": award.degree.curriculum.slug,
+            "username": award.learner.get_username(),
+        },
+    )
+    response = client.get(path)
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+@live
+def test_our_learner_record_verifies(verifier, di_origin, live_award):
+    record = fetch_learner_record(live_award)
+    assert record["type"] == ["VerifiableCredential", "ClrCredential"]
+
+    code, report = verifier.verify(record, "--server", di_origin)
+
+    assert (code, report["errors"]) == (VERIFIED, [])
+    assert (report["verified"], report["revoked"]) == (True, None)  # a record has no status
+    # Each badge credential it holds verifies on its own too.
+    [badge] = [
+        c
+        for c in record["credentialSubject"]["verifiableCredential"]
+        if "OpenBadgeCredential" in c["type"]
+    ]
+    code, report = verifier.verify(badge, "--server", di_origin)
+    assert (code, report["errors"]) == (VERIFIED, [])
+
+
+@live
+def test_our_learner_record_tampered_is_rejected(verifier, di_origin, live_award):
+    record = fetch_learner_record(live_award)
+    topic = record["credentialSubject"]["verifiableCredential"][-1]
+    topic["credentialSubject"]["result"][0]["value"] = "99"
+
+    code, report = verifier.verify(record, "--server", di_origin)
+
+    assert code == REJECTED
+    assert report["verified"] is False

@@ -425,3 +425,39 @@ def test_the_dashboard_costs_the_same_with_one_recent_activity_and_with_eight(
     ]
     assert len(elements(recent, "li")) == 8
     assert query_counts(learner_client, ["/progress/"]) == one
+
+
+# A completion that earns a degree, on the SQLite default: 17 queries before awards were recorded
+# with their status list index, 21 since: the list it goes to (one query) and its INSERT, in a
+# savepoint of its own so that an index another award took meanwhile is drawn again (SAVEPOINT,
+# INSERT, RELEASE: three statements, one row). The first index of a list also replaces the status
+# lists' version (one more, once per list).
+AWARD_EARNING_MARK_QUERIES = 21
+
+
+def test_a_mark_that_earns_a_degree_runs_a_fixed_number_of_queries(
+    seed_catalog,
+    learner_client,
+    learner,
+    no_culling,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    from badges.models import StatusListEntry
+    from tests.factories import complete, earn_seed_practitioner, give_evidence, make_learner
+
+    earn_seed_practitioner(make_learner("grace"))  # list 1 has its first index already
+    grow(1000)
+    complete_many(learner, 500)
+    ResourceProgress.objects.filter(learner=learner, resource__slug="xgboost").delete()
+    give_evidence(learner, Milestone.objects.get(slug="kaggle-keras-xgboost"))
+    complete(learner, Resource.objects.get(slug="keras"))
+    assert learner_client.get("/progress/").status_code == 200  # reads the degree rules
+    with django_assert_max_num_queries(with_the_learners_lock(AWARD_EARNING_MARK_QUERIES)):
+        post_status(
+            learner_client,
+            "/progress/resources/xgboost/status/",
+            "completed",
+            django_capture_on_commit_callbacks,
+        )
+    assert StatusListEntry.objects.filter(award__learner=learner).count() == 1
