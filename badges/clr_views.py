@@ -94,7 +94,7 @@ def learner_record(request, curriculum_slug, username):
             "salt": salt,
         },
         award_credentials=tuple(
-            data_integrity_credential(request, award, credit) for award in awards
+            data_integrity_credential(request, award, credit=credit) for award in awards
         ),
         topics=topics,
     )
