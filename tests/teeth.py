@@ -250,8 +250,8 @@ BREAKAGES = [
         "bulk-new-awards",
         "recording new awards replaces the learner's tokens",
         "progress/services.py",
-        "        bump_learner(learner.pk, awards=True)  # a bulk write sends no signals",
-        "        pass",
+        "    bump_learner(learner.pk, awards=True)  # a bulk write sends no signals",
+        "    pass",
         LEARNER_CACHE_TESTS,
     ),
     Breakage(
