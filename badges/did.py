@@ -26,7 +26,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from badges.dataintegrity import UnresolvableKey
 from badges.multikey import MultikeyError, did_key_public_key, public_key_multibase
-from badges.signing import PEM_BLOCK, write_private_file
+from badges.signing import PEM_BLOCK, configured_pem, write_private_file
 
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 PRIVATE_LABEL = "PRIVATE KEY"
@@ -154,16 +154,7 @@ def did_key_ring_source():
 
 def load_did_key_ring():
     """The configured Ed25519 key ring. In development (DEBUG) a missing key file is generated."""
-    source, path = did_key_ring_source()
-    if source == "environment":
-        pem_text, where = settings.BADGES_DID_KEY, "BADGES_DID_KEY"
-    else:
-        where = f"BADGES_DID_KEY_FILE ({path})"
-        if not path.exists():
-            if not settings.DEBUG:
-                raise ImproperlyConfigured(f"{where} does not exist.")
-            write_private_file(path, generate_did_key_pem())
-        pem_text = path.read_text(encoding="ascii")
+    pem_text, where = configured_pem(*did_key_ring_source(), "BADGES_DID_KEY", generate_did_key_pem)
     try:
         return _parse_cached(pem_text)
     except DidKeyRingError as error:
