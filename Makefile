@@ -21,6 +21,7 @@ help:
 	@echo "make bench   measure pages against the floor under gunicorn (PostgreSQL, Redis, SQLite); see docs/performance.md"
 	@echo "make bench-quick   the same, a few seconds per page"
 	@echo "make bench BENCH_ARGS=--study-only   only the study session (mark, topic, /) and its floor"
+	@echo "make bench BENCH_ARGS=--mark-only   only the closed-loop mark and its floor"
 	@echo "make cluster nginx + 2 gunicorn + private PostgreSQL and Redis on loopback (docs/operations.md)"
 	@echo "make loadtest        the load and fault suite, 60 s per scenario (docs/reliability.md)"
 	@echo "make loadtest-short  the same with 10 s per scenario (CI)"

@@ -9,7 +9,7 @@ once a second), then the study session (300 learners each marking a resource, re
 topic, then `/`; bench/study.lua), prints the figures, and stops everything it started. See
 docs/performance.md.
 
-    .venv/bin/python bench/run.py [--quick] [--study-only]
+    .venv/bin/python bench/run.py [--quick] [--study-only | --mark-only]
         [--only pg-seed,pg-large,pg-many,sqlite-seed] [--against earlier-run.json]
 """
 
@@ -410,7 +410,7 @@ def study_session(env, sessions, csrf, durations):
     return figures
 
 
-def run_config(name, config, durations, redis, study_only=False):
+def run_config(name, config, durations, redis, only=None):
     log(f"== {config['label']} ==")
     env = server_environment(config, redis)
     manage(env, "migrate", "--no-input", "-v0")
@@ -428,21 +428,22 @@ def run_config(name, config, durations, redis, study_only=False):
         results = {"config": config["label"], "size": config["size"], "pages": {}}
         study_counts = task(env, "study-queries", measured_key, csrf)
         task(env, "reset")
-        if study_only:
+        if only == "study":
             run_study_session(results, env, sessions, csrf, durations, study_counts)
             results["measured_completions"] = sessions["measured_completions"]
             return results
+        pages = [] if only == "mark" else PAGES
         counts = {
-            "anonymous": task(env, "queries", "-", csrf, *[p for _, p, s, *_ in PAGES if not s]),
+            "anonymous": task(env, "queries", "-", csrf, *[p for _, p, s, *_ in pages if not s]),
             "signed_in": task(
                 env, "queries", measured_key, csrf,
-                *[p for _, p, s, *_ in PAGES if s], f"POST {mark_path} status=completed",
+                *[p for _, p, s, *_ in pages if s], f"POST {mark_path} status=completed",
             ),
         }  # fmt: skip
         task(env, "reset")
         # Each page is paired with the floor measured just before it with the same cookie, so
         # the ratio compares the two under the same load on this shared machine.
-        for page_name, path, signed_in, *_ in PAGES:
+        for page_name, path, signed_in, *_ in pages:
             page_cookie = cookie if signed_in else None
             floor = measure("/_floor/", durations, "floor", cookie=page_cookie)
             figures = measure(path, durations, "measure", cookie=page_cookie)
@@ -463,6 +464,9 @@ def run_config(name, config, durations, redis, study_only=False):
         results["pages"]["mark completed (closed loop)"] = figures
         log(f"  mark completed: {figures['rps']:.0f} req/s, floor {floor['rps']:.0f}")
         task(env, "reset")
+        if only == "mark":
+            results["measured_completions"] = sessions["measured_completions"]
+            return results
         figures = open_loop(sessions, csrf, durations["open_loop"])
         figures["queries"] = results["pages"]["mark completed (closed loop)"]["queries"]
         results["pages"]["mark completed (open loop, 50/s)"] = figures
@@ -601,8 +605,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="seconds per page, for a check")
     parser.add_argument("--only", default=",".join(CONFIGS), help="comma-separated configurations")
-    parser.add_argument(
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
         "--study-only", action="store_true", help="measure only the study session and its floor"
+    )
+    only.add_argument(
+        "--mark-only", action="store_true", help="measure only the closed-loop mark and its floor"
     )
     parser.add_argument(
         "--against",
@@ -621,6 +629,7 @@ def main():
     unknown = set(names) - CONFIGS.keys()
     if unknown:
         raise SystemExit(f"unknown configuration(s) {sorted(unknown)}; choose from {list(CONFIGS)}")
+    only = "study" if args.study_only else "mark" if args.mark_only else None
     started = time.strftime("%Y-%m-%d %H:%M %Z")
     load_before = os.getloadavg()
     redis = Redis()
@@ -628,8 +637,7 @@ def main():
         env = server_environment(CONFIGS["sqlite-seed"], redis)
         manage(env, "collectstatic", "--no-input", "-v0")
         all_results = {
-            name: run_config(name, CONFIGS[name], durations, redis, args.study_only)
-            for name in names
+            name: run_config(name, CONFIGS[name], durations, redis, only) for name in names
         }
     finally:
         redis.stop()
