@@ -13,9 +13,9 @@ from progress.degrees import (
     degree_credit,
     load_degree_specs,
 )
-from progress.models import DONE_STATUSES, Activity, DegreeAward, Evidence, ResourceProgress
+from progress.models import DONE_STATUSES, DegreeAward, Evidence, ResourceProgress
 from progress.signals import awards_recorded
-from progress.statements import learner_resource_row, lock_learner_writes
+from progress.statements import learner_resource_row, lock_learner_writes, save_status
 
 
 def record_new_awards(*, learner, now=None, credit=None, curriculum_ids=None):
@@ -96,10 +96,8 @@ def set_resource_status(*, learner, resource, status, now=None):
         progress.learner, progress.resource = learner, resource
         status_before = progress.status
         if progress.apply_status(status, now):
-            progress.save()
-            Activity.objects.create(
-                learner=learner, resource=resource, status=status, created_at=now
-            )
+            save_status(progress, now)
+            bump_learner(learner.pk)  # plain statements send no signals
             if status in DONE_STATUSES:
                 placement = resource_placements().get(resource.pk)
                 credit = credit_after_completing(learner, placement)

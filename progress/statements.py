@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.utils.dateparse import parse_datetime
 
-from progress.models import DONE_STATUSES, Evidence, ResourceProgress
+from progress.models import DONE_STATUSES, Activity, Evidence, ResourceProgress
 
 
 class ShownRow(NamedTuple):
@@ -141,6 +141,65 @@ def learner_resource_row(learner_id, resource_id):
     return ResourceProgress.from_db(
         ResourceProgress.objects.db, [field.attname for field in fields], values
     )
+
+
+# What a status change writes: `apply_status` sets the first three, the write the fourth.
+STATUS_FIELDS = ("status", "started_at", "completed_at", "updated_at")
+NEW_ROW_FIELDS = ("learner", "resource", "note", "created_at", *STATUS_FIELDS)
+ACTIVITY_FIELDS = ("learner", "resource", "status", "created_at")
+
+
+def save_status(progress, now):
+    """Write the status `apply_status` gave `progress` (inserting the row if it is new) and log
+    the change as an Activity at `now`: two plain statements where the ORM's save and create
+    cost a mark a sixth of its CPU. They send no signals: the caller bumps the learner's
+    version (`mlmath.invalidation.bump_learner`)."""
+    progress.updated_at = now
+    with connection.cursor() as cursor:
+        if progress.pk is None:
+            progress.created_at = now
+            progress.pk = insert(cursor, progress, NEW_ROW_FIELDS)
+        else:
+            table, pk = ResourceProgress._meta.db_table, ResourceProgress._meta.pk
+            assignments = ", ".join(f"{column(ResourceProgress, n)} = %s" for n in STATUS_FIELDS)
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} WHERE {pk.column} = %s",
+                [*db_values(progress, STATUS_FIELDS), progress.pk],
+            )
+        activity = Activity(
+            learner_id=progress.learner_id,
+            resource_id=progress.resource_id,
+            status=progress.status,
+            created_at=now,
+        )
+        insert(cursor, activity, ACTIVITY_FIELDS, returning=False)
+
+
+def db_values(instance, names):
+    """The instance's values of the fields `names`, as the database stores them."""
+    meta = instance._meta
+    return [
+        meta.get_field(name).get_db_prep_save(
+            getattr(instance, meta.get_field(name).attname), connection
+        )
+        for name in names
+    ]
+
+
+def insert(cursor, instance, names, *, returning=True):
+    """INSERT the instance's fields `names` as a row of its table; its new pk if `returning`."""
+    meta = instance._meta
+    columns = ", ".join(column(type(instance), name) for name in names)
+    sql = f"INSERT INTO {meta.db_table} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"
+    params = db_values(instance, names)
+    if not returning:
+        cursor.execute(sql, params)
+        return None
+    if connection.features.can_return_columns_from_insert:
+        cursor.execute(f"{sql} RETURNING {meta.pk.column}", params)
+        return cursor.fetchone()[0]
+    cursor.execute(sql, params)
+    return cursor.lastrowid
 
 
 def lock_learner_writes(learner_id):
