@@ -3,6 +3,7 @@ or with only the environment production starts with (to read its settings)."""
 
 import json
 import os
+import random
 import secrets
 import signal
 import socket
@@ -17,8 +18,9 @@ from django.db import connection
 
 
 def unused_port(first, last):
-    """A loopback port in `first`..`last` with nothing listening on it."""
-    for port in range(first, last + 1):
+    """A loopback port in `first`..`last` with nothing listening on it, tried in random order:
+    two test runs at once (CI's two passes) would otherwise both take the first free one."""
+    for port in random.sample(range(first, last + 1), last + 1 - first):
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) != 0:
                 return port

@@ -7,6 +7,7 @@ cached in the git-ignored `.cache/` folder. It runs offline against a live serve
 refuses every other address). Without the virtualenv the tests skip, or fail under CI.
 """
 
+import fcntl
 import json
 import shutil
 import subprocess
@@ -42,7 +43,15 @@ def run(command, timeout):
 
 @pytest.fixture(scope="session")
 def validator_python():
-    """The validator's virtualenv, rebuilt only when its requirements change."""
+    """The validator's virtualenv, rebuilt only when its requirements change, by one test run
+    at a time (CI runs the SQLite and the PostgreSQL passes at once)."""
+    VENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(VENV.parent / "ob2-validator.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return built_validator()
+
+
+def built_validator():
     python = VENV / "bin" / "python"
     stamp = VENV / "installed-requirements.txt"
     requirements = REQUIREMENTS.read_text(encoding="utf-8")
