@@ -134,7 +134,6 @@ def topic_for_page(curriculum_slug, slug):
     def read():
         topic = (
             Topic.objects.filter(curriculum__slug=curriculum_slug)
-            .select_related("curriculum")
             .with_published_counts()
             .shown_to_learners()
             .filter(slug=slug)

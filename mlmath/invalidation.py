@@ -18,8 +18,9 @@ learner's. A change replaces the token of what it changed:
   are the admin's publish and unpublish actions (`catalog.admin`), a curator's review of
   evidence (`progress.services.review_evidence`), revocations (`DegreeAward.revoke`,
   `DegreeAwardQuerySet.revoke`), new awards (`progress.services.record_new_awards`), their
-  status list entries (`badges.models.draw_status_list_entries`, when they open a list) and
-  imported activity (`accounts.transfer.apply.import_activity`).
+  status list entries (`badges.models.draw_status_list_entries`, when they open a list),
+  imported activity (`accounts.transfer.apply.import_activity`) and a mark, whose row and
+  activity are written by plain statements (`progress.services.set_resource_status`).
 
 After a bulk write in the shell, or an edit in raw SQL, run `python manage.py
 bump_catalog_version` (catalog tables) or `python manage.py bump_learner_versions [USERNAME...]`
