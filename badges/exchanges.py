@@ -25,6 +25,8 @@ VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 # A wallet's presentation is a few hundred bytes; a credential's bounds leave ample room.
 MAX_REQUEST_BYTES = 16 * 1024
 MAX_REQUEST_DEPTH = 8
+# Open exchanges one learner may have at once (several devices or wallets; a few to spare).
+MAX_OPEN_EXCHANGES = 5
 
 
 class ExchangeRefused(Exception):
@@ -37,12 +39,23 @@ class ExchangeRefused(Exception):
 
 
 def start_exchange(*, award, learner, now):
-    """A new exchange for `learner`'s own `award`, open for EXCHANGE_LIFETIME from `now`."""
+    """A new exchange for `learner`'s own `award`, open for EXCHANGE_LIFETIME from `now`.
+
+    Earlier exchanges stay usable until they expire (a second device, a second wallet), up to
+    MAX_OPEN_EXCHANGES per learner: a start beyond that replaces their oldest open one. Their
+    unused exchanges that expired are deleted at the same time, so however often the button
+    is pressed a learner keeps a handful of unused rows at most. Completed exchanges stay: they
+    record which DID got the credential."""
     if award.learner_id != learner.pk:
         raise ValueError("An exchange is started by the award's own learner.")
-    return WalletExchange.objects.create(
-        award=award, learner=learner, created_at=now, expires_at=now + EXCHANGE_LIFETIME
-    )
+    with transaction.atomic():
+        unused = WalletExchange.objects.filter(learner=learner, completed_at__isnull=True)
+        unused.filter(expires_at__lte=now).delete()
+        oldest = unused.order_by("-created_at", "-pk").values_list("pk", flat=True)
+        WalletExchange.objects.filter(pk__in=list(oldest[MAX_OPEN_EXCHANGES - 1 :])).delete()
+        return WalletExchange.objects.create(
+            award=award, learner=learner, created_at=now, expires_at=now + EXCHANGE_LIFETIME
+        )
 
 
 def open_exchange(token, now):

@@ -143,7 +143,7 @@ def test_starting_with_htmx_answers_the_fragment(owner, shared_award):
     assert url.endswith(exchange.token)
     # Starting again makes a new exchange; the old one stays usable until it expires.
     owner.post(start_path(shared_award), headers={"HX-Request": "true"})
-    assert WalletExchange.objects.count() == 2
+    assert WalletExchange.objects.open_at(STARTED).count() == 2
 
 
 def test_another_learner_cannot_start_an_exchange_on_someone_elses_badge(
@@ -265,6 +265,43 @@ def test_an_exchange_expires_after_15_minutes(owner, wallet_client, shared_award
         assert "expired" in refusal(post(wallet_client, exchange.get_absolute_url(), {}), 410)
     with time_machine.travel(STARTED + timedelta(minutes=14, seconds=59)):
         assert post(wallet_client, exchange.get_absolute_url(), answer).status_code == 200
+
+
+def test_pressing_add_to_wallet_again_and_again_keeps_a_handful_of_open_exchanges(
+    owner, wallet_client, shared_award, make_award, make_learner
+):
+    """Earlier exchanges stay usable until they expire, up to five per learner; a start beyond
+    that replaces the oldest open one, and one after expiry removes those no wallet used.
+    Completed exchanges, which say which DID got the credential, are kept."""
+    completed = start(owner, shared_award)
+    wallet = Wallet()
+    answer = wallet.answer(ask(wallet_client, completed))
+    assert post(wallet_client, completed.get_absolute_url(), answer).status_code == 200
+    someone_else = make_award(learner=make_learner("grace"))
+    theirs = WalletExchange.objects.create(
+        award=someone_else,
+        learner=someone_else.learner,
+        created_at=STARTED,
+        expires_at=STARTED + timedelta(minutes=15),
+    )
+
+    opened = []
+    for minute in range(7):
+        with time_machine.travel(STARTED + timedelta(minutes=minute, seconds=1), tick=False):
+            assert owner.post(start_path(shared_award)).status_code == 200
+            opened.append(WalletExchange.objects.filter(learner=shared_award.learner).latest("pk"))
+    open_now = WalletExchange.objects.filter(learner=shared_award.learner, completed_at=None)
+    assert list(open_now.order_by("pk")) == opened[2:]
+    assert "No exchange" in refusal(post(wallet_client, opened[0].get_absolute_url(), {}), 404)
+    assert ask(wallet_client, opened[2])["verifiablePresentationRequest"]
+
+    with time_machine.travel(STARTED + timedelta(hours=1), tick=False):
+        assert owner.post(start_path(shared_award)).status_code == 200
+    (latest,) = WalletExchange.objects.filter(learner=shared_award.learner, completed_at=None)
+    assert latest.created_at == STARTED + timedelta(hours=1)
+    completed.refresh_from_db()
+    assert completed.holder == wallet.did
+    assert WalletExchange.objects.filter(pk=theirs.pk).exists()
 
 
 def signed_then_changed(wallet, exchange, change):
