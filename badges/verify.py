@@ -102,7 +102,10 @@ def check_json_bounds(value, depth=0, counted=None):
     if isinstance(value, dict):
         counted[0] += 1
         if counted[0] > MAX_JSON_OBJECTS:
-            raise VerificationProblem(f"This credential has more than {MAX_JSON_OBJECTS} objects.")
+            raise VerificationProblem(
+                f"This credential has more than {MAX_JSON_OBJECTS} objects, more than this page "
+                "checks: a badge credential has about 10, a learner record about 7 per topic."
+            )
         refused = REFUSED_KEYWORDS & set(value)
         if refused:
             raise VerificationProblem(
@@ -131,8 +134,9 @@ def read_json_credential(text):
     """A submitted JSON credential as a dict, within bounds; else a VerificationProblem."""
     if len(text.encode("utf-8")) > MAX_JSON_BYTES:
         raise VerificationProblem(
-            f"This JSON credential is larger than {MAX_JSON_BYTES // 1024} KB; badge "
-            "credentials are a few KB."
+            f"This JSON credential is larger than {MAX_JSON_BYTES // 1024} KB, more than "
+            "this page checks: a badge credential is a few KB, a learner record about 3 KB "
+            "per topic."
         )
     try:
         document = json.loads(text)
@@ -271,6 +275,7 @@ class Verdict:
     recipient: str = "not checked"  # "matches", "does not match" or "not checked"
     degree_name: str = ""
     awarded_at: datetime | None = None
+    is_learner_record: bool = False  # a CLR this site signed, its proof valid: not a badge
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -289,17 +294,21 @@ class Verdict:
         )
 
 
+def recipient_check(subject, email):
+    """Whether the hashed email of a credential's subject (its first `identifier`) is `email`:
+    "matches", "does not match", or "not checked" without an email."""
+    if not email.strip():
+        return "not checked"
+    identity = subject.get("identifier") if isinstance(subject, dict) else None
+    first = identity[0] if isinstance(identity, list) and identity else {}
+    first = first if isinstance(first, dict) else {}
+    matches = recipient_matches(email, str(first.get("identityHash", "")), first.get("salt", ""))
+    return "matches" if matches else "does not match"
+
+
 def verdict_for_claims(claims, *, source, revoked, email=""):
     """The verdict for verified claims, given the credential's revocation state."""
-    identity = claims["credentialSubject"].get("identifier") or [{}]
-    recipient = "not checked"
-    if email.strip():
-        first = identity[0] if isinstance(identity, list) and identity else {}
-        recipient = (
-            "matches"
-            if recipient_matches(email, str(first.get("identityHash", "")), first.get("salt", ""))
-            else "does not match"
-        )
+    recipient = recipient_check(claims["credentialSubject"], email)
     return Verdict(
         source=source,
         issued_here=True,
@@ -320,6 +329,18 @@ def badge_facts(document):
     except (KeyError, TypeError, ValueError):
         return None
     return (name, awarded_at.replace(tzinfo=UTC)) if isinstance(name, str) else None
+
+
+def verdict_for_learner_record(document, *, source, email=""):
+    """The verdict on a learner record (CLR 2.0) whose proof, this site's, verified: what it
+    is and whom it names. Its badges are checked one at a time, each from its own credential."""
+    return Verdict(
+        source=source,
+        issued_here=True,
+        signature_valid=True,
+        recipient=recipient_check(document.get("credentialSubject"), email),
+        is_learner_record=True,
+    )
 
 
 def verdict_for_foreign_credential(document, *, source):

@@ -19,6 +19,7 @@ from badges.baking import (
     unbake_png,
     unbake_svg,
 )
+from badges.clr import CLR_TYPE
 from badges.did import issuer_did, key_resolver, load_did_key_ring
 from badges.forms import VerifyBadgeForm
 from badges.ob3 import key_id_for_kid, same_origin
@@ -35,6 +36,7 @@ from badges.verify import (
     read_submission,
     verdict_for_claims,
     verdict_for_foreign_credential,
+    verdict_for_learner_record,
     verify_credential_jwt,
     verify_data_integrity_credential,
 )
@@ -129,6 +131,11 @@ def check_jwt(request, token, *, email, source):
     return verdict_for_claims(claims, source=source, revoked=revoked, email=email)
 
 
+def is_learner_record(document):
+    types = document.get("type")
+    return isinstance(types, list) and CLR_TYPE[-1] in types
+
+
 def check_json(request, text, *, email, source):
     """The verdict on a credential with a Data Integrity proof, checked offline."""
     origin = site_origin(request)
@@ -140,6 +147,8 @@ def check_json(request, text, *, email, source):
     )
     if not issued_here:
         return verdict_for_foreign_credential(document, source=source)
+    if is_learner_record(document):
+        return verdict_for_learner_record(document, source=source, email=email)
     if badge_facts(document) is None or not isinstance(document.get("id"), str):
         raise VerificationProblem(
             "This credential is signed by this site but is not an Open Badges credential.",
