@@ -46,6 +46,15 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="session")
+def browser(live_server, browser):
+    """Playwright's browser, started after the live server so that it closes before the server
+    stops: the server's threads then end with the connections the browser kept open, while
+    they may still use the server's database connection (SQLite's in-memory test database is
+    shared with them only until the server stops)."""
+    return browser
+
+
 @pytest.fixture
 def seeded_live_server(live_server, transactional_db):
     call_command("loaddata", "catalog", verbosity=0)
