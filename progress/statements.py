@@ -159,6 +159,8 @@ def save_status(progress, now):
         if progress.pk is None:
             progress.created_at = now
             progress.pk = insert(cursor, progress, NEW_ROW_FIELDS)
+            # Saved now, as `save()` would have left it (Model._state, documented by Django).
+            progress._state.adding, progress._state.db = False, connection.alias
         else:
             table, pk = ResourceProgress._meta.db_table, ResourceProgress._meta.pk
             assignments = ", ".join(f"{column(ResourceProgress, n)} = %s" for n in STATUS_FIELDS)
@@ -177,12 +179,9 @@ def save_status(progress, now):
 
 def db_values(instance, names):
     """The instance's values of the fields `names`, as the database stores them."""
-    meta = instance._meta
+    fields = [instance._meta.get_field(name) for name in names]
     return [
-        meta.get_field(name).get_db_prep_save(
-            getattr(instance, meta.get_field(name).attname), connection
-        )
-        for name in names
+        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in fields
     ]
 
 
