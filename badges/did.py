@@ -15,18 +15,17 @@ authenticate nothing). Retired keys are not marked `revoked` or `expires`: those
 must no longer be trusted, and verifiers would reject the credentials it signed.
 """
 
+import functools
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from badges.dataintegrity import UnresolvableKey
 from badges.multikey import MultikeyError, did_key_public_key, public_key_multibase
-from badges.signing import PEM_BLOCK, configured_pem, write_private_file
+from badges.signing import PEM_BLOCK, configured_pem, configured_source, rotate_ring_file
 
 DID_CONTEXT = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
 PRIVATE_LABEL = "PRIVATE KEY"
@@ -128,27 +127,15 @@ def rotated_did_key_ring_pem(pem_text, new_private_pem=None):
     return "".join(block.strip() + "\n" for block in blocks)
 
 
-_parsed_rings = {}
-
-
-def _parse_cached(pem_text):
-    ring = _parsed_rings.get(pem_text)
-    if ring is None:
-        ring = parse_did_key_ring(pem_text)
-        _parsed_rings.clear()
-        _parsed_rings[pem_text] = ring
-    return ring
+_parse_cached = functools.lru_cache(maxsize=1)(parse_did_key_ring)
 
 
 def did_key_ring_source():
     """Where the key ring comes from: ("environment", None) or ("file", path); else an error."""
-    if settings.BADGES_DID_KEY.strip():
-        return "environment", None
-    if settings.BADGES_DID_KEY_FILE:
-        return "file", Path(settings.BADGES_DID_KEY_FILE)
-    raise ImproperlyConfigured(
+    return configured_source(
+        "BADGES_DID_KEY",
         "No badge DID key: set BADGES_DID_KEY to the PEM text of an Ed25519 private key, or "
-        "BADGES_DID_KEY_FILE to a file holding it (see docs/credentials.md, 'The DID keys')."
+        "BADGES_DID_KEY_FILE to a file holding it (see docs/credentials.md, 'The DID keys').",
     )
 
 
@@ -163,13 +150,12 @@ def load_did_key_ring():
 
 def rotate_did_key_file(path):
     """Rotate the key ring in `path` (creating it when missing); return the new key ring."""
-    path = Path(path)
-    if path.exists():
-        new_text = rotated_did_key_ring_pem(path.read_text(encoding="ascii"))
-    else:
-        new_text = generate_did_key_pem()
-    write_private_file(path, new_text)
-    return parse_did_key_ring(new_text)
+    return rotate_ring_file(
+        path,
+        rotated_pem=rotated_did_key_ring_pem,
+        generate=generate_did_key_pem,
+        parse=parse_did_key_ring,
+    )
 
 
 def did_web_for(origin):

@@ -11,6 +11,7 @@ Where the key ring comes from (docs/credentials.md, "The signing key"):
   development the default file is generated on first use and git-ignored).
 """
 
+import functools
 import os
 import re
 import tempfile
@@ -133,29 +134,27 @@ def write_private_file(path, text):
         raise
 
 
-_parsed_rings = {}
+# Parsing checks each RSA key, which costs milliseconds; a ring's text rarely changes.
+_parse_cached = functools.lru_cache(maxsize=1)(parse_key_ring)
 
 
-def _parse_cached(pem_text):
-    # Parsing checks each RSA key, which costs milliseconds; a ring's text rarely changes.
-    ring = _parsed_rings.get(pem_text)
-    if ring is None:
-        ring = parse_key_ring(pem_text)
-        _parsed_rings.clear()
-        _parsed_rings[pem_text] = ring
-    return ring
+def configured_source(setting, missing):
+    """Where a key ring comes from: ("environment", None) when the setting holds its PEM text,
+    ("file", path) when `<setting>_FILE` names a file; else ImproperlyConfigured(`missing`)."""
+    if getattr(settings, setting).strip():
+        return "environment", None
+    if getattr(settings, f"{setting}_FILE"):
+        return "file", Path(getattr(settings, f"{setting}_FILE"))
+    raise ImproperlyConfigured(missing)
 
 
 def key_ring_source():
     """Where the key ring comes from: ("environment", None) or ("file", path); else an error."""
-    if settings.BADGES_SIGNING_KEY.strip():
-        return "environment", None
-    if settings.BADGES_SIGNING_KEY_FILE:
-        return "file", Path(settings.BADGES_SIGNING_KEY_FILE)
-    raise ImproperlyConfigured(
+    return configured_source(
+        "BADGES_SIGNING_KEY",
         "No badge signing key: set BADGES_SIGNING_KEY to the PEM text of an RSA private key, "
         "or BADGES_SIGNING_KEY_FILE to a file holding it "
-        "(see docs/credentials.md, 'The signing key')."
+        "(see docs/credentials.md, 'The signing key').",
     )
 
 
@@ -183,12 +182,20 @@ def load_key_ring():
         raise ImproperlyConfigured(f"{where} cannot be used: {error}") from error
 
 
+def rotate_ring_file(path, *, rotated_pem, generate, parse):
+    """Rotate the key ring in `path` with `rotated_pem` (creating it with `generate` when
+    missing); return the new key ring, as `parse` reads it."""
+    path = Path(path)
+    new_text = rotated_pem(path.read_text(encoding="ascii")) if path.exists() else generate()
+    write_private_file(path, new_text)
+    return parse(new_text)
+
+
 def rotate_key_file(path):
     """Rotate the key ring in `path` (creating it when missing); return the new key ring."""
-    path = Path(path)
-    if path.exists():
-        new_text = rotated_key_ring_pem(path.read_text(encoding="ascii"))
-    else:
-        new_text = generate_private_key_pem()
-    write_private_file(path, new_text)
-    return parse_key_ring(new_text)
+    return rotate_ring_file(
+        path,
+        rotated_pem=rotated_key_ring_pem,
+        generate=generate_private_key_pem,
+        parse=parse_key_ring,
+    )
